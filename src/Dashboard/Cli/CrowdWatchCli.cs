@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace CrowdWatch.Dashboard.Cli;
+
+/// <summary>The <c>crowdwatch</c> command line: with no verb it serves the dashboard.</summary>
+internal static class CrowdWatchCli
+{
+    public static RootCommand Create(TextReader input, TextWriter output, TextWriter error, Func<string[], int> serve)
+    {
+        var root = new RootCommand("CrowdWatch: live crowd heat maps, forecasts and warnings. With no verb, serves the dashboard.");
+        root.Subcommands.Add(GridCommands.Create(input, output, error));
+        root.Subcommands.Add(IngestCommand.Create(output, error));
+        root.Subcommands.Add(HeatmapCommand.Create(output, error));
+        var serveCommand = new Command("serve", "Serve the dashboard and API (the default)");
+        serveCommand.TreatUnmatchedTokensAsErrors = false;
+        serveCommand.SetAction(parse => serve([.. parse.UnmatchedTokens]));
+        root.Subcommands.Add(serveCommand);
+        return root;
+    }
+
+    /// <summary>Whether <paramref name="args"/> name no verb, so the host should start.</summary>
+    public static bool IsServe(string[] args) =>
+        args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version"));
+}

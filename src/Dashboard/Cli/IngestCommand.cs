@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Text.Json;
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Geo.Binning;
+using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Privacy;
+
+namespace CrowdWatch.Dashboard.Cli;
+
+/// <summary>
+/// <c>crowdwatch ingest</c>: pings, search records and pre-aggregated counts in; the binned series (and movements
+/// between zones) out, with a rejects file and a summary. Device ids are pseudonymised at the door with the key from
+/// <c>CROWDWATCH_PSEUDONYM_KEY</c>; without a key only <c>--sample</c> runs, with a throw-away key.
+/// </summary>
+internal static class IngestCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var options = new AreaOptions();
+        var pings = new Option<string[]>("--pings") { Description = "Ping files: CSV, or NDJSON (.ndjson/.jsonl)", AllowMultipleArgumentsPerToken = true };
+        var searches = new Option<string[]>("--searches") { Description = "Map-search CSV files", AllowMultipleArgumentsPerToken = true };
+        var counts = new Option<string[]>("--counts") { Description = "Pre-aggregated count CSV files (long format)", AllowMultipleArgumentsPerToken = true };
+        var poi = new Option<string?>("--poi") { Description = "POI gazetteer CSV (default: the area's, from the deployment)" };
+        var outPath = new Option<string>("--out", "-o") { Description = "Binned series CSV to write", Required = true };
+        var movementsPath = new Option<string?>("--movements") { Description = "Zone-to-zone movements CSV to write" };
+        var rejectsPath = new Option<string?>("--rejects") { Description = "Rejected rows CSV (default: OUT.rejects.csv)" };
+        var summaryPath = new Option<string?>("--summary") { Description = "Write the summary as JSON here too" };
+        var maxErrors = new Option<long>("--max-errors") { Description = "Stop after this many rejected rows", DefaultValueFactory = _ => long.MaxValue };
+        var lateness = new Option<int>("--lateness") { Description = "Minutes after a slot ends that rows for it are still accepted", DefaultValueFactory = _ => 60 };
+        var flowGap = new Option<int>("--flow-gap") { Description = "Longest gap in minutes between sightings that counts as a movement", DefaultValueFactory = _ => 30 };
+        var maxAccuracy = new Option<double>("--max-accuracy") { Description = "Reject pings whose accuracy radius is coarser than this (m)", DefaultValueFactory = _ => 150 };
+        var sample = new Option<bool>("--sample") { Description = "Sample mode: no key needed; a random throw-away key is used" };
+
+        var command = new Command("ingest", "Bin pings, search heat and counts per cell and slot");
+        options.AddTo(command);
+        foreach (var o in new Option[] { pings, searches, counts, poi, outPath, movementsPath, rejectsPath, summaryPath, maxErrors, lateness, flowGap, maxAccuracy, sample })
+            command.Options.Add(o);
+
+        command.SetAction(parse => CliErrors.Run(error, () =>
+        {
+            var key = ResolveKey(parse.GetValue(sample));
+            if (key is null)
+            {
+                error.WriteLine($"error: refusing to ingest without a pseudonym key: set {PseudonymKey.EnvironmentVariable} (at least {PseudonymKey.MinimumBytes} bytes, or base64:...) or pass --sample for sample data");
+                return 2;
+            }
+
+            var area = options.Resolve(parse, error);
+            var entry = AreaOptions.Entry(parse, options);
+            var late = TimeSpan.FromMinutes(parse.GetValue(lateness));
+            var gap = TimeSpan.FromMinutes(parse.GetValue(flowGap));
+            var outFile = parse.GetValue(outPath)!;
+            var report = new IngestReport();
+
+            using var series = new StreamWriter(outFile);
+            series.WriteLine(SeriesCsv.Header);
+            using var movements = parse.GetValue(movementsPath) is { } mp ? new StreamWriter(mp) : null;
+            movements?.WriteLine(SeriesCsv.MovementsHeader);
+            using var rejects = new StreamWriter(parse.GetValue(rejectsPath) ?? outFile + ".rejects.csv");
+            var log = new RejectLog(report, rejects, parse.GetValue(maxErrors));
+            var slots = 0;
+            void Sink(SlotCounts c)
+            {
+                SeriesCsv.Write(series, area, c);
+                if (movements is not null) SeriesCsv.WriteMovements(movements, area, c);
+                slots++;
+            }
+
+            var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), Sink);
+            var devices = new DeviceDirectory(new Pseudonymiser(key));
+            var evictAfter = gap + late + TimeSpan.FromMinutes(area.Settings.SlotMinutes);
+            var pingIngest = new PingIngest(devices, binner, parse.GetValue(maxAccuracy), evictAfter);
+            foreach (var file in parse.GetValue(pings) ?? [])
+            {
+                if (log.LimitReached) break;
+                if (!TryOpen(file, log, out var stream)) continue;
+                using (stream)
+                {
+                    var progress = new ByteProgress(file, stream!.Length, error);
+                    if (file.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                        pingIngest.ReadNdjson(stream, file, log, progress);
+                    else
+                        pingIngest.ReadCsv(stream, file, log, progress);
+                }
+            }
+
+            pingIngest.Complete();
+
+            var sums = new SumBinner(area.Name, area.Grid.Spec.CellCount, area.NewClock(), late, Sink);
+            PoiGazetteer? gazetteer = null;
+            if ((parse.GetValue(poi) ?? entry?.PoiPath) is { } poiFile && TryOpen(poiFile, log, out var poiStream))
+                using (poiStream) gazetteer = PoiGazetteer.Load(poiStream!, poiFile, new RejectLog(new IngestReport(), rejects));
+            var searchIngest = new SearchIngest(area.Grid, sums, gazetteer);
+            foreach (var file in parse.GetValue(searches) ?? [])
+            {
+                if (log.LimitReached) break;
+                if (!TryOpen(file, log, out var stream)) continue;
+                using (stream) searchIngest.ReadCsv(stream!, file, log);
+            }
+
+            var countIngest = new CountIngest(area.Grid, sums);
+            foreach (var file in parse.GetValue(counts) ?? [])
+            {
+                if (log.LimitReached) break;
+                if (!TryOpen(file, log, out var stream)) continue;
+                using (stream) countIngest.ReadCsv(stream!, file, log);
+            }
+
+            sums.Complete();
+            error.WriteLine($"{area.Name}: {slots} slot writes; {report}");
+            if (parse.GetValue(summaryPath) is { } sp)
+            {
+                File.WriteAllText(sp, JsonSerializer.Serialize(new
+                {
+                    area = area.Name,
+                    report.Rows,
+                    report.Accepted,
+                    report.OutsideGrid,
+                    report.Duplicates,
+                    report.Rejected,
+                    rejectedByReason = report.RejectedByReason,
+                    report.StoppedEarly,
+                    report.FileErrors,
+                }, new JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            return report.FileErrors.Count > 0 || report.StoppedEarly is not null ? 1 : 0;
+        }));
+        return command;
+    }
+
+    private static PseudonymKey? ResolveKey(bool sample)
+    {
+        var configured = Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable);
+        if (!string.IsNullOrEmpty(configured)) return PseudonymKey.Parse(configured);
+        return sample ? PseudonymKey.Ephemeral() : null;
+    }
+
+    private static bool TryOpen(string file, RejectLog log, out FileStream? stream)
+    {
+        try
+        {
+            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.FileError(file, $"cannot be opened: {e.Message}");
+            stream = null;
+            return false;
+        }
+    }
+}

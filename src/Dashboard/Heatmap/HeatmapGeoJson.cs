@@ -1,0 +1,72 @@
+using System.Text.Json;
+using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Privacy;
+
+namespace CrowdWatch.Dashboard.Heatmap;
+
+/// <summary>
+/// Writes one slot as a GeoJSON FeatureCollection of cells for viewers: each occupied cell's WGS84 square with
+/// <c>people</c> and <c>density</c> (persons per walkable m²), or <c>status: LOW_DENSITY</c> and no numbers below k.
+/// </summary>
+public static class HeatmapGeoJson
+{
+    /// <summary>Writes the collection to <paramref name="stream"/>.</summary>
+    public static void Write(Stream stream, Area area, string slotLabel, IReadOnlyList<ViewerDensity> cells)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        ArgumentNullException.ThrowIfNull(cells);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        w.WriteStartObject();
+        w.WriteString("type", "FeatureCollection");
+        w.WriteStartObject("properties");
+        w.WriteString("area", area.Name);
+        w.WriteString("slot_start", slotLabel);
+        w.WriteNumber("slot_minutes", area.Settings.SlotMinutes);
+        w.WriteNumber("k", area.K.K);
+        w.WriteString("density_unit", "persons/m2 walkable");
+        w.WriteEndObject();
+        w.WriteStartArray("features");
+        foreach (var c in cells)
+        {
+            var cell = area.Grid.CellAt(c.CellId);
+            w.WriteStartObject();
+            w.WriteString("type", "Feature");
+            w.WriteStartObject("geometry");
+            w.WriteString("type", "Polygon");
+            w.WriteStartArray("coordinates");
+            w.WriteStartArray();
+            foreach (var p in area.Grid.CellPolygon(cell).Coordinates)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(Math.Round(p.X, 7));
+                w.WriteNumberValue(Math.Round(p.Y, 7));
+                w.WriteEndArray();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartObject("properties");
+            w.WriteNumber("cell", cell.Id);
+            w.WriteNumber("row", cell.Row);
+            w.WriteNumber("col", cell.Col);
+            w.WriteNumber("walkable_m2", Math.Round(area.WalkableM2[cell.Id], 1));
+            if (c.IsLowDensity)
+            {
+                w.WriteString("status", KThreshold.LowDensity);
+            }
+            else
+            {
+                w.WriteString("status", "OK");
+                w.WriteNumber("people", Math.Round(c.People!.Value, 1));
+                w.WriteNumber("density", Math.Round(c.Density!.Value, 4));
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using CrowdWatch.Geo.Binning;
+using CrowdWatch.Geo.Privacy;
+
+namespace CrowdWatch.Geo.Ingest;
+
+/// <summary>
+/// Streams location pings from CSV or NDJSON through validation and pseudonymisation into a <see cref="PingBinner"/>.
+/// Columns: <c>timestamp</c>, <c>device_id</c>, <c>lat</c>, <c>lon</c>, optional <c>accuracy_m</c>; other columns are
+/// ignored. Each bad row is rejected with its line and field and the rest of the file goes on. Memory is bounded by
+/// the devices active within the flow gap plus lateness, not by the file.
+/// </summary>
+public sealed class PingIngest
+{
+    private readonly DeviceDirectory _devices;
+    private readonly PingBinner _binner;
+    private readonly double _maxAccuracyM;
+    private readonly long _evictIdleMs;
+    private long _nextEvictionMs = long.MinValue;
+
+    /// <summary>Creates an ingest feeding <paramref name="binner"/>.</summary>
+    /// <param name="devices">Pseudonymises device ids and holds their indices.</param>
+    /// <param name="binner">Receives the pings.</param>
+    /// <param name="maxAccuracyM">Pings whose reported accuracy radius is coarser than this are rejected.</param>
+    /// <param name="evictIdleAfter">Devices unseen for this long are forgotten (at least flow gap + lateness + a slot).</param>
+    public PingIngest(DeviceDirectory devices, PingBinner binner, double maxAccuracyM, TimeSpan evictIdleAfter)
+    {
+        _devices = devices ?? throw new ArgumentNullException(nameof(devices));
+        _binner = binner ?? throw new ArgumentNullException(nameof(binner));
+        _maxAccuracyM = maxAccuracyM;
+        _evictIdleMs = (long)evictIdleAfter.TotalMilliseconds;
+    }
+
+    /// <summary>Reads a CSV stream with a header line.</summary>
+    public void ReadCsv(Stream stream, string file, RejectLog log, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var lines = new Utf8LineReader(stream);
+        var fields = new CsvFields();
+        if (!lines.TryReadLine(out var headerLine)) { log.FileError(file, "is empty; expected a header line"); return; }
+        if (!CsvHeader.TryParse(headerLine, fields, out var header, out var problem)) { log.FileError(file, "header: " + problem); return; }
+        var its = header!.IndexOfAny("timestamp", "time", "ts");
+        var idev = header.IndexOfAny("device_id", "device");
+        var ilat = header.IndexOfAny("lat", "latitude");
+        var ilon = header.IndexOfAny("lon", "lng", "longitude");
+        var iacc = header.IndexOfAny("accuracy_m", "accuracy");
+        if (its < 0 || idev < 0 || ilat < 0 || ilon < 0)
+        {
+            log.FileError(file, $"header has columns [{string.Join(", ", header.Names)}]; expected timestamp, device_id, lat, lon and optionally accuracy_m");
+            return;
+        }
+
+        var needed = Math.Max(Math.Max(its, idev), Math.Max(ilat, Math.Max(ilon, iacc))) + 1;
+        var report = log.Report;
+        while (lines.TryReadLine(out var line))
+        {
+            if (line.IsEmpty) continue;
+            report.Rows++;
+            var n = lines.LineNumber;
+            if ((report.Rows & 0xFFFF) == 0) progress?.Report(lines.BytesRead);
+            if (lines.LastLineTooLong) { if (!log.Reject(new(file, n, "line", "too-long", $"longer than {Utf8LineReader.MaxLineBytes} bytes"))) return; continue; }
+            if (!fields.TrySplit(line, out var data, out problem)) { if (!log.Reject(new(file, n, "line", "malformed-csv", problem!))) return; continue; }
+            if (fields.Count < needed)
+            {
+                if (!log.Reject(new(file, n, "line", "missing-field", $"has {fields.Count} fields; the header names {header.Names.Count}"))) return;
+                continue;
+            }
+
+            var acc = iacc >= 0 ? data[fields[iacc]] : default;
+            if (!Accept(file, n, data[fields[its]], data[fields[idev]], data[fields[ilat]], data[fields[ilon]], acc, log)) return;
+        }
+
+        progress?.Report(lines.BytesRead);
+    }
+
+    /// <summary>Reads newline-delimited JSON: one object per line with the same field names as the CSV.</summary>
+    public void ReadNdjson(Stream stream, string file, RejectLog log, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var lines = new Utf8LineReader(stream);
+        var report = log.Report;
+        while (lines.TryReadLine(out var line))
+        {
+            if (Timestamps.Trim(line).IsEmpty) continue;
+            report.Rows++;
+            var n = lines.LineNumber;
+            if ((report.Rows & 0xFFFF) == 0) progress?.Report(lines.BytesRead);
+            if (!TryReadObject(line, out var ts, out var dev, out var lat, out var lon, out var acc, out var problem))
+            {
+                if (!log.Reject(new(file, n, "line", "malformed-json", problem!))) return;
+                continue;
+            }
+
+            if (!Accept(file, n, ts, dev, lat, lon, acc, log)) return;
+        }
+
+        progress?.Report(lines.BytesRead);
+    }
+
+    /// <summary>Ends the input: closes all slots.</summary>
+    public void Complete() => _binner.Complete();
+
+    private bool Accept(string file, long n, ReadOnlySpan<byte> ts, ReadOnlySpan<byte> dev, ReadOnlySpan<byte> latText,
+        ReadOnlySpan<byte> lonText, ReadOnlySpan<byte> accText, RejectLog log)
+    {
+        if (!Timestamps.TryParse(ts, out var ms, out var problem)) return log.Reject(new(file, n, "timestamp", "bad-timestamp", problem!));
+        dev = Timestamps.Trim(dev);
+        // Nothing of the id is echoed: not even a bad one may reach a log.
+        if (dev.IsEmpty) return log.Reject(new(file, n, "device_id", "missing-field", "empty; expected a device identifier"));
+        if (dev.Length > 256) return log.Reject(new(file, n, "device_id", "bad-device-id", "longer than 256 bytes"));
+        if (!Numbers.TryParse(latText, out var lat)) return log.Reject(new(file, n, "lat", "bad-number", Describe(latText, "a latitude in decimal degrees")));
+        if (!Numbers.TryParse(lonText, out var lon)) return log.Reject(new(file, n, "lon", "bad-number", Describe(lonText, "a longitude in decimal degrees")));
+        if (lat is < -90 or > 90) return log.Reject(new(file, n, "lat", "out-of-range", "outside -90..90 (are lat and lon swapped?)"));
+        if (lon is < -180 or > 180) return log.Reject(new(file, n, "lon", "out-of-range", "outside -180..180"));
+        if (!accText.IsEmpty && !Timestamps.Trim(accText).IsEmpty)
+        {
+            if (!Numbers.TryParse(accText, out var accuracy) || accuracy < 0)
+                return log.Reject(new(file, n, "accuracy_m", "bad-number", Describe(accText, "a non-negative radius in metres")));
+            if (accuracy > _maxAccuracyM)
+                return log.Reject(new(file, n, "accuracy_m", "too-inaccurate", $"{accuracy} m is coarser than the {_maxAccuracyM} m accepted"));
+        }
+
+        var device = _devices.Resolve(dev, ms, out var isNew);
+        if (isNew) _binner.ResetDevice(device);
+        var outcome = _binner.Add(lon, lat, ms, device);
+        switch (outcome)
+        {
+            case BinOutcome.Late:
+                return log.Reject(new(file, n, "timestamp", "late", "its slot was already closed (older than the lateness allowed); sort the input or raise --lateness"));
+            case BinOutcome.Duplicate:
+                log.Report.Duplicates++;
+                break;
+            case BinOutcome.OutsideGrid:
+                log.Report.OutsideGrid++;
+                break;
+        }
+
+        log.Report.Accepted++;
+        var watermark = _binner.Watermark;
+        if (watermark >= _nextEvictionMs)
+        {
+            if (_nextEvictionMs != long.MinValue) _devices.EvictIdle(watermark - _evictIdleMs);
+            _nextEvictionMs = watermark + (_evictIdleMs / 4);
+        }
+
+        return true;
+    }
+
+    // A value that is not a number cannot be a coordinate, so a short excerpt of it is safe to show.
+    internal static string Describe(ReadOnlySpan<byte> text, string expected)
+    {
+        var t = Timestamps.Trim(text);
+        if (t.IsEmpty) return "empty; expected " + expected;
+        var shown = System.Text.Encoding.UTF8.GetString(t[..Math.Min(t.Length, 24)]);
+        return $"'{shown}' is not a number; expected {expected}";
+    }
+
+    private static bool TryReadObject(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> ts, out ReadOnlySpan<byte> dev,
+        out ReadOnlySpan<byte> lat, out ReadOnlySpan<byte> lon, out ReadOnlySpan<byte> acc, out string? problem)
+    {
+        ts = dev = lat = lon = acc = default;
+        problem = null;
+        var reader = new Utf8JsonReader(line);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) { problem = "expected a JSON object"; return false; }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                if (!reader.Read()) break;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) { reader.Skip(); continue; }
+                // Escaped strings are rare in these fields; the raw span is used and checked by the field parsers.
+                var value = reader.TokenType is JsonTokenType.String or JsonTokenType.Number ? reader.ValueSpan : default;
+                if (name.SequenceEqual("timestamp"u8)) ts = value;
+                else if (name.SequenceEqual("device_id"u8)) dev = value;
+                else if (name.SequenceEqual("lat"u8)) lat = value;
+                else if (name.SequenceEqual("lon"u8)) lon = value;
+                else if (name.SequenceEqual("accuracy_m"u8)) acc = value;
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject) { problem = "the object is not closed"; return false; }
+        }
+        catch (JsonException e)
+        {
+            problem = $"not valid JSON at byte {e.BytePositionInLine + 1}";
+            return false;
+        }
+
+        return true;
+    }
+}
