@@ -5,11 +5,13 @@ namespace CrowdWatch.Dashboard.Cli;
 /// <summary>The <c>crowdwatch</c> command line: with no verb it serves the dashboard.</summary>
 internal static class CrowdWatchCli
 {
-    public static RootCommand Create(TextReader input, TextWriter output, TextWriter error, Func<string[], int> serve)
+    public static RootCommand Create(TextReader input, TextWriter output, TextWriter error, Func<string[], int> serve,
+        Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var root = new RootCommand("CrowdWatch: live crowd heat maps, forecasts and warnings. With no verb, serves the dashboard.");
         root.Subcommands.Add(GridCommands.Create(input, output, error));
-        root.Subcommands.Add(IngestCommand.Create(output, error));
+        root.Subcommands.Add(IngestCommand.Create(output, error, environment));
         root.Subcommands.Add(HeatmapCommand.Create(output, error));
         var serveCommand = new Command("serve", "Serve the dashboard and API (the default)");
         serveCommand.TreatUnmatchedTokensAsErrors = false;

@@ -14,7 +14,7 @@ namespace CrowdWatch.Dashboard.Cli;
 /// </summary>
 internal static class IngestCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         var options = new AreaOptions();
         var pings = new Option<string[]>("--pings") { Description = "Ping files: CSV, or NDJSON (.ndjson/.jsonl)", AllowMultipleArgumentsPerToken = true };
@@ -38,7 +38,7 @@ internal static class IngestCommand
 
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
-            var key = ResolveKey(parse.GetValue(sample));
+            var key = ResolveKey(parse.GetValue(sample), environment);
             if (key is null)
             {
                 error.WriteLine($"error: refusing to ingest without a pseudonym key: set {PseudonymKey.EnvironmentVariable} (at least {PseudonymKey.MinimumBytes} bytes, or base64:...) or pass --sample for sample data");
@@ -129,9 +129,9 @@ internal static class IngestCommand
         return command;
     }
 
-    private static PseudonymKey? ResolveKey(bool sample)
+    private static PseudonymKey? ResolveKey(bool sample, Func<string, string?> environment)
     {
-        var configured = Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable);
+        var configured = environment(PseudonymKey.EnvironmentVariable);
         if (!string.IsNullOrEmpty(configured)) return PseudonymKey.Parse(configured);
         return sample ? PseudonymKey.Ephemeral() : null;
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Time;
 using CrowdWatch.Geo.Zones;
@@ -11,11 +12,25 @@ namespace CrowdWatch.Geo.Binning;
 /// Flows follow consecutive sightings of a device (in time order) no more than <see cref="PingBinnerOptions.FlowGap"/>
 /// apart: a change of cell is an outflow from the old cell and an inflow to the new one, in the slot of the new
 /// sighting. Per-device state is the last sighting only; slots are handed to the sink once the newest ping is more
-/// than <see cref="PingBinnerOptions.Lateness"/> past their end, and their device sets are dropped.
-/// Not thread-safe: one binner per ingest stream.
+/// than <see cref="PingBinnerOptions.Lateness"/> past their end, and their working memory is reused.
 /// </summary>
+/// <remarks>
+/// Distinct counting without a per-point hash lookup: each device's state remembers the first
+/// <see cref="InlineCells"/> cells it was seen in during its current slot, which settles almost every sighting
+/// (people dwell, and walkers rarely return to a cell within a slot) and counts it at once. The rest (a fourth
+/// distinct cell in a slot, or a sighting that arrives after the device has moved on to a later slot) is set aside and
+/// settled exactly when the slot closes, against the list of pairs already counted. Device states are prefetched a few points ahead
+/// so their cache misses overlap. Not thread-safe: one binner per ingest stream.
+/// </remarks>
 public sealed class PingBinner
 {
+    /// <summary>Cells per device and slot that are deduplicated inline.</summary>
+    public const int InlineCells = 3;
+
+    private const int Chunk = 4096;
+    private const int PrefetchDistance = 12;
+    private const int NeverSeenCell = -2;
+
     private readonly string _area;
     private readonly Grid _grid;
     private readonly SlotClock _clock;
@@ -26,15 +41,16 @@ public sealed class PingBinner
     private readonly long _lengthMs;
     private readonly int _cells;
     private readonly Dictionary<long, Accumulator> _open = [];
+    private readonly Stack<PairBuffer> _spareBuffers = new();
+    private readonly int[] _chunkCells = new int[Chunk];
 
-    private int[] _lastCell = new int[1024];
-    private long[] _lastMs = new long[1024];
-    private long[] _lastSlot = new long[1024];
+    private DeviceState[] _devices = new DeviceState[1024];
     private Accumulator? _current;
     private long _currentSlot = long.MinValue;
     private long _watermark = long.MinValue;
     private long _closedThrough = long.MinValue;
     private long _nextCloseCheck = long.MinValue;
+    private int _typicalPairs = 1024;
 
     /// <summary>Creates a binner for one area.</summary>
     public PingBinner(string area, Grid grid, SlotClock clock, ZoneLayer? zones, PingBinnerOptions options, Action<SlotCounts> sink)
@@ -51,7 +67,7 @@ public sealed class PingBinner
         _latenessMs = (long)options.Lateness.TotalMilliseconds;
         _gapMs = (long)options.FlowGap.TotalMilliseconds;
         _lengthMs = clock.Minutes * 60_000L;
-        Array.Fill(_lastCell, -2);
+        _devices.AsSpan().Fill(DeviceState.Unseen);
     }
 
     /// <summary>Newest ping time seen, Unix ms.</summary>
@@ -67,40 +83,31 @@ public sealed class PingBinner
     public void ResetDevice(int device)
     {
         EnsureDevice(device);
-        _lastCell[device] = -2;
-        _lastMs[device] = long.MinValue;
-        _lastSlot[device] = long.MinValue;
+        _devices[device] = DeviceState.Unseen;
     }
 
     /// <summary>Bins one ping of device index <paramref name="device"/> at <paramref name="unixMs"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BinOutcome Add(double lon, double lat, long unixMs, int device)
     {
-        if ((uint)device >= (uint)_lastCell.Length) EnsureDevice(device);
-        var slot = _clock.SlotStartMs(unixMs);
-        if (slot != _currentSlot && !SwitchSlot(slot, unixMs)) return BinOutcome.Late;
-        var acc = _current!;
+        Span<BinOutcome> outcome = stackalloc BinOutcome[1];
+        AddBatch(new ReadOnlySpan<double>(in lon), new ReadOnlySpan<double>(in lat), new ReadOnlySpan<long>(in unixMs),
+            new ReadOnlySpan<int>(in device), outcome);
+        return outcome[0];
+    }
 
-        var prevMs = _lastMs[device];
-        if (unixMs / 1000 == prevMs / 1000 && prevMs != long.MinValue) return BinOutcome.Duplicate;
-
-        var cell = _grid.TryLocateCell(lon, lat);
-        if (unixMs > prevMs)
+    /// <summary>Bins a batch of pings; <paramref name="outcomes"/> receives what became of each.</summary>
+    public void AddBatch(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, Span<BinOutcome> outcomes)
+    {
+        var n = lon.Length;
+        if (lat.Length != n || unixMs.Length != n || device.Length != n || outcomes.Length < n)
+            throw new ArgumentException("lon, lat, unixMs and device must have the same length, and outcomes at least that");
+        for (var start = 0; start < n; start += Chunk)
         {
-            var prevCell = _lastCell[device];
-            if (prevCell != cell && prevCell != -2 && unixMs - prevMs <= _gapMs) acc.Flow(prevCell, cell, _primaryZone);
-            if (cell >= 0 && (_lastSlot[device] != slot || prevCell != cell)) acc.See(device, cell);
-            _lastCell[device] = cell;
-            _lastMs[device] = unixMs;
-            _lastSlot[device] = slot;
-        }
-        else if (cell >= 0)
-        {
-            // An older sighting arriving late: counted for presence, but flows follow time order only.
-            acc.See(device, cell);
+            var end = Math.Min(n, start + Chunk);
+            BinChunk(lon[start..end], lat[start..end], unixMs[start..end], device[start..end], outcomes[start..end]);
         }
 
-        return cell >= 0 ? BinOutcome.Counted : BinOutcome.OutsideGrid;
+        if (_watermark >= _nextCloseCheck) CloseExpired();
     }
 
     /// <summary>Closes every open slot and hands it to the sink (end of input).</summary>
@@ -111,18 +118,98 @@ public sealed class PingBinner
         _currentSlot = long.MinValue;
     }
 
-    private bool SwitchSlot(long slot, long unixMs)
+    private unsafe void BinChunk(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, Span<BinOutcome> outcomes)
     {
-        if (slot + _lengthMs <= _closedThrough) return false;
-        if (unixMs > _watermark)
+        var max = 0;
+        foreach (var d in device)
         {
-            _watermark = unixMs;
-            if (unixMs >= _nextCloseCheck) CloseExpired();
+            if (d < 0) throw new ArgumentOutOfRangeException(nameof(device), d, "device indices are non-negative");
+            max = Math.Max(max, d);
         }
 
+        EnsureDevice(max);
+        var states = _devices;
+        var prefetch = Sse.IsSupported;
+        // Locating is pure arithmetic on the point: a tight loop of its own pipelines far better than interleaved.
+        var cells = _chunkCells.AsSpan(0, lon.Length);
+        var grid = _grid;
+        for (var i = 0; i < cells.Length; i++) cells[i] = grid.TryLocateCell(lon[i], lat[i]);
+        var watermark = _watermark;
+        for (var i = 0; i < lon.Length; i++)
+        {
+            // Fetch the state of the device a few points ahead, so its cache miss overlaps this point's work.
+            if (prefetch && i + PrefetchDistance < device.Length) Sse.Prefetch0(Unsafe.AsPointer(ref states[device[i + PrefetchDistance]]));
+
+            var ms = unixMs[i];
+            var slot = _clock.SlotStartMs(ms);
+            if (slot != _currentSlot && !SwitchSlot(slot))
+            {
+                outcomes[i] = BinOutcome.Late;
+                continue;
+            }
+
+            if (ms > watermark) watermark = ms;
+            var d = device[i];
+            ref var st = ref states[d];
+            var sinceLast = ms - st.LastMs;
+            // Within a second of the device's latest sighting: the same fix reported twice (two sources).
+            if (st.LastCell != NeverSeenCell && (ulong)(sinceLast + 999) < 1999)
+            {
+                outcomes[i] = BinOutcome.Duplicate;
+                continue;
+            }
+
+            var cell = cells[i];
+            var acc = _current!;
+            if (sinceLast > 0 || st.LastCell == NeverSeenCell)
+            {
+                var prevCell = st.LastCell;
+                if (prevCell != cell && prevCell != NeverSeenCell && sinceLast <= _gapMs) acc.Flow(prevCell, cell, _primaryZone);
+                st.LastCell = cell;
+                st.LastMs = ms;
+            }
+
+            if (cell >= 0)
+            {
+                if (slot == st.Slot)
+                {
+                    if (cell != st.Cell0 && cell != st.Cell1 && cell != st.Cell2)
+                    {
+                        if (st.Cell1 < 0) { st.Cell1 = cell; acc.Count(d, cell); }
+                        else if (st.Cell2 < 0) { st.Cell2 = cell; acc.Count(d, cell); }
+                        else acc.Unsettled.Add(PairBuffer.Pair(d, cell));
+                    }
+                }
+                else if (slot > st.Slot)
+                {
+                    st.Slot = slot;
+                    st.Cell0 = cell;
+                    st.Cell1 = st.Cell2 = -1;
+                    acc.Count(d, cell);
+                }
+                else
+                {
+                    // The device has already been seen in a later slot: this slot's inline cells are gone.
+                    acc.Unsettled.Add(PairBuffer.Pair(d, cell));
+                }
+
+                outcomes[i] = BinOutcome.Counted;
+            }
+            else
+            {
+                outcomes[i] = BinOutcome.OutsideGrid;
+            }
+        }
+
+        _watermark = watermark;
+    }
+
+    private bool SwitchSlot(long slot)
+    {
+        if (slot + _lengthMs <= _closedThrough) return false;
         if (!_open.TryGetValue(slot, out var acc))
         {
-            acc = new Accumulator(new SlotCounts(_area, slot, _cells) { Devices = new int[_cells] });
+            acc = new Accumulator(new SlotCounts(_area, slot, _cells) { Devices = new int[_cells] }, RentBuffer(), RentBuffer());
             _open.Add(slot, acc);
         }
 
@@ -131,6 +218,8 @@ public sealed class PingBinner
         return true;
     }
 
+    private PairBuffer RentBuffer() => _spareBuffers.Count > 0 ? _spareBuffers.Pop() : new PairBuffer(_typicalPairs);
+
     private void CloseExpired()
     {
         var limit = _watermark - _latenessMs;
@@ -138,10 +227,10 @@ public sealed class PingBinner
         List<long>? due = null;
         foreach (var start in _open.Keys)
             if (start + _lengthMs <= limit) (due ??= []).Add(start);
+        _closedThrough = Math.Max(_closedThrough, limit);
         if (due is null) return;
         due.Sort();
         foreach (var start in due) Close(start);
-        _closedThrough = Math.Max(_closedThrough, limit);
     }
 
     private void Close(long start)
@@ -149,32 +238,67 @@ public sealed class PingBinner
         var acc = _open[start];
         _open.Remove(start);
         if (ReferenceEquals(acc, _current)) { _current = null; _currentSlot = long.MinValue; }
+        acc.Settle();
+        _typicalPairs = Math.Max(_typicalPairs, acc.Counted.Count);
+        acc.Counted.Clear();
+        acc.Unsettled.Clear();
+        _spareBuffers.Push(acc.Counted);
+        _spareBuffers.Push(acc.Unsettled);
         _sink(acc.Counts);
     }
 
     private void EnsureDevice(int device)
     {
-        if (device < _lastCell.Length) return;
-        var size = (int)Math.Min(int.MaxValue, Math.Max((long)device + 1, _lastCell.Length * 2L));
-        var old = _lastCell.Length;
-        Array.Resize(ref _lastCell, size);
-        Array.Resize(ref _lastMs, size);
-        Array.Resize(ref _lastSlot, size);
-        _lastCell.AsSpan(old).Fill(-2);
-        _lastMs.AsSpan(old).Fill(long.MinValue);
-        _lastSlot.AsSpan(old).Fill(long.MinValue);
+        if (device < _devices.Length) return;
+        var size = (int)Math.Min(Array.MaxLength, Math.Max((long)device + 1, _devices.Length * 2L));
+        var old = _devices.Length;
+        Array.Resize(ref _devices, size);
+        _devices.AsSpan(old).Fill(DeviceState.Unseen);
     }
 
-    private sealed class Accumulator(SlotCounts counts)
+    private struct DeviceState
     {
-        private readonly LongSet _seen = new();
+        public static readonly DeviceState Unseen = new()
+        {
+            LastMs = long.MinValue, Slot = long.MinValue, LastCell = NeverSeenCell, Cell0 = -1, Cell1 = -1, Cell2 = -1,
+        };
+
+        public long LastMs;
+        public long Slot;     // the slot Cell0..Cell2 belong to
+        public int LastCell;  // -1: last seen outside the grid; -2: never seen
+        public int Cell0;
+        public int Cell1;
+        public int Cell2;
+    }
+
+    private sealed class Accumulator(SlotCounts counts, PairBuffer counted, PairBuffer unsettled)
+    {
+        private readonly int[] _devices = counts.Devices!;
 
         public SlotCounts Counts { get; } = counts;
 
+        /// <summary>Pairs counted inline.</summary>
+        public PairBuffer Counted { get; } = counted;
+
+        /// <summary>Pairs whose novelty could not be decided inline.</summary>
+        public PairBuffer Unsettled { get; } = unsettled;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void See(int device, int cell)
+        public void Count(int device, int cell)
         {
-            if (_seen.Add(((ulong)(uint)device << 32) | (uint)cell)) Counts.Devices![cell]++;
+            _devices[cell]++;
+            Counted.Add(PairBuffer.Pair(device, cell));
+        }
+
+        /// <summary>Counts the unsettled pairs that are new: not counted inline and not repeated among themselves.</summary>
+        public void Settle()
+        {
+            if (Unsettled.Count == 0) return;
+            var fresh = new HashSet<ulong>(Unsettled.Count);
+            foreach (var p in Unsettled.Pairs) fresh.Add(p);
+            foreach (var p in Counted.Pairs)
+                if (fresh.Remove(p) && fresh.Count == 0) break;
+            foreach (var p in fresh) _devices[PairBuffer.CellOf(p)]++;
         }
 
         public void Flow(int fromCell, int toCell, int[] primaryZone)

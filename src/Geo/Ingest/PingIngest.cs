@@ -18,6 +18,22 @@ public sealed class PingIngest
     private readonly long _evictIdleMs;
     private long _nextEvictionMs = long.MinValue;
 
+    // Rows parsed and validated but not yet binned: binning a batch at once lets the directory and binner
+    // prefetch their per-device memory (see PingBinner).
+    private const int BatchSize = 256;
+    private const int MaxIdBytes = 256;
+    private readonly long[] _ms = new long[BatchSize];
+    private readonly double[] _lat = new double[BatchSize];
+    private readonly double[] _lon = new double[BatchSize];
+    private readonly UInt128[] _hash = new UInt128[BatchSize];
+    private readonly int[] _idLength = new int[BatchSize];
+    private readonly byte[] _ids = new byte[BatchSize * MaxIdBytes];
+    private readonly long[] _line = new long[BatchSize];
+    private readonly int[] _device = new int[BatchSize];
+    private readonly BinOutcome[] _outcomes = new BinOutcome[BatchSize];
+    private int _batched;
+    private string _batchFile = "";
+
     /// <summary>Creates an ingest feeding <paramref name="binner"/>.</summary>
     /// <param name="devices">Pseudonymises device ids and holds their indices.</param>
     /// <param name="binner">Receives the pings.</param>
@@ -70,6 +86,7 @@ public sealed class PingIngest
             if (!Accept(file, n, data[fields[its]], data[fields[idev]], data[fields[ilat]], data[fields[ilon]], acc, log)) return;
         }
 
+        Flush(log);
         progress?.Report(lines.BytesRead);
     }
 
@@ -94,6 +111,7 @@ public sealed class PingIngest
             if (!Accept(file, n, ts, dev, lat, lon, acc, log)) return;
         }
 
+        Flush(log);
         progress?.Report(lines.BytesRead);
     }
 
@@ -120,22 +138,53 @@ public sealed class PingIngest
                 return log.Reject(new(file, n, "accuracy_m", "too-inaccurate", $"{accuracy} m is coarser than the {_maxAccuracyM} m accepted"));
         }
 
-        var device = _devices.Resolve(dev, ms, out var isNew);
-        if (isNew) _binner.ResetDevice(device);
-        var outcome = _binner.Add(lon, lat, ms, device);
-        switch (outcome)
+        if (_batched > 0 && !ReferenceEquals(_batchFile, file) && !Flush(log)) return false;
+        _batchFile = file;
+        var b = _batched++;
+        _ms[b] = ms;
+        _lat[b] = lat;
+        _lon[b] = lon;
+        _line[b] = n;
+        _idLength[b] = dev.Length;
+        dev.CopyTo(_ids.AsSpan(b * MaxIdBytes));
+        _hash[b] = _devices.Hash(dev);
+        _devices.Prefetch(_hash[b]);
+        return _batched < BatchSize || Flush(log);
+    }
+
+    /// <summary>Pseudonymises and bins the batched rows; false when the error limit was reached.</summary>
+    private bool Flush(RejectLog log)
+    {
+        var count = _batched;
+        _batched = 0;
+        if (count == 0) return true;
+        for (var b = 0; b < count; b++)
         {
-            case BinOutcome.Late:
-                return log.Reject(new(file, n, "timestamp", "late", "its slot was already closed (older than the lateness allowed); sort the input or raise --lateness"));
-            case BinOutcome.Duplicate:
-                log.Report.Duplicates++;
-                break;
-            case BinOutcome.OutsideGrid:
-                log.Report.OutsideGrid++;
-                break;
+            _device[b] = _devices.Resolve(_hash[b], _ids.AsSpan(b * MaxIdBytes, _idLength[b]), _ms[b], out var isNew);
+            if (isNew) _binner.ResetDevice(_device[b]);
         }
 
-        log.Report.Accepted++;
+        _binner.AddBatch(_lon.AsSpan(0, count), _lat.AsSpan(0, count), _ms.AsSpan(0, count), _device.AsSpan(0, count), _outcomes);
+        var report = log.Report;
+        var go = true;
+        for (var b = 0; b < count; b++)
+        {
+            switch (_outcomes[b])
+            {
+                case BinOutcome.Late:
+                    go &= log.Reject(new(_batchFile, _line[b], "timestamp", "late", "its slot was already closed (older than the lateness allowed); sort the input or raise --lateness"));
+                    continue;
+                case BinOutcome.Duplicate:
+                    report.Duplicates++;
+                    break;
+                case BinOutcome.OutsideGrid:
+                    report.OutsideGrid++;
+                    break;
+            }
+
+            report.Accepted++;
+        }
+
         var watermark = _binner.Watermark;
         if (watermark >= _nextEvictionMs)
         {
@@ -143,7 +192,7 @@ public sealed class PingIngest
             _nextEvictionMs = watermark + (_evictIdleMs / 4);
         }
 
-        return true;
+        return go;
     }
 
     // A value that is not a number cannot be a coordinate, so a short excerpt of it is safe to show.

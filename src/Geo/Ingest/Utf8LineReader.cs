@@ -43,7 +43,8 @@ public sealed class Utf8LineReader
             var nl = available.IndexOf((byte)'\n');
             if (nl >= 0)
             {
-                line = Finish(available[..nl]);
+                LastLineTooLong = nl > MaxLineBytes;
+                line = Finish(available[..Math.Min(nl, MaxLineBytes)]);
                 _start += nl + 1;
                 return true;
             }
@@ -51,7 +52,8 @@ public sealed class Utf8LineReader
             if (_eof)
             {
                 if (available.IsEmpty) { line = default; return false; }
-                line = Finish(available);
+                LastLineTooLong = available.Length > MaxLineBytes;
+                line = Finish(available[..Math.Min(available.Length, MaxLineBytes)]);
                 _start = _end;
                 return true;
             }

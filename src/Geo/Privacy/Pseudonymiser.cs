@@ -2,16 +2,30 @@ using System.Security.Cryptography;
 
 namespace CrowdWatch.Geo.Privacy;
 
-/// <summary>Replaces a raw device id by its keyed hash: HMAC-SHA256, truncated to 128 bits, as lowercase hex.</summary>
-public sealed class Pseudonymiser(PseudonymKey key)
+/// <summary>
+/// Replaces a raw device id by its keyed hash: HMAC-SHA256, truncated to 128 bits, as lowercase hex. Keeps one HMAC
+/// context and resets it per id, which is several times cheaper than a one-shot call. Not thread-safe.
+/// </summary>
+public sealed class Pseudonymiser : IDisposable
 {
-    private readonly byte[] _key = (key ?? throw new ArgumentNullException(nameof(key))).Bytes;
+    private readonly IncrementalHash _hmac;
+
+    /// <summary>Creates a pseudonymiser under <paramref name="key"/>.</summary>
+    public Pseudonymiser(PseudonymKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key.Bytes);
+    }
 
     /// <summary>The pseudonym of a raw id given as UTF-8 bytes.</summary>
     public string Pseudonym(ReadOnlySpan<byte> rawId)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, rawId, mac);
+        _hmac.AppendData(rawId);
+        _hmac.GetHashAndReset(mac);
         return Convert.ToHexStringLower(mac[..16]);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _hmac.Dispose();
 }

@@ -1,0 +1,35 @@
+using System.Net;
+using System.Text.Json;
+using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Tests.Cli;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CrowdWatch.Dashboard.Tests.Hosting;
+
+public class WebHostTests
+{
+    [Fact]
+    public async Task Host_serves_health_alive_and_the_areas_on_loopback()
+    {
+        using var d = new TestDeployment();
+        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+        Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode);
+        using var areas = JsonDocument.Parse(await http.GetStringAsync("/api/areas"));
+        var area = Assert.Single(areas.RootElement.EnumerateArray());
+        Assert.Equal("hongyadong", area.GetProperty("name").GetString());
+        Assert.Equal(441, area.GetProperty("cells").GetInt32());
+        using var located = JsonDocument.Parse(await http.GetStringAsync("/api/areas/hongyadong/locate?lon=106.5790&lat=29.5630"));
+        Assert.Equal(652963.71, located.RootElement.GetProperty("x").GetDouble(), 2);
+        var missing = await http.GetAsync("/api/areas/nowhere");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+
+        await app.StopAsync();
+    }
+}
