@@ -9,6 +9,8 @@ namespace CrowdWatch.Benchmarks;
 /// The reported time is per point.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class BinningBenchmark
 {
     private const int Points = 4_000_000;

@@ -11,6 +11,8 @@ namespace CrowdWatch.Benchmarks;
 /// core. The reported time is per row.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CsvIngestBenchmark
 {
     private string _path = null!;

@@ -209,7 +209,7 @@ public sealed class PingBinner
         if (slot + _lengthMs <= _closedThrough) return false;
         if (!_open.TryGetValue(slot, out var acc))
         {
-            acc = new Accumulator(new SlotCounts(_area, slot, _cells) { Devices = new int[_cells] }, RentBuffer(), RentBuffer());
+            acc = new Accumulator(new SlotCounts(_area, slot, _cells) { Devices = new int[_cells] }, RentBuffer(), new PairBuffer(0));
             _open.Add(slot, acc);
         }
 
@@ -241,9 +241,7 @@ public sealed class PingBinner
         acc.Settle();
         _typicalPairs = Math.Max(_typicalPairs, acc.Counted.Count);
         acc.Counted.Clear();
-        acc.Unsettled.Clear();
         _spareBuffers.Push(acc.Counted);
-        _spareBuffers.Push(acc.Unsettled);
         _sink(acc.Counts);
     }
 

@@ -20,7 +20,8 @@ public sealed class DeviceDirectory
     private Entry[] _table = new Entry[4096];
     private int _mask = 4095;
     private UInt128[] _keys = new UInt128[1024];
-    private string?[] _pseudonyms = new string?[1024];
+    private UInt128[] _pseudonyms = new UInt128[1024];
+    private bool[] _live = new bool[1024];
     private long[] _lastSeen = new long[1024];
     private int _next;
     private int _count;
@@ -75,11 +76,13 @@ public sealed class DeviceDirectory
         {
             Array.Resize(ref _keys, _keys.Length * 2);
             Array.Resize(ref _pseudonyms, _pseudonyms.Length * 2);
+            Array.Resize(ref _live, _live.Length * 2);
             Array.Resize(ref _lastSeen, _lastSeen.Length * 2);
         }
 
         _keys[created] = hash;
-        _pseudonyms[created] = _pseudonymiser.Pseudonym(rawId);
+        _pseudonyms[created] = _pseudonymiser.PseudonymBits(rawId);
+        _live[created] = true;
         _lastSeen[created] = seenAtMs;
         _table[i] = new Entry { Hash = hash, IndexPlusOne = created + 1 };
         if (++_count * 2 > _table.Length) Rebuild(_table.Length * 2);
@@ -88,7 +91,8 @@ public sealed class DeviceDirectory
     }
 
     /// <summary>The pseudonym of a device that has been seen.</summary>
-    public string PseudonymOf(int index) => _pseudonyms[index] ?? throw new ArgumentOutOfRangeException(nameof(index));
+    public string PseudonymOf(int index) =>
+        (uint)index < (uint)_next && _live[index] ? Pseudonymiser.Format(_pseudonyms[index]) : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>The pseudonym of a raw id without registering the device.</summary>
     public string PseudonymOf(ReadOnlySpan<byte> rawId) => _pseudonymiser.Pseudonym(rawId);
@@ -99,9 +103,10 @@ public sealed class DeviceDirectory
         var dropped = 0;
         for (var i = 0; i < _next; i++)
         {
-            if (_pseudonyms[i] is not null && _lastSeen[i] < beforeMs)
+            if (_live[i] && _lastSeen[i] < beforeMs)
             {
-                _pseudonyms[i] = null;
+                _live[i] = false;
+                _pseudonyms[i] = default;
                 _keys[i] = default;
                 _free.Push(i);
                 dropped++;
@@ -123,11 +128,12 @@ public sealed class DeviceDirectory
     // Linear probing cannot simply blank an entry, so eviction and growth rebuild the table from the live devices.
     private void Rebuild(int size)
     {
-        _table = new Entry[size];
+        if (size == _table.Length) Array.Clear(_table);
+        else _table = new Entry[size];
         _mask = size - 1;
         for (var index = 0; index < _next; index++)
         {
-            if (_pseudonyms[index] is null) continue;
+            if (!_live[index]) continue;
             var i = Home(_keys[index]);
             while (_table[i].IndexPlusOne != 0) i = (i + 1) & _mask;
             _table[i] = new Entry { Hash = _keys[index], IndexPlusOne = index + 1 };

@@ -18,12 +18,23 @@ public sealed class Pseudonymiser : IDisposable
     }
 
     /// <summary>The pseudonym of a raw id given as UTF-8 bytes.</summary>
-    public string Pseudonym(ReadOnlySpan<byte> rawId)
+    public string Pseudonym(ReadOnlySpan<byte> rawId) => Format(PseudonymBits(rawId));
+
+    /// <summary>The pseudonym as 128 bits, without formatting it.</summary>
+    public UInt128 PseudonymBits(ReadOnlySpan<byte> rawId)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         _hmac.AppendData(rawId);
         _hmac.GetHashAndReset(mac);
-        return Convert.ToHexStringLower(mac[..16]);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(mac);
+    }
+
+    /// <summary>Formats pseudonym bits as 32 lowercase hex digits.</summary>
+    public static string Format(UInt128 bits)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, bits);
+        return Convert.ToHexStringLower(bytes);
     }
 
     /// <inheritdoc />
