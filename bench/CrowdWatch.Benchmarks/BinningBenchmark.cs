@@ -18,10 +18,14 @@ public class BinningBenchmark
     private Area _area = null!;
     private BinOutcome[] _outcomes = null!;
 
+    /// <summary>Devices in the data: their per-device state is what does not fit in cache.</summary>
+    [Params(10_000, 100_000)]
+    public int Devices { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _pings = new SyntheticPings(Points, devices: 100_000);
+        _pings = new SyntheticPings(Points, Devices);
         _area = SampleArea.Create();
         _outcomes = new BinOutcome[Points];
     }

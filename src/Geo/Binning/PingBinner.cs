@@ -28,7 +28,7 @@ public sealed class PingBinner
     public const int InlineCells = 3;
 
     private const int Chunk = 4096;
-    private const int PrefetchDistance = 12;
+    private const int PrefetchDistance = 16;
     private const int NeverSeenCell = -2;
 
     private readonly string _area;
