@@ -76,7 +76,7 @@ public static class HeatmapPng
         plot.Legend.ManualItems.Add(new LegendItem
         {
             LabelText = $"{KThreshold.LowDensity}: fewer than {area.K.K} people ({lowCount} cells)",
-            FillColor = Colors.Grey,
+            FillColor = Colors.LightGrey,
         });
         plot.Legend.IsVisible = true;
         plot.Legend.Alignment = Alignment.UpperLeft;

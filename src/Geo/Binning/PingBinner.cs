@@ -105,9 +105,9 @@ public sealed class PingBinner
         {
             var end = Math.Min(n, start + Chunk);
             BinChunk(lon[start..end], lat[start..end], unixMs[start..end], device[start..end], outcomes[start..end]);
+            // Close between chunks, so a large batch holds no more slots open than a stream of small ones.
+            if (_watermark >= _nextCloseCheck) CloseExpired();
         }
-
-        if (_watermark >= _nextCloseCheck) CloseExpired();
     }
 
     /// <summary>Closes every open slot and hands it to the sink (end of input).</summary>
