@@ -67,7 +67,8 @@ internal static class IngestCommand
             }
 
             var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), Sink);
-            var devices = new DeviceDirectory(new Pseudonymiser(key));
+            using var pseudonymiser = new Pseudonymiser(key);
+            var devices = new DeviceDirectory(pseudonymiser);
             var evictAfter = gap + late + TimeSpan.FromMinutes(area.Settings.SlotMinutes);
             var pingIngest = new PingIngest(devices, binner, parse.GetValue(maxAccuracy), evictAfter);
             foreach (var file in parse.GetValue(pings) ?? [])

@@ -83,4 +83,19 @@ public class GridTests
         Assert.Equal(362107.045847, at.Value.X, 3);
         Assert.Equal(3271907.528821, at.Value.Y, 3);
     }
+
+    [Fact]
+    public void Grid_too_large_for_a_lattice_locates_points_exactly()
+    {
+        var grid = Grid.Create(new GridDefinition { Centre = (106.0, 30.0), WidthM = 560_000, HeightM = 560_000, CellSizeM = 1000 });
+        Assert.Null(grid.Lattice);
+        var random = new Random(3);
+        for (var i = 0; i < 2000; i++)
+        {
+            var lon = 103.5 + (random.NextDouble() * 5);
+            var lat = 27.6 + (random.NextDouble() * 4.8);
+            Assert.Equal(grid.Locate(lon, lat)?.CellId ?? -1, grid.TryLocateCell(lon, lat));
+        }
+    }
 }
+
