@@ -69,8 +69,8 @@ public static class SeriesCsv
         var start = SlotLabel(area, counts.SlotStartMs);
         foreach (var ((from, to), n) in movements.OrderBy(m => m.Key))
         {
-            var o = from < 0 ? "" : Csv(area.Zones.Zones[from].Name);
-            var d = to < 0 ? "" : Csv(area.Zones.Zones[to].Name);
+            var o = from < 0 ? "" : CsvText.Quote(area.Zones.Zones[from].Name);
+            var d = to < 0 ? "" : CsvText.Quote(area.Zones.Zones[to].Name);
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{area.Name},{start},{area.Settings.SlotMinutes},{o},{d},{n}"));
         }
     }
@@ -140,7 +140,4 @@ public static class SeriesCsv
         var offset = area.NewClock().TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(slotStartMs));
         return DateTimeOffset.FromUnixTimeMilliseconds(slotStartMs).ToOffset(offset).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
     }
-
-    private static string Csv(string s) =>
-        s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

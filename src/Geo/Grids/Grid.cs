@@ -101,6 +101,20 @@ public sealed class Grid
         return new Envelope(x0, x0 + Spec.CellSizeM, y0, y0 + Spec.CellSizeM);
     }
 
+    /// <summary>
+    /// The rows and columns of the cells an envelope in projected metres touches, clipped to the grid; empty
+    /// (<c>RowFrom &gt; RowTo</c>) when it misses the grid.
+    /// </summary>
+    public (int RowFrom, int RowTo, int ColFrom, int ColTo) CellRange(Envelope projected)
+    {
+        ArgumentNullException.ThrowIfNull(projected);
+        var s = Spec;
+        return (Math.Max(0, (int)Math.Floor((projected.MinY - s.OriginY) / s.CellSizeM)),
+            Math.Min(s.Rows - 1, (int)Math.Floor((projected.MaxY - s.OriginY) / s.CellSizeM)),
+            Math.Max(0, (int)Math.Floor((projected.MinX - s.OriginX) / s.CellSizeM)),
+            Math.Min(s.Cols - 1, (int)Math.Floor((projected.MaxX - s.OriginX) / s.CellSizeM)));
+    }
+
     /// <summary>The cell's centre in lon/lat.</summary>
     public (double Lon, double Lat) CellCentre(Cell cell)
     {

@@ -46,11 +46,7 @@ public static class WalkableArea
         var union = UnaryUnionOp.Union(surfaces.Select(grid.Projection.Forward).ToList());
         var prepared = PreparedGeometryFactory.Prepare(union);
         var factory = new GeometryFactory();
-        var env = union.EnvelopeInternal;
-        var c0 = Math.Max(0, (int)Math.Floor((env.MinX - s.OriginX) / s.CellSizeM));
-        var c1 = Math.Min(s.Cols - 1, (int)Math.Floor((env.MaxX - s.OriginX) / s.CellSizeM));
-        var r0 = Math.Max(0, (int)Math.Floor((env.MinY - s.OriginY) / s.CellSizeM));
-        var r1 = Math.Min(s.Rows - 1, (int)Math.Floor((env.MaxY - s.OriginY) / s.CellSizeM));
+        var (r0, r1, c0, c1) = grid.CellRange(union.EnvelopeInternal);
         for (var r = r0; r <= r1; r++)
         {
             for (var c = c0; c <= c1; c++)

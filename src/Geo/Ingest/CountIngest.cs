@@ -23,9 +23,9 @@ public sealed class CountIngest(Grid grid, SumBinner binner)
         ArgumentNullException.ThrowIfNull(binner);
         var lines = new Utf8LineReader(stream);
         var fields = new CsvFields();
-        if (!lines.TryReadLine(out var headerLine)) { log.FileError(file, "is empty; expected a header line"); return; }
-        if (!CsvHeader.TryParse(headerLine, fields, out var header, out var problem)) { log.FileError(file, "header: " + problem); return; }
-        int its = header!.IndexOfAny("timestamp", "time"), icell = header.IndexOf("cell"), irow = header.IndexOf("row"), icol = header.IndexOf("col"),
+        if (CsvHeader.Read(lines, fields, file, log) is not { } header) return;
+        string? problem;
+        int its = header.IndexOfAny("timestamp", "time"), icell = header.IndexOf("cell"), irow = header.IndexOf("row"), icol = header.IndexOf("col"),
             ilat = header.IndexOfAny("lat", "latitude"), ilon = header.IndexOfAny("lon", "lng", "longitude"), isensor = header.IndexOf("sensor_id");
         var key = icell >= 0 ? "cell" : irow >= 0 && icol >= 0 ? "rowcol" : ilat >= 0 && ilon >= 0 ? "latlon" : null;
         if (its < 0 || key is null)

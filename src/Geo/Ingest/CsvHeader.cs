@@ -26,6 +26,29 @@ public sealed class CsvHeader
         return true;
     }
 
+    /// <summary>
+    /// Reads the header line of <paramref name="file"/>; an empty file or a malformed header is reported as a file
+    /// error and gives null.
+    /// </summary>
+    public static CsvHeader? Read(Utf8LineReader lines, CsvFields fields, string file, RejectLog log)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(log);
+        if (!lines.TryReadLine(out var line))
+        {
+            log.FileError(file, "is empty; expected a header line");
+            return null;
+        }
+
+        if (!TryParse(line, fields, out var header, out var problem))
+        {
+            log.FileError(file, "header: " + problem);
+            return null;
+        }
+
+        return header;
+    }
+
     /// <summary>Index of a column, or -1.</summary>
     public int IndexOf(string name) => Array.IndexOf(_names, name);
 

@@ -53,9 +53,9 @@ public sealed class PingIngest
         ArgumentNullException.ThrowIfNull(log);
         var lines = new Utf8LineReader(stream);
         var fields = new CsvFields();
-        if (!lines.TryReadLine(out var headerLine)) { log.FileError(file, "is empty; expected a header line"); return; }
-        if (!CsvHeader.TryParse(headerLine, fields, out var header, out var problem)) { log.FileError(file, "header: " + problem); return; }
-        var its = header!.IndexOfAny("timestamp", "time", "ts");
+        if (CsvHeader.Read(lines, fields, file, log) is not { } header) return;
+        string? problem;
+        var its = header.IndexOfAny("timestamp", "time", "ts");
         var idev = header.IndexOfAny("device_id", "device");
         var ilat = header.IndexOfAny("lat", "latitude");
         var ilon = header.IndexOfAny("lon", "lng", "longitude");

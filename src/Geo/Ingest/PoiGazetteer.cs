@@ -37,9 +37,9 @@ public sealed class PoiGazetteer
         var gazetteer = new PoiGazetteer();
         var lines = new Utf8LineReader(stream);
         var fields = new CsvFields();
-        if (!lines.TryReadLine(out var headerLine)) { log.FileError(file, "is empty; expected a header line"); return gazetteer; }
-        if (!CsvHeader.TryParse(headerLine, fields, out var header, out var problem)) { log.FileError(file, "header: " + problem); return gazetteer; }
-        int iid = header!.IndexOfAny("id", "poi_id"), izh = header.IndexOf("name_zh"), ien = header.IndexOf("name_en"),
+        if (CsvHeader.Read(lines, fields, file, log) is not { } header) return gazetteer;
+        string? problem;
+        int iid = header.IndexOfAny("id", "poi_id"), izh = header.IndexOf("name_zh"), ien = header.IndexOf("name_en"),
             ial = header.IndexOf("aliases"), ilat = header.IndexOfAny("lat", "latitude"), ilon = header.IndexOfAny("lon", "lng", "longitude");
         if (iid < 0 || ilat < 0 || ilon < 0 || (izh < 0 && ien < 0))
         {

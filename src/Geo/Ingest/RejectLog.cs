@@ -24,8 +24,8 @@ public sealed class RejectLog(IngestReport report, TextWriter? rejectsCsv = null
         if (rejectsCsv is not null)
         {
             if (!_headerWritten) { rejectsCsv.WriteLine("file,line,field,reason,detail"); _headerWritten = true; }
-            rejectsCsv.WriteLine(string.Join(',', Quote(rejection.File), rejection.Line.ToString(CultureInfo.InvariantCulture),
-                Quote(rejection.Field), Quote(rejection.Reason), Quote(rejection.Detail)));
+            rejectsCsv.WriteLine(string.Join(',', CsvText.Quote(rejection.File), rejection.Line.ToString(CultureInfo.InvariantCulture),
+                CsvText.Quote(rejection.Field), CsvText.Quote(rejection.Reason), CsvText.Quote(rejection.Detail.ReplaceLineEndings(" "))));
         }
 
         observer?.Invoke(rejection);
@@ -44,7 +44,4 @@ public sealed class RejectLog(IngestReport report, TextWriter? rejectsCsv = null
         Report.FileErrors.Add($"{file}: {problem}");
         Reject(new Rejection(file, 0, "file", "file-error", problem));
     }
-
-    private static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ') + "\"";
 }

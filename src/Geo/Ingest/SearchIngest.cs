@@ -21,9 +21,9 @@ public sealed class SearchIngest(Grid grid, SumBinner binner, PoiGazetteer? gaze
         ArgumentNullException.ThrowIfNull(binner);
         var lines = new Utf8LineReader(stream);
         var fields = new CsvFields();
-        if (!lines.TryReadLine(out var headerLine)) { log.FileError(file, "is empty; expected a header line"); return; }
-        if (!CsvHeader.TryParse(headerLine, fields, out var header, out var problem)) { log.FileError(file, "header: " + problem); return; }
-        int its = header!.IndexOfAny("timestamp", "time"), iq = header.IndexOf("query"), ilat = header.IndexOfAny("lat", "latitude"),
+        if (CsvHeader.Read(lines, fields, file, log) is not { } header) return;
+        string? problem;
+        int its = header.IndexOfAny("timestamp", "time"), iq = header.IndexOf("query"), ilat = header.IndexOfAny("lat", "latitude"),
             ilon = header.IndexOfAny("lon", "lng", "longitude"), ipoi = header.IndexOf("poi_id"), icount = header.IndexOf("count");
         if (its < 0 || iq < 0 || ((ilat < 0 || ilon < 0) && ipoi < 0))
         {

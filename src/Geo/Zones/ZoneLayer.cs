@@ -39,12 +39,7 @@ public sealed class ZoneLayer
             _index.Insert(projected.EnvelopeInternal, z);
 
             var list = new List<ZoneOverlap>();
-            var env = projected.EnvelopeInternal;
-            var s = grid.Spec;
-            var c0 = Math.Max(0, (int)Math.Floor((env.MinX - s.OriginX) / s.CellSizeM));
-            var c1 = Math.Min(s.Cols - 1, (int)Math.Floor((env.MaxX - s.OriginX) / s.CellSizeM));
-            var r0 = Math.Max(0, (int)Math.Floor((env.MinY - s.OriginY) / s.CellSizeM));
-            var r1 = Math.Min(s.Rows - 1, (int)Math.Floor((env.MaxY - s.OriginY) / s.CellSizeM));
+            var (r0, r1, c0, c1) = grid.CellRange(projected.EnvelopeInternal);
             for (var r = r0; r <= r1; r++)
             {
                 for (var c = c0; c <= c1; c++)
