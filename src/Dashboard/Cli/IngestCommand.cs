@@ -58,12 +58,12 @@ internal static class IngestCommand
             movements?.WriteLine(SeriesCsv.MovementsHeader);
             using var rejects = new StreamWriter(parse.GetValue(rejectsPath) ?? outFile + ".rejects.csv");
             var log = new RejectLog(report, rejects, parse.GetValue(maxErrors));
-            var slots = 0;
+            var slots = new HashSet<long>();
             void Sink(SlotCounts c)
             {
                 SeriesCsv.Write(series, area, c);
                 if (movements is not null) SeriesCsv.WriteMovements(movements, area, c);
-                slots++;
+                slots.Add(c.SlotStartMs);
             }
 
             var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), Sink);
@@ -108,7 +108,7 @@ internal static class IngestCommand
             }
 
             sums.Complete();
-            error.WriteLine($"{area.Name}: {slots} slot writes; {report}");
+            output.WriteLine($"{area.Name}: {slots.Count} slots written to {outFile}; {report}");
             if (parse.GetValue(summaryPath) is { } sp)
             {
                 File.WriteAllText(sp, JsonSerializer.Serialize(new

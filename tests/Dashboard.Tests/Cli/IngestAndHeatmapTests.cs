@@ -69,6 +69,7 @@ public class IngestAndHeatmapTests
         var rejects = File.ReadAllText(d.File_("series.csv.rejects.csv"));
         Assert.Contains("pings.csv,20,timestamp,bad-timestamp,", rejects, StringComparison.Ordinal);
 
+        Assert.Contains("rows 21, accepted 20", output, StringComparison.Ordinal);
         var everything = string.Concat(Directory.GetFiles(d.Folder).Where(f => !f.EndsWith("pings.csv", StringComparison.Ordinal)).Select(File.ReadAllText)) + output + error;
         Assert.DoesNotContain(RawIdPrefix, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(RawLat, everything, StringComparison.Ordinal);
