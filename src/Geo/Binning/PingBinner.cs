@@ -73,9 +73,6 @@ public sealed class PingBinner
     /// <summary>Newest ping time seen, Unix ms.</summary>
     public long Watermark => _watermark;
 
-    /// <summary>Number of slots still open.</summary>
-    public int OpenSlots => _open.Count;
-
     /// <summary>
     /// Forgets the state of device index <paramref name="device"/>: call when the directory hands out an index
     /// (new device, or an evicted device's index reused).

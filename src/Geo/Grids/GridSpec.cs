@@ -67,6 +67,7 @@ public sealed record GridSpec(int Epsg, double OriginX, double OriginY, double C
             throw new ArgumentException("a grid needs either bounds or a centre with width and height");
         }
 
+        CheckWithinZone(projection, minX, minY, maxX, maxY);
         var size = definition.CellSizeM;
         var ox = Math.Floor(minX / size) * size;
         var oy = Math.Floor(minY / size) * size;
@@ -75,5 +76,22 @@ public sealed record GridSpec(int Epsg, double OriginX, double OriginY, double C
         if (cols * rows > MaxCells)
             throw new ArgumentException($"the grid would have {rows} x {cols} cells; at most {MaxCells} are allowed: use larger cells or split the area");
         return new GridSpec(projection.Crs.Epsg, ox, oy, size, (int)rows, (int)cols);
+    }
+
+    // A transverse Mercator is exact only near its central meridian: beyond a degree past the zone's edge the scale
+    // error passes 0.1% and agreement with PROJ is no longer tested, so such a grid is refused rather than skewed.
+    private static void CheckWithinZone(Projection projection, double minX, double minY, double maxX, double maxY)
+    {
+        var crs = projection.Crs;
+        var limit = crs.ZoneHalfWidthDegrees + 1.0;
+        foreach (var (x, y) in new[] { (minX, minY), (maxX, minY), (minX, maxY), (maxX, maxY) })
+        {
+            var (lon, _) = projection.Inverse(x, y);
+            var offset = Math.Abs(((lon - crs.CentralMeridian + 540.0) % 360.0) - 180.0);
+            if (!(offset <= limit))
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the area reaches {lon:0.###}°, {offset:0.#}° from the central meridian ({crs.CentralMeridian}°) of EPSG:{crs.Epsg} {crs.Name}; "
+                    + $"grids may reach at most {limit}° from it: split the area into areas of their own, or name the CRS of the zone it lies in"));
+        }
     }
 }

@@ -41,9 +41,6 @@ public sealed class LatticeProjection
     /// <summary>Largest difference from the exact projection found when the lattice was checked, in metres.</summary>
     public double MaxError { get; }
 
-    /// <summary>Number of lattice nodes.</summary>
-    public int NodeCount => _nLon * _nLat;
-
     /// <summary>
     /// Builds a lattice covering <paramref name="bounds"/>, or returns null when the area is too large for a lattice
     /// of acceptable size (callers then project exactly).

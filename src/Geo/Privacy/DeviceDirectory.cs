@@ -32,9 +32,6 @@ public sealed class DeviceDirectory
     /// <summary>Number of devices held now.</summary>
     public int Count => _count;
 
-    /// <summary>One more than the highest index handed out: per-device arrays must be at least this long.</summary>
-    public int Capacity => _next;
-
     /// <summary>The keyed hash by which a raw id is recognised.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UInt128 Hash(ReadOnlySpan<byte> rawId) => XxHash128.HashToUInt128(rawId, _seed);

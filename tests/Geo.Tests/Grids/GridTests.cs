@@ -71,7 +71,9 @@ public class GridTests
         Assert.Contains("min < max", Assert.Throws<ArgumentException>(() => GridSpec.Create(new GridDefinition { Bounds = new GeoBounds(106.6, 29.5, 106.4, 29.6) })).Message, StringComparison.Ordinal);
         Assert.Contains("cell size", Assert.Throws<ArgumentException>(() => GridSpec.Create(new GridDefinition { Bounds = new GeoBounds(106.4, 29.5, 106.6, 29.6), CellSizeM = 0 })).Message, StringComparison.Ordinal);
         Assert.Contains("Web Mercator", Assert.Throws<ArgumentException>(() => GridSpec.Create(new GridDefinition { Bounds = new GeoBounds(106.4, 29.5, 106.6, 29.6), Epsg = 3857 })).Message, StringComparison.Ordinal);
-        Assert.Contains("at most", Assert.Throws<ArgumentException>(() => GridSpec.Create(new GridDefinition { Centre = (106.5, 29.5), WidthM = 1_000_000, HeightM = 1_000_000, CellSizeM = 10 })).Message, StringComparison.Ordinal);
+        Assert.Contains("at most", Assert.Throws<ArgumentException>(() => GridSpec.Create(new GridDefinition { Centre = (106.5, 29.5), WidthM = 300_000, HeightM = 300_000, CellSizeM = 10 })).Message, StringComparison.Ordinal);
+        Assert.Contains("from the central meridian (105°) of EPSG:32648", Assert.Throws<ArgumentException>(() => GridSpec.Create(new GridDefinition { Bounds = new GeoBounds(100.0, 29.5, 106.0, 29.6) })).Message, StringComparison.Ordinal);
+        Assert.Contains("EPSG:4545", Assert.Throws<ArgumentException>(() => GridSpec.Create(new GridDefinition { Bounds = new GeoBounds(104.0, 29.5, 106.6, 29.6), Epsg = 4545 })).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,12 +89,12 @@ public class GridTests
     [Fact]
     public void Grid_too_large_for_a_lattice_locates_points_exactly()
     {
-        var grid = Grid.Create(new GridDefinition { Centre = (106.0, 30.0), WidthM = 560_000, HeightM = 560_000, CellSizeM = 1000 });
+        var grid = Grid.Create(new GridDefinition { Centre = (105.0, 30.0), WidthM = 560_000, HeightM = 560_000, CellSizeM = 1000 });
         Assert.Null(grid.Lattice);
         var random = new Random(3);
         for (var i = 0; i < 2000; i++)
         {
-            var lon = 103.5 + (random.NextDouble() * 5);
+            var lon = 102.5 + (random.NextDouble() * 5);
             var lat = 27.6 + (random.NextDouble() * 4.8);
             Assert.Equal(grid.Locate(lon, lat)?.CellId ?? -1, grid.TryLocateCell(lon, lat));
         }
