@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using CrowdWatch.Dashboard.Heatmap;
 using CrowdWatch.Geo.Areas;
 
 namespace CrowdWatch.Dashboard.Cli;
@@ -13,6 +14,7 @@ internal static class GridCommands
         var grid = new Command("grid", "Inspect a grid: describe it, or locate points on it");
         grid.Subcommands.Add(Describe(output, error));
         grid.Subcommands.Add(Locate(input, output, error));
+        grid.Subcommands.Add(Cells(output, error));
         return grid;
     }
 
@@ -83,6 +85,24 @@ internal static class GridCommands
             }
 
             return bad == 0 ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static Command Cells(TextWriter output, TextWriter error)
+    {
+        var options = new AreaOptions();
+        var outPath = new Option<string>("--out", "-o") { Description = "GeoJSON file to write", Required = true };
+        var command = new Command("cells", "Write every cell as a WGS84 polygon (GeoJSON) with its id, row, col, ground and walkable area");
+        options.AddTo(command);
+        command.Options.Add(outPath);
+        command.SetAction(parse => CliErrors.Run(error, () =>
+        {
+            var area = options.Resolve(parse, error);
+            var path = parse.GetValue(outPath)!;
+            using (var stream = File.Create(path)) GridGeoJson.Write(stream, area);
+            output.WriteLine($"wrote {path}: {area.Grid.Spec.CellCount} cells of area {area.Name}");
+            return 0;
         }));
         return command;
     }

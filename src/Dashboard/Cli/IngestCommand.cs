@@ -30,18 +30,19 @@ internal static class IngestCommand
         var flowGap = new Option<int>("--flow-gap") { Description = "Longest gap in minutes between sightings that counts as a movement", DefaultValueFactory = _ => 30 };
         var maxAccuracy = new Option<double>("--max-accuracy") { Description = "Reject pings whose accuracy radius is coarser than this (m)", DefaultValueFactory = _ => 150 };
         var sample = new Option<bool>("--sample") { Description = "Sample mode: no key needed; a random throw-away key is used" };
+        var keyFile = new Option<string?>("--key-file") { Description = "Read the pseudonym key from this file instead of $" + PseudonymKey.EnvironmentVariable };
 
         var command = new Command("ingest", "Bin pings, search heat and counts per cell and slot");
         options.AddTo(command);
-        foreach (var o in new Option[] { pings, searches, counts, poi, outPath, movementsPath, rejectsPath, summaryPath, maxErrors, lateness, flowGap, maxAccuracy, sample })
+        foreach (var o in new Option[] { pings, searches, counts, poi, outPath, movementsPath, rejectsPath, summaryPath, maxErrors, lateness, flowGap, maxAccuracy, sample, keyFile })
             command.Options.Add(o);
 
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
-            var key = ResolveKey(parse.GetValue(sample), environment);
+            var key = ResolveKey(parse.GetValue(sample), parse.GetValue(keyFile), environment);
             if (key is null)
             {
-                error.WriteLine($"error: refusing to ingest without a pseudonym key: set {PseudonymKey.EnvironmentVariable} (at least {PseudonymKey.MinimumBytes} bytes, or base64:...) or pass --sample for sample data");
+                error.WriteLine($"error: refusing to ingest without a pseudonym key: set {PseudonymKey.EnvironmentVariable} or pass --key-file (at least {PseudonymKey.MinimumBytes} bytes, or base64:...), or pass --sample for sample data");
                 return 2;
             }
 
@@ -130,9 +131,9 @@ internal static class IngestCommand
         return command;
     }
 
-    private static PseudonymKey? ResolveKey(bool sample, Func<string, string?> environment)
+    private static PseudonymKey? ResolveKey(bool sample, string? keyFile, Func<string, string?> environment)
     {
-        var configured = environment(PseudonymKey.EnvironmentVariable);
+        var configured = keyFile is null ? environment(PseudonymKey.EnvironmentVariable) : File.ReadAllText(keyFile).Trim();
         if (!string.IsNullOrEmpty(configured)) return PseudonymKey.Parse(configured);
         return sample ? PseudonymKey.Ephemeral() : null;
     }

@@ -58,4 +58,25 @@ public class GridCommandTests
         Assert.StartsWith("error: EPSG:3857 is Web Mercator", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Grid_cells_writes_every_cell_as_a_closed_wgs84_polygon()
+    {
+        using var d = new TestDeployment();
+        var (code, output, _) = CliRun.Run("", null, "grid", "cells", "--deployment", d.DeploymentPath, "--out", d.File_("grid.geojson"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("441 cells", output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(File.ReadAllText(d.File_("grid.geojson")));
+        var features = doc.RootElement.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(441, features.Count);
+        var last = features[^1];
+        Assert.Equal(440, last.GetProperty("properties").GetProperty("cell").GetInt32());
+        Assert.Equal(20, last.GetProperty("properties").GetProperty("row").GetInt32());
+        var ring = last.GetProperty("geometry").GetProperty("coordinates")[0].EnumerateArray().ToList();
+        Assert.Equal(5, ring.Count);
+        Assert.Equal(ring[0].GetRawText(), ring[4].GetRawText());
+        Assert.InRange(features.Sum(f => f.GetProperty("properties").GetProperty("area_m2").GetDouble()), 441 * 10_000.0, 441 * 10_005.0);
+    }
 }
+

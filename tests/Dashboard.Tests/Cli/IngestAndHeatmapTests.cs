@@ -38,6 +38,15 @@ public class IngestAndHeatmapTests
         Assert.Contains("CROWDWATCH_PSEUDONYM_KEY", error, StringComparison.Ordinal);
         Assert.False(File.Exists(d.File_("series.csv")));
 
+        File.WriteAllText(d.File_("short.key"), "too-short\n");
+        (code, _, error) = CliRun.Run("", null, "ingest", "-d", d.DeploymentPath, "--pings", d.File_("pings.csv"), "--out", d.File_("series.csv"), "--key-file", d.File_("short.key"));
+        Assert.Equal(2, code);
+        Assert.Contains("at least 16", error, StringComparison.Ordinal);
+
+        File.WriteAllText(d.File_("good.key"), "a-configured-key-of-enough-length\n");
+        (code, _, _) = CliRun.Run("", null, "ingest", "-d", d.DeploymentPath, "--pings", d.File_("pings.csv"), "--out", d.File_("series.csv"), "--key-file", d.File_("good.key"));
+        Assert.Equal(0, code);
+
         (code, _, _) = CliRun.Run("", null, "ingest", "-d", d.DeploymentPath, "--pings", d.File_("pings.csv"), "--out", d.File_("series.csv"), "--sample");
         Assert.Equal(0, code);
         Assert.True(File.Exists(d.File_("series.csv")));
