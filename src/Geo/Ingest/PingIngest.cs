@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Privacy;
@@ -31,6 +32,7 @@ public sealed class PingIngest
     private readonly long[] _line = new long[BatchSize];
     private readonly int[] _device = new int[BatchSize];
     private readonly BinOutcome[] _outcomes = new BinOutcome[BatchSize];
+    private readonly byte[][] _jsonScratch = [new byte[MaxIdBytes], new byte[MaxIdBytes], new byte[MaxIdBytes], new byte[MaxIdBytes], new byte[MaxIdBytes]];
     private int _batched;
     private string _batchFile = "";
 
@@ -204,7 +206,7 @@ public sealed class PingIngest
         return $"'{shown}' is not a number; expected {expected}";
     }
 
-    private static bool TryReadObject(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> ts, out ReadOnlySpan<byte> dev,
+    private bool TryReadObject(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> ts, out ReadOnlySpan<byte> dev,
         out ReadOnlySpan<byte> lat, out ReadOnlySpan<byte> lon, out ReadOnlySpan<byte> acc, out string? problem)
     {
         ts = dev = lat = lon = acc = default;
@@ -218,13 +220,30 @@ public sealed class PingIngest
                 var name = reader.ValueSpan;
                 if (!reader.Read()) break;
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) { reader.Skip(); continue; }
-                // Escaped strings are rare in these fields; the raw span is used and checked by the field parsers.
-                var value = reader.TokenType is JsonTokenType.String or JsonTokenType.Number ? reader.ValueSpan : default;
-                if (name.SequenceEqual("timestamp"u8)) ts = value;
-                else if (name.SequenceEqual("device_id"u8)) dev = value;
-                else if (name.SequenceEqual("lat"u8)) lat = value;
-                else if (name.SequenceEqual("lon"u8)) lon = value;
-                else if (name.SequenceEqual("accuracy_m"u8)) acc = value;
+                var field = name.SequenceEqual("timestamp"u8) ? 0 : name.SequenceEqual("device_id"u8) ? 1 : name.SequenceEqual("lat"u8) ? 2
+                    : name.SequenceEqual("lon"u8) ? 3 : name.SequenceEqual("accuracy_m"u8) ? 4 : -1;
+                if (field < 0) continue;
+                ReadOnlySpan<byte> value = default;
+                if (reader.TokenType is JsonTokenType.String && reader.ValueIsEscaped)
+                {
+                    // "dev\u002d1" and "dev-1" are the same id: unescape into this field's scratch buffer.
+                    var scratch = _jsonScratch[field];
+                    if (reader.ValueSpan.Length > scratch.Length) { problem = $"field {Encoding.UTF8.GetString(name)} is longer than {scratch.Length} bytes"; return false; }
+                    value = scratch.AsSpan(0, reader.CopyString(scratch));
+                }
+                else if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
+                {
+                    value = reader.ValueSpan;
+                }
+
+                switch (field)
+                {
+                    case 0: ts = value; break;
+                    case 1: dev = value; break;
+                    case 2: lat = value; break;
+                    case 3: lon = value; break;
+                    default: acc = value; break;
+                }
             }
 
             if (reader.TokenType != JsonTokenType.EndObject) { problem = "the object is not closed"; return false; }

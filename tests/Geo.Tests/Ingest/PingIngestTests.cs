@@ -104,9 +104,10 @@ public class PingIngestTests
             "{\"timestamp\":\"2026-10-01T20:05:00+08:00\",\"device_id\":\"a\",\"lat\":29.5630,\"lon\":106.5790,\"accuracy_m\":12}\n"
             + "{\"timestamp\":1790856480,\"device_id\":42,\"lat\":29.5631,\"lon\":106.5791,\"extra\":{\"x\":[1,2]}}\n"
             + "{\"timestamp\":\"2026-10-01T20:05:00+08:00\",\"device_id\":\"c\",\n"
-            + "{\"timestamp\":\"2026-10-01T20:05:00+08:00\",\"device_id\":\"d\",\"lon\":106.5790}\n",
+            + "{\"timestamp\":\"2026-10-01T20:05:00+08:00\",\"device_id\":\"d\",\"lon\":106.5790}\n"
+            + "{\"timestamp\":\"2026-10-01T20:07:00+08:00\",\"device_id\":\"\\u0061\",\"lat\":29.5630,\"lon\":106.5790}\n",
             ndjson: true);
-        Assert.Equal(2, report.Accepted);
+        Assert.Equal(3, report.Accepted);
         Assert.Equal(new[] { (3L, "line", "malformed-json"), (4L, "lat", "bad-number") },
             f.Rejections.Select(r => (r.Line, r.Field, r.Reason)).ToArray());
         Assert.Equal(2, f.Closed.Single().Devices!.Sum());
