@@ -31,21 +31,7 @@ public static class HeatmapGeoJson
             var cell = area.Grid.CellAt(c.CellId);
             w.WriteStartObject();
             w.WriteString("type", "Feature");
-            w.WriteStartObject("geometry");
-            w.WriteString("type", "Polygon");
-            w.WriteStartArray("coordinates");
-            w.WriteStartArray();
-            foreach (var p in area.Grid.CellPolygon(cell).Coordinates)
-            {
-                w.WriteStartArray();
-                w.WriteNumberValue(Math.Round(p.X, 7));
-                w.WriteNumberValue(Math.Round(p.Y, 7));
-                w.WriteEndArray();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndArray();
-            w.WriteEndObject();
+            CellGeometry.Write(w, area.Grid, cell);
             w.WriteStartObject("properties");
             w.WriteNumber("cell", cell.Id);
             w.WriteNumber("row", cell.Row);
