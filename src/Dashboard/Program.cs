@@ -3,8 +3,16 @@ using CrowdWatch.Dashboard.Hosting;
 
 static int Serve(string[] args)
 {
-    WebHost.Build(args).Run();
-    return 0;
+    try
+    {
+        WebHost.Build(args).Run();
+        return 0;
+    }
+    catch (Exception e) when (e is InvalidDataException or Microsoft.Extensions.Options.OptionsValidationException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
+    }
 }
 
 return CrowdWatchCli.IsServe(args)

@@ -19,6 +19,8 @@ public static class WebHost
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas");
 
         var app = builder.Build();
+        // Load the areas now: a bad deployment should stop the host at start with its reason, not fail requests later.
+        _ = app.Services.GetRequiredService<AreaCatalog>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health");

@@ -32,4 +32,14 @@ public class WebHostTests
 
         await app.StopAsync();
     }
+
+    [Fact]
+    public void Host_refuses_to_start_on_a_bad_deployment_with_the_reason()
+    {
+        using var d = new TestDeployment();
+        File.WriteAllText(d.File_("bad.json"), """{ "areas": [ { "name": "x", "bounds": [106.5, 29.5, 106.6, 29.6], "epsg": 3857 } ] }""");
+        var e = Assert.Throws<InvalidDataException>(() => WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.File_("bad.json")]));
+        Assert.Contains("Web Mercator", e.Message, StringComparison.Ordinal);
+    }
 }
+
