@@ -33,6 +33,7 @@ public sealed class PingIngest
     private readonly int[] _device = new int[BatchSize];
     private readonly BinOutcome[] _outcomes = new BinOutcome[BatchSize];
     private readonly byte[][] _jsonScratch = [new byte[MaxIdBytes], new byte[MaxIdBytes], new byte[MaxIdBytes], new byte[MaxIdBytes], new byte[MaxIdBytes]];
+    private readonly TimestampReader _timestamps = new();
     private int _batched;
     private string _batchFile = "";
 
@@ -123,7 +124,7 @@ public sealed class PingIngest
     private bool Accept(string file, long n, ReadOnlySpan<byte> ts, ReadOnlySpan<byte> dev, ReadOnlySpan<byte> latText,
         ReadOnlySpan<byte> lonText, ReadOnlySpan<byte> accText, RejectLog log)
     {
-        if (!Timestamps.TryParse(ts, out var ms, out var problem)) return log.Reject(new(file, n, "timestamp", "bad-timestamp", problem!));
+        if (!_timestamps.TryParse(ts, out var ms, out var problem)) return log.Reject(new(file, n, "timestamp", "bad-timestamp", problem!));
         dev = Timestamps.Trim(dev);
         // Nothing of the id is echoed: not even a bad one may reach a log.
         if (dev.IsEmpty) return log.Reject(new(file, n, "device_id", "missing-field", "empty; expected a device identifier"));

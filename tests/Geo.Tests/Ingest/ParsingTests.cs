@@ -81,4 +81,25 @@ public class ParsingTests
         Assert.Equal(3, reader.LineNumber);
         Assert.False(reader.TryReadLine(out _));
     }
+
+    [Fact]
+    public void Timestamp_reader_for_ordered_rows_agrees_with_the_full_parser()
+    {
+        var reader = new TimestampReader();
+        var random = new Random(5);
+        var t = DateTimeOffset.Parse("2026-10-01T23:58:00+08:00", CultureInfo.InvariantCulture);
+        string[] formats = ["yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.fffzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'"];
+        for (var i = 0; i < 20_000; i++)
+        {
+            t = t.AddMilliseconds(random.Next(0, 4000));
+            var format = formats[(i / 500) % formats.Length];
+            var text = (format.EndsWith("'Z'", StringComparison.Ordinal) ? t.ToUniversalTime() : t).ToString(format, CultureInfo.InvariantCulture);
+            if (i % 997 == 0) text = text.Replace(":5", ":6", StringComparison.Ordinal); // sometimes an impossible minute or second
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var expectedOk = Timestamps.TryParse(bytes, out var expected, out _);
+            Assert.Equal(expectedOk, reader.TryParse(bytes, out var actual, out _));
+            if (expectedOk) Assert.Equal(expected, actual);
+        }
+    }
 }
+
