@@ -34,8 +34,8 @@ public static class HeatmapPng
         }
 
         var plot = new Plot();
-        var font = Fonts.Detect("人员密度 Hongyadong");
-        plot.Font.Set(font);
+        // Only zone names need CJK glyphs; the rest keeps the default font, whose metrics ScottPlot lays out exactly.
+        var font = ChartFont.Family;
         var extent = new CoordinateRect(0, spec.Cols * spec.CellSizeM / 1000.0, 0, spec.Rows * spec.CellSizeM / 1000.0);
 
         var lowLayer = plot.Add.Heatmap(low);
@@ -70,7 +70,7 @@ public static class HeatmapPng
             var label = plot.Add.Text(area.Zones.Zones[z].Name, (centre.X - spec.OriginX) / 1000.0, (centre.Y - spec.OriginY) / 1000.0);
             label.LabelFontSize = 11;
             label.LabelFontName = font;
-            label.LabelFontColor = Colors.Black;
+            label.LabelFontColor = Colors.White; // the scale is dark where most of the map is
         }
 
         plot.Legend.ManualItems.Add(new LegendItem
