@@ -245,7 +245,7 @@ public sealed class PingBinner
     private void EnsureDevice(int device)
     {
         if (device < _devices.Length) return;
-        var size = (int)Math.Min(Array.MaxLength, Math.Max((long)device + 1, _devices.Length * 2L));
+        var size = (int)Math.Min(Array.MaxLength, Math.Max((long)device + 1, _devices.Length * 4L)); // fourfold: fewer large reallocations
         var old = _devices.Length;
         Array.Resize(ref _devices, size);
         _devices.AsSpan(old).Fill(DeviceState.Unseen);

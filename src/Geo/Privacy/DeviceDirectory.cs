@@ -14,6 +14,7 @@ namespace CrowdWatch.Geo.Privacy;
 /// </summary>
 public sealed class DeviceDirectory
 {
+    private const int Growth = 4;
     private readonly Pseudonymiser _pseudonymiser;
     private readonly long _seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8));
     private readonly Stack<int> _free = new();
@@ -71,10 +72,12 @@ public sealed class DeviceDirectory
         var created = _free.Count > 0 ? _free.Pop() : _next++;
         if (created >= _keys.Length)
         {
-            Array.Resize(ref _keys, _keys.Length * 2);
-            Array.Resize(ref _pseudonyms, _pseudonyms.Length * 2);
-            Array.Resize(ref _live, _live.Length * 2);
-            Array.Resize(ref _lastSeen, _lastSeen.Length * 2);
+            // Grow fourfold: each doubling of these large arrays would be another large-object allocation and GC.
+            var size = _keys.Length * Growth;
+            Array.Resize(ref _keys, size);
+            Array.Resize(ref _pseudonyms, size);
+            Array.Resize(ref _live, size);
+            Array.Resize(ref _lastSeen, size);
         }
 
         _keys[created] = hash;
@@ -82,7 +85,7 @@ public sealed class DeviceDirectory
         _live[created] = true;
         _lastSeen[created] = seenAtMs;
         _table[i] = new Entry { Hash = hash, IndexPlusOne = created + 1 };
-        if (++_count * 2 > _table.Length) Rebuild(_table.Length * 2);
+        if (++_count * 2 > _table.Length) Rebuild(_table.Length * Growth);
         isNew = true;
         return created;
     }
