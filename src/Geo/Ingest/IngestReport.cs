@@ -41,24 +41,6 @@ public sealed class IngestReport
         _rejectedByReason[reason] = _rejectedByReason.GetValueOrDefault(reason) + 1;
     }
 
-    /// <summary>Adds another report's counts to this one.</summary>
-    public void Add(IngestReport other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        Rows += other.Rows;
-        Accepted += other.Accepted;
-        OutsideGrid += other.OutsideGrid;
-        Duplicates += other.Duplicates;
-        foreach (var (reason, n) in other._rejectedByReason)
-        {
-            Rejected += n;
-            _rejectedByReason[reason] = _rejectedByReason.GetValueOrDefault(reason) + n;
-        }
-
-        StoppedEarly ??= other.StoppedEarly;
-        FileErrors.AddRange(other.FileErrors);
-    }
-
     /// <summary>A human-readable multi-line summary.</summary>
     public override string ToString()
     {
