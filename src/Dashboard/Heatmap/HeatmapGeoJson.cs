@@ -6,7 +6,8 @@ namespace CrowdWatch.Dashboard.Heatmap;
 
 /// <summary>
 /// Writes one slot as a GeoJSON FeatureCollection of cells for viewers: each occupied cell's WGS84 square with
-/// <c>people</c> and <c>density</c> (persons per walkable m²), or <c>status: LOW_DENSITY</c> and no numbers below k.
+/// <c>dataType: DENSITY_ESTIMATION</c> with <c>people</c> and <c>density</c> (persons per walkable m²), or, below k,
+/// <c>dataType: LOW_DENSITY</c> and no numbers: the vocabulary of the CAMARA Population Density Data API.
 /// </summary>
 public static class HeatmapGeoJson
 {
@@ -39,11 +40,11 @@ public static class HeatmapGeoJson
             w.WriteNumber("walkable_m2", Math.Round(area.WalkableM2[cell.Id], 1));
             if (c.IsLowDensity)
             {
-                w.WriteString("status", KThreshold.LowDensity);
+                w.WriteString("dataType", KThreshold.LowDensity);
             }
             else
             {
-                w.WriteString("status", "OK");
+                w.WriteString("dataType", KThreshold.DensityEstimation);
                 w.WriteNumber("people", Math.Round(c.People!.Value, 1));
                 w.WriteNumber("density", Math.Round(c.Density!.Value, 4));
             }

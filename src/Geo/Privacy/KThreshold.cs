@@ -9,6 +9,9 @@ public readonly record struct KThreshold
     /// <summary>The marker viewers see instead of a number (CAMARA's <c>LOW_DENSITY</c>).</summary>
     public const string LowDensity = "LOW_DENSITY";
 
+    /// <summary>The marker of a cell shown with its numbers (CAMARA's <c>DENSITY_ESTIMATION</c>).</summary>
+    public const string DensityEstimation = "DENSITY_ESTIMATION";
+
     /// <summary>The default floor of 10 people.</summary>
     public static readonly KThreshold Default = new(10);
 

@@ -105,10 +105,10 @@ public class IngestAndHeatmapTests
         Assert.Equal("2026-10-01T20:00:00+08:00", geo.RootElement.GetProperty("properties").GetProperty("slot_start").GetString());
         var features = geo.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
         Assert.Equal(2, features.Count);
-        var shown = Assert.Single(features, f => f.GetProperty("status").GetString() == "OK");
+        var shown = Assert.Single(features, f => f.GetProperty("dataType").GetString() == "DENSITY_ESTIMATION");
         Assert.Equal(13.3, shown.GetProperty("people").GetDouble());
         Assert.Equal(13.3333 / shown.GetProperty("walkable_m2").GetDouble(), shown.GetProperty("density").GetDouble(), 3);
-        var low = Assert.Single(features, f => f.GetProperty("status").GetString() == "LOW_DENSITY");
+        var low = Assert.Single(features, f => f.GetProperty("dataType").GetString() == "LOW_DENSITY");
         Assert.False(low.TryGetProperty("people", out _));
         Assert.False(low.TryGetProperty("density", out _));
     }
