@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Time;
@@ -131,37 +132,51 @@ public sealed class PingBinner
         var cells = _chunkCells.AsSpan(0, lon.Length);
         var grid = _grid;
         for (var i = 0; i < cells.Length; i++) cells[i] = grid.TryLocateCell(lon[i], lat[i]);
+        Process(unixMs, device, cells, outcomes, states, prefetch);
+    }
+
+    // The per-point work, apart from the chunk's set-up so that fewer values compete for registers; device indices
+    // were checked against the state array in BinChunk, so the spans are read without bounds checks.
+    private unsafe void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, DeviceState[] states, bool prefetch)
+    {
+        var n = unixMs.Length;
+        ref var msRef = ref MemoryMarshal.GetReference(unixMs);
+        ref var devRef = ref MemoryMarshal.GetReference(device);
+        ref var cellRef = ref MemoryMarshal.GetReference(cells);
+        ref var outRef = ref MemoryMarshal.GetReference(outcomes);
+        ref var stBase = ref MemoryMarshal.GetArrayDataReference(states);
+        var clock = _clock;
+        var gap = _gapMs;
         var watermark = _watermark;
-        for (var i = 0; i < lon.Length; i++)
+        for (var i = 0; i < n; i++)
         {
             // Fetch the state of the device a few points ahead, so its cache miss overlaps this point's work.
-            if (prefetch && i + PrefetchDistance < device.Length) Sse.Prefetch0(Unsafe.AsPointer(ref states[device[i + PrefetchDistance]]));
+            if (prefetch && i + PrefetchDistance < n) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref stBase, Unsafe.Add(ref devRef, i + PrefetchDistance))));
 
-            var ms = unixMs[i];
-            var slot = _clock.SlotStartMs(ms);
+            var ms = Unsafe.Add(ref msRef, i);
+            var slot = clock.SlotStartMs(ms);
             if (slot != _currentSlot && !SwitchSlot(slot))
             {
-                outcomes[i] = BinOutcome.Late;
+                Unsafe.Add(ref outRef, i) = BinOutcome.Late;
                 continue;
             }
 
             if (ms > watermark) watermark = ms;
-            var d = device[i];
-            ref var st = ref states[d];
+            var d = Unsafe.Add(ref devRef, i);
+            ref var st = ref Unsafe.Add(ref stBase, d);
             var sinceLast = ms - st.LastMs;
-            // Within a second of the device's latest sighting: the same fix reported twice (two sources).
             if (st.LastCell != NeverSeenCell && (ulong)(sinceLast + 999) < 1999)
             {
-                outcomes[i] = BinOutcome.Duplicate;
+                Unsafe.Add(ref outRef, i) = BinOutcome.Duplicate;
                 continue;
             }
 
-            var cell = cells[i];
+            var cell = Unsafe.Add(ref cellRef, i);
             var acc = _current!;
             if (sinceLast > 0 || st.LastCell == NeverSeenCell)
             {
                 var prevCell = st.LastCell;
-                if (prevCell != cell && prevCell != NeverSeenCell && sinceLast <= _gapMs) acc.Flow(prevCell, cell, _primaryZone);
+                if (prevCell != cell && prevCell != NeverSeenCell && sinceLast <= gap) acc.Flow(prevCell, cell, _primaryZone);
                 st.LastCell = cell;
                 st.LastMs = ms;
             }
@@ -190,11 +205,11 @@ public sealed class PingBinner
                     acc.Unsettled.Add(PairBuffer.Pair(d, cell));
                 }
 
-                outcomes[i] = BinOutcome.Counted;
+                Unsafe.Add(ref outRef, i) = BinOutcome.Counted;
             }
             else
             {
-                outcomes[i] = BinOutcome.OutsideGrid;
+                Unsafe.Add(ref outRef, i) = BinOutcome.OutsideGrid;
             }
         }
 
