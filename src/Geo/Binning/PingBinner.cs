@@ -148,6 +148,8 @@ public sealed class PingBinner
         var clock = _clock;
         var gap = _gapMs;
         var watermark = _watermark;
+        var currentSlot = _currentSlot;
+        var acc = _current;
         for (var i = 0; i < n; i++)
         {
             // Fetch the state of the device a few points ahead, so its cache miss overlaps this point's work.
@@ -155,10 +157,16 @@ public sealed class PingBinner
 
             var ms = Unsafe.Add(ref msRef, i);
             var slot = clock.SlotStartMs(ms);
-            if (slot != _currentSlot && !SwitchSlot(slot))
+            if (slot != currentSlot)
             {
-                Unsafe.Add(ref outRef, i) = BinOutcome.Late;
-                continue;
+                if (!SwitchSlot(slot))
+                {
+                    Unsafe.Add(ref outRef, i) = BinOutcome.Late;
+                    continue;
+                }
+
+                currentSlot = slot;
+                acc = _current;
             }
 
             if (ms > watermark) watermark = ms;
@@ -172,11 +180,10 @@ public sealed class PingBinner
             }
 
             var cell = Unsafe.Add(ref cellRef, i);
-            var acc = _current!;
             if (sinceLast > 0 || st.LastCell == NeverSeenCell)
             {
                 var prevCell = st.LastCell;
-                if (prevCell != cell && prevCell != NeverSeenCell && sinceLast <= gap) acc.Flow(prevCell, cell, _primaryZone);
+                if (prevCell != cell && prevCell != NeverSeenCell && sinceLast <= gap) acc!.Flow(prevCell, cell, _primaryZone);
                 st.LastCell = cell;
                 st.LastMs = ms;
             }
@@ -187,9 +194,9 @@ public sealed class PingBinner
                 {
                     if (cell != st.Cell0 && cell != st.Cell1 && cell != st.Cell2)
                     {
-                        if (st.Cell1 < 0) { st.Cell1 = cell; acc.Count(d, cell); }
-                        else if (st.Cell2 < 0) { st.Cell2 = cell; acc.Count(d, cell); }
-                        else acc.Unsettled.Add(PairBuffer.Pair(d, cell));
+                        if (st.Cell1 < 0) { st.Cell1 = cell; acc!.Count(d, cell); }
+                        else if (st.Cell2 < 0) { st.Cell2 = cell; acc!.Count(d, cell); }
+                        else acc!.Unsettled.Add(PairBuffer.Pair(d, cell));
                     }
                 }
                 else if (slot > st.Slot)
@@ -197,12 +204,12 @@ public sealed class PingBinner
                     st.Slot = slot;
                     st.Cell0 = cell;
                     st.Cell1 = st.Cell2 = -1;
-                    acc.Count(d, cell);
+                    acc!.Count(d, cell);
                 }
                 else
                 {
                     // The device has already been seen in a later slot: this slot's inline cells are gone.
-                    acc.Unsettled.Add(PairBuffer.Pair(d, cell));
+                    acc!.Unsettled.Add(PairBuffer.Pair(d, cell));
                 }
 
                 Unsafe.Add(ref outRef, i) = BinOutcome.Counted;
