@@ -14,6 +14,12 @@ public sealed class Grid
     private readonly LatticeProjection? _lattice;
     private readonly double _invSize;
 
+    // The spec's numbers copied into this object, so the hot lookup reads them without going through the record.
+    private readonly double _originX;
+    private readonly double _originY;
+    private readonly int _rows;
+    private readonly int _cols;
+
     /// <summary>Builds the grid for a spec.</summary>
     public Grid(GridSpec spec)
     {
@@ -21,6 +27,7 @@ public sealed class Grid
         Spec = spec;
         Projection = new Projection(CrsCatalog.Resolve(spec.Epsg));
         _invSize = 1.0 / spec.CellSizeM;
+        (_originX, _originY, _rows, _cols) = (spec.OriginX, spec.OriginY, spec.Rows, spec.Cols);
         Bounds = ComputeBounds();
         _lattice = LatticeProjection.Build(Projection, Bounds);
     }
@@ -69,13 +76,13 @@ public sealed class Grid
             (x, y) = Projection.Forward(lon, lat);
         }
 
-        var fc = (x - Spec.OriginX) * _invSize;
-        var fr = (y - Spec.OriginY) * _invSize;
+        var fc = (x - _originX) * _invSize;
+        var fr = (y - _originY) * _invSize;
         if (!(fc >= 0 && fr >= 0)) return -1;
         var col = (int)fc;
         var row = (int)fr;
-        if (col >= Spec.Cols || row >= Spec.Rows) return -1;
-        return (row * Spec.Cols) + col;
+        if (col >= _cols || row >= _rows) return -1;
+        return (row * _cols) + col;
     }
 
     /// <summary>The cell with this id.</summary>
