@@ -45,7 +45,13 @@ public sealed class PingBinner
     private readonly Stack<PairBuffer> _spareBuffers = new();
     private readonly int[] _chunkCells = new int[Chunk];
 
-    private DeviceState[] _devices = new DeviceState[1024];
+    // Device states (32 bytes each) live in a long[] at an offset that puts them on 64-byte boundaries, so no state
+    // straddles two cache lines; .NET aligns array data only to 8 bytes. Large arrays are not moved by the GC, and
+    // if one were, only the alignment would be lost.
+    private static readonly int StateWords = Unsafe.SizeOf<DeviceState>() / sizeof(long);
+    private long[] _stateWords = [];
+    private int _stateBase;
+    private int _stateCount;
     private Accumulator? _current;
     private long _currentSlot = long.MinValue;
     private long _watermark = long.MinValue;
@@ -68,7 +74,7 @@ public sealed class PingBinner
         _latenessMs = (long)options.Lateness.TotalMilliseconds;
         _gapMs = (long)options.FlowGap.TotalMilliseconds;
         _lengthMs = clock.Minutes * 60_000L;
-        _devices.AsSpan().Fill(DeviceState.Unseen);
+        EnsureDevice(1023);
     }
 
     /// <summary>Newest ping time seen, Unix ms.</summary>
@@ -81,7 +87,7 @@ public sealed class PingBinner
     public void ResetDevice(int device)
     {
         EnsureDevice(device);
-        _devices[device] = DeviceState.Unseen;
+        State(device) = DeviceState.Unseen;
     }
 
     /// <summary>Bins one ping of device index <paramref name="device"/> at <paramref name="unixMs"/>.</summary>
@@ -126,25 +132,25 @@ public sealed class PingBinner
         }
 
         EnsureDevice(max);
-        var states = _devices;
+        ref var states = ref State(0);
         var prefetch = Sse.IsSupported;
         // Locating is pure arithmetic on the point: a tight loop of its own pipelines far better than interleaved.
         var cells = _chunkCells.AsSpan(0, lon.Length);
         var grid = _grid;
         for (var i = 0; i < cells.Length; i++) cells[i] = grid.TryLocateCell(lon[i], lat[i]);
-        Process(unixMs, device, cells, outcomes, states, prefetch);
+        Process(unixMs, device, cells, outcomes, ref states, prefetch);
     }
 
     // The per-point work, apart from the chunk's set-up so that fewer values compete for registers; device indices
     // were checked against the state array in BinChunk, so the spans are read without bounds checks.
-    private unsafe void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, DeviceState[] states, bool prefetch)
+    private unsafe void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, ref DeviceState states, bool prefetch)
     {
         var n = unixMs.Length;
         ref var msRef = ref MemoryMarshal.GetReference(unixMs);
         ref var devRef = ref MemoryMarshal.GetReference(device);
         ref var cellRef = ref MemoryMarshal.GetReference(cells);
         ref var outRef = ref MemoryMarshal.GetReference(outcomes);
-        ref var stBase = ref MemoryMarshal.GetArrayDataReference(states);
+        ref var stBase = ref states;
         var clock = _clock;
         var gap = _gapMs;
         var watermark = _watermark;
@@ -264,13 +270,21 @@ public sealed class PingBinner
         _sink(acc.Counts);
     }
 
-    private void EnsureDevice(int device)
+    private ref DeviceState State(int device) => ref Unsafe.As<long, DeviceState>(ref _stateWords[_stateBase + (StateWords * device)]);
+
+    private unsafe void EnsureDevice(int device)
     {
-        if (device < _devices.Length) return;
-        var size = (int)Math.Min(Array.MaxLength, Math.Max((long)device + 1, _devices.Length * 4L)); // fourfold: fewer large reallocations
-        var old = _devices.Length;
-        Array.Resize(ref _devices, size);
-        _devices.AsSpan(old).Fill(DeviceState.Unseen);
+        if (device < _stateCount) return;
+        // Fourfold growth: fewer large reallocations.
+        var count = (int)Math.Min((Array.MaxLength / StateWords) - 8, Math.Max((long)device + 1, Math.Max(1024, _stateCount * 4L)));
+        var words = new long[(StateWords * count) + 8];
+        int baseIndex;
+        fixed (long* p = words) baseIndex = (int)((64 - ((ulong)p & 63)) & 63) / 8;
+        for (var i = 0; i < _stateCount; i++)
+            Unsafe.As<long, DeviceState>(ref words[baseIndex + (StateWords * i)]) = State(i);
+        for (var i = _stateCount; i < count; i++)
+            Unsafe.As<long, DeviceState>(ref words[baseIndex + (StateWords * i)]) = DeviceState.Unseen;
+        (_stateWords, _stateBase, _stateCount) = (words, baseIndex, count);
     }
 
     private struct DeviceState
