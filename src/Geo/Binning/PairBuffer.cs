@@ -15,6 +15,8 @@ internal sealed class PairBuffer
 
     public static int CellOf(ulong pair) => (int)(uint)pair;
 
+    public static int DeviceOf(ulong pair) => (int)(pair >> 32);
+
     public void Add(ulong pair)
     {
         if (Count == _pairs.Length) Array.Resize(ref _pairs, _pairs.Length * 2);

@@ -30,7 +30,6 @@ public sealed class PingBinner
 
     private const int Chunk = 4096;
     private const int PrefetchDistance = 16;
-    private const int NeverSeenCell = -2;
 
     private readonly string _area;
     private readonly Grid _grid;
@@ -87,7 +86,7 @@ public sealed class PingBinner
     public void ResetDevice(int device)
     {
         EnsureDevice(device);
-        State(device) = DeviceState.Unseen;
+        State(device) = default;
     }
 
     /// <summary>Bins one ping of device index <paramref name="device"/> at <paramref name="unixMs"/>.</summary>
@@ -178,38 +177,40 @@ public sealed class PingBinner
             if (ms > watermark) watermark = ms;
             var d = Unsafe.Add(ref devRef, i);
             ref var st = ref Unsafe.Add(ref stBase, d);
+            var seen = st.LastCellPlus2 != 0;
             var sinceLast = ms - st.LastMs;
-            if (st.LastCell != NeverSeenCell && (ulong)(sinceLast + 999) < 1999)
+            if (seen && (ulong)(sinceLast + 999) < 1999)
             {
                 Unsafe.Add(ref outRef, i) = BinOutcome.Duplicate;
                 continue;
             }
 
             var cell = Unsafe.Add(ref cellRef, i);
-            if (sinceLast > 0 || st.LastCell == NeverSeenCell)
+            if (sinceLast > 0 || !seen)
             {
-                var prevCell = st.LastCell;
-                if (prevCell != cell && prevCell != NeverSeenCell && sinceLast <= gap) acc!.Flow(prevCell, cell, _primaryZone);
-                st.LastCell = cell;
+                var prevCell = st.LastCellPlus2 - 2;
+                if (seen && prevCell != cell && sinceLast <= gap) acc!.Flow(prevCell, cell, _primaryZone);
+                st.LastCellPlus2 = cell + 2;
                 st.LastMs = ms;
             }
 
             if (cell >= 0)
             {
+                var cellPlus1 = cell + 1;
                 if (slot == st.Slot)
                 {
-                    if (cell != st.Cell0 && cell != st.Cell1 && cell != st.Cell2)
+                    if (cellPlus1 != st.Cell0Plus1 && cellPlus1 != st.Cell1Plus1 && cellPlus1 != st.Cell2Plus1)
                     {
-                        if (st.Cell1 < 0) { st.Cell1 = cell; acc!.Count(d, cell); }
-                        else if (st.Cell2 < 0) { st.Cell2 = cell; acc!.Count(d, cell); }
+                        if (st.Cell1Plus1 == 0) { st.Cell1Plus1 = cellPlus1; acc!.Count(d, cell); }
+                        else if (st.Cell2Plus1 == 0) { st.Cell2Plus1 = cellPlus1; acc!.Count(d, cell); }
                         else acc!.Unsettled.Add(PairBuffer.Pair(d, cell));
                     }
                 }
                 else if (slot > st.Slot)
                 {
                     st.Slot = slot;
-                    st.Cell0 = cell;
-                    st.Cell1 = st.Cell2 = -1;
+                    st.Cell0Plus1 = cellPlus1;
+                    st.Cell1Plus1 = st.Cell2Plus1 = 0;
                     acc!.Count(d, cell);
                 }
                 else
@@ -277,29 +278,23 @@ public sealed class PingBinner
         if (device < _stateCount) return;
         // Fourfold growth: fewer large reallocations.
         var count = (int)Math.Min((Array.MaxLength / StateWords) - 8, Math.Max((long)device + 1, Math.Max(1024, _stateCount * 4L)));
+        // A new array is zeroed, and a zeroed state is an unseen device: only the old states need copying.
         var words = new long[(StateWords * count) + 8];
         int baseIndex;
         fixed (long* p = words) baseIndex = (int)((64 - ((ulong)p & 63)) & 63) / 8;
-        for (var i = 0; i < _stateCount; i++)
-            Unsafe.As<long, DeviceState>(ref words[baseIndex + (StateWords * i)]) = State(i);
-        for (var i = _stateCount; i < count; i++)
-            Unsafe.As<long, DeviceState>(ref words[baseIndex + (StateWords * i)]) = DeviceState.Unseen;
+        _stateWords.AsSpan(_stateBase, StateWords * _stateCount).CopyTo(words.AsSpan(baseIndex));
         (_stateWords, _stateBase, _stateCount) = (words, baseIndex, count);
     }
 
+    // All zero is a device never seen, so fresh state arrays need no initialising.
     private struct DeviceState
     {
-        public static readonly DeviceState Unseen = new()
-        {
-            LastMs = long.MinValue, Slot = long.MinValue, LastCell = NeverSeenCell, Cell0 = -1, Cell1 = -1, Cell2 = -1,
-        };
-
         public long LastMs;
-        public long Slot;     // the slot Cell0..Cell2 belong to
-        public int LastCell;  // -1: last seen outside the grid; -2: never seen
-        public int Cell0;
-        public int Cell1;
-        public int Cell2;
+        public long Slot;          // the slot the inline cells belong to; 0: none
+        public int LastCellPlus2;  // 0: never seen; 1: last seen outside the grid; else last cell + 2
+        public int Cell0Plus1;     // inline cells of the slot, + 1; 0: empty
+        public int Cell1Plus1;
+        public int Cell2Plus1;
     }
 
     private sealed class Accumulator(SlotCounts counts, PairBuffer counted, PairBuffer unsettled)
@@ -326,9 +321,23 @@ public sealed class PingBinner
         {
             if (Unsettled.Count == 0) return;
             var fresh = new HashSet<ulong>(Unsettled.Count);
-            foreach (var p in Unsettled.Pairs) fresh.Add(p);
+            var maxDevice = 0;
+            foreach (var p in Unsettled.Pairs)
+            {
+                fresh.Add(p);
+                maxDevice = Math.Max(maxDevice, PairBuffer.DeviceOf(p));
+            }
+
+            // Only pairs of devices with unsettled sightings can settle them: a bitmap of those devices skips the
+            // rest of the slot's counted pairs without a hash lookup each.
+            var involved = new ulong[(maxDevice >> 6) + 1];
+            foreach (var p in Unsettled.Pairs) involved[PairBuffer.DeviceOf(p) >> 6] |= 1UL << PairBuffer.DeviceOf(p);
             foreach (var p in Counted.Pairs)
-                if (fresh.Remove(p) && fresh.Count == 0) break;
+            {
+                var d = PairBuffer.DeviceOf(p);
+                if (d <= maxDevice && (involved[d >> 6] & (1UL << d)) != 0 && fresh.Remove(p) && fresh.Count == 0) break;
+            }
+
             foreach (var p in fresh) _devices[PairBuffer.CellOf(p)]++;
         }
 
