@@ -136,7 +136,7 @@ public sealed class PingBinner
         // Locating is pure arithmetic on the point: a tight loop of its own pipelines far better than interleaved.
         var cells = _chunkCells.AsSpan(0, lon.Length);
         var grid = _grid;
-        for (var i = 0; i < cells.Length; i++) cells[i] = grid.TryLocateCell(lon[i], lat[i]);
+        grid.LocateCells(lon, lat, cells);
         Process(unixMs, device, cells, outcomes, ref states, prefetch);
     }
 

@@ -111,4 +111,39 @@ public class ProjectionTests
 
         Assert.True(compared > 49_000);
     }
+
+    [Fact]
+    public void Batch_cell_lookup_gives_exactly_the_single_point_results()
+    {
+        var grid = Grid.Create(new GridDefinition { Bounds = new GeoBounds(106.44, 29.54, 106.595, 29.595) });
+        var random = new Random(9);
+        const int n = 100_003; // not a multiple of the vector width
+        var lon = new double[n];
+        var lat = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            lon[i] = 106.40 + (random.NextDouble() * 0.24);
+            lat[i] = 29.50 + (random.NextDouble() * 0.13);
+        }
+
+        lon[5] = double.NaN;
+        lat[6] = double.PositiveInfinity;
+        (lon[7], lat[7]) = (-1e300, 1e300);
+        var (cx, cy) = grid.CellCentre(grid.CellAt(grid.Spec.Rows - 1, grid.Spec.Cols - 1));
+        (lon[8], lat[8]) = (cx, cy);
+        var cells = new int[n];
+
+        grid.LocateCells(lon, lat, cells);
+
+        var inside = 0;
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(grid.TryLocateCell(lon[i], lat[i]), cells[i]);
+            if (cells[i] >= 0) inside++;
+        }
+
+        Assert.InRange(inside, n / 5, n / 2); // the grid covers about a quarter of the sampled box
+        Assert.Equal(grid.Spec.CellCount - 1, cells[8]);
+    }
 }
+
