@@ -22,17 +22,10 @@ public static class GridGeoJson
         for (var id = 0; id < area.Grid.Spec.CellCount; id++)
         {
             var cell = area.Grid.CellAt(id);
-            w.WriteStartObject();
-            w.WriteString("type", "Feature");
-            CellGeometry.Write(w, area.Grid, cell);
-            w.WriteStartObject("properties");
-            w.WriteNumber("cell", cell.Id);
-            w.WriteNumber("row", cell.Row);
-            w.WriteNumber("col", cell.Col);
+            CellFeature.Begin(w, area.Grid, cell);
             w.WriteNumber("area_m2", Math.Round(area.Grid.CellAreaM2(cell), 1));
             w.WriteNumber("walkable_m2", Math.Round(area.WalkableM2[cell.Id], 1));
-            w.WriteEndObject();
-            w.WriteEndObject();
+            CellFeature.End(w);
             if (id % 4096 == 4095) w.Flush();
         }
 

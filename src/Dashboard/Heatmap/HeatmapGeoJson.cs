@@ -30,13 +30,7 @@ public static class HeatmapGeoJson
         foreach (var c in cells)
         {
             var cell = area.Grid.CellAt(c.CellId);
-            w.WriteStartObject();
-            w.WriteString("type", "Feature");
-            CellGeometry.Write(w, area.Grid, cell);
-            w.WriteStartObject("properties");
-            w.WriteNumber("cell", cell.Id);
-            w.WriteNumber("row", cell.Row);
-            w.WriteNumber("col", cell.Col);
+            CellFeature.Begin(w, area.Grid, cell);
             w.WriteNumber("walkable_m2", Math.Round(area.WalkableM2[cell.Id], 1));
             if (c.IsLowDensity)
             {
@@ -49,8 +43,7 @@ public static class HeatmapGeoJson
                 w.WriteNumber("density", Math.Round(c.Density!.Value, 4));
             }
 
-            w.WriteEndObject();
-            w.WriteEndObject();
+            CellFeature.End(w);
         }
 
         w.WriteEndArray();
