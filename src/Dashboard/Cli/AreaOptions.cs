@@ -40,8 +40,12 @@ internal sealed class AreaOptions
     }
 
     /// <summary>Resolves the area; layer problems are printed to <paramref name="error"/> and the rest loads.</summary>
-    public Area Resolve(ParseResult parse, TextWriter error)
+    public Area Resolve(ParseResult parse, TextWriter error) => Resolve(parse, error, out _);
+
+    /// <summary>As <see cref="Resolve(ParseResult, TextWriter)"/>; <paramref name="entry"/> is the deployment's entry, null for an ad-hoc grid.</summary>
+    public Area Resolve(ParseResult parse, TextWriter error, out DeploymentFile.AreaEntry? entry)
     {
+        entry = null;
         var bounds = parse.GetValue(Bounds);
         var centre = parse.GetValue(Centre);
         if (bounds is not null || centre is not null)
@@ -82,14 +86,8 @@ internal sealed class AreaOptions
         var problems = new List<LayerProblem>();
         var area = file.BuildArea(parse.GetValue(Area), problems);
         foreach (var p in problems) error.WriteLine($"warning: {p}");
+        entry = file.Entry(area.Name);
         return area;
-    }
-
-    public static DeploymentFile.AreaEntry? Entry(ParseResult parse, AreaOptions options)
-    {
-        if (parse.GetValue(options.Bounds) is not null || parse.GetValue(options.Centre) is not null) return null;
-        var path = parse.GetValue(options.Deployment) ?? Environment.GetEnvironmentVariable("CROWDWATCH_DEPLOYMENT") ?? SampleDeployment.Locate();
-        return DeploymentFile.Load(path).Entry(parse.GetValue(options.Area));
     }
 
     private static double[] Numbers(string text, int count, string option, string expected)

@@ -46,8 +46,7 @@ internal static class IngestCommand
                 return 2;
             }
 
-            var area = options.Resolve(parse, error);
-            var entry = AreaOptions.Entry(parse, options);
+            var area = options.Resolve(parse, error, out var entry);
             var late = TimeSpan.FromMinutes(parse.GetValue(lateness));
             var gap = TimeSpan.FromMinutes(parse.GetValue(flowGap));
             var outFile = parse.GetValue(outPath)!;

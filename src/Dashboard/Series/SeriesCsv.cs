@@ -137,7 +137,7 @@ public static class SeriesCsv
     public static string SlotLabel(Area area, long slotStartMs)
     {
         ArgumentNullException.ThrowIfNull(area);
-        var offset = area.NewClock().TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(slotStartMs));
+        var offset = area.TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(slotStartMs));
         return DateTimeOffset.FromUnixTimeMilliseconds(slotStartMs).ToOffset(offset).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
     }
 }

@@ -21,7 +21,11 @@ public sealed class Area
         WalkableM2 = WalkableArea.PerCell(Grid, walkableSurfaces, settings.WalkableFraction);
         Zones = new ZoneLayer(Grid, zones);
         K = new KThreshold(settings.K);
+        TimeZone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
     }
+
+    /// <summary>The area's time zone, which slots are aligned in.</summary>
+    public TimeZoneInfo TimeZone { get; }
 
     /// <summary>The area's name.</summary>
     public string Name => Settings.Name;
@@ -42,5 +46,5 @@ public sealed class Area
     public KThreshold K { get; }
 
     /// <summary>A new slot clock for this area (clocks cache and are not thread-safe: one per stream).</summary>
-    public SlotClock NewClock() => SlotClock.Create(Settings.SlotMinutes, Settings.TimeZone);
+    public SlotClock NewClock() => new(Settings.SlotMinutes, TimeZone);
 }

@@ -65,17 +65,9 @@ public sealed class Grid
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int TryLocateCell(double lon, double lat)
     {
-        double x, y;
-        if (_lattice is not null)
-        {
-            if (!_lattice.TryForward(lon, lat, out x, out y)) return -1;
-        }
-        else
-        {
-            if (!(lon is >= -180 and <= 180 && lat is >= -90 and <= 90)) return -1;
-            (x, y) = Projection.Forward(lon, lat);
-        }
-
+        // Without a lattice (a grid too large for one) the exact lookup is the only way.
+        if (_lattice is null) return Locate(lon, lat)?.CellId ?? -1;
+        if (!_lattice.TryForward(lon, lat, out var x, out var y)) return -1;
         var fc = (x - _originX) * _invSize;
         var fr = (y - _originY) * _invSize;
         if (!(fc >= 0 && fr >= 0)) return -1;
@@ -93,13 +85,8 @@ public sealed class Grid
     {
         if (lat.Length != lon.Length || cells.Length < lon.Length)
             throw new ArgumentException("lon and lat must have the same length, and cells at least that");
-        if (_lattice is not null)
-        {
-            _lattice.LocateCells(lon, lat, cells, _originX, _originY, _invSize, _cols, _rows);
-            return;
-        }
-
-        for (var i = 0; i < lon.Length; i++) cells[i] = TryLocateCell(lon[i], lat[i]);
+        var done = _lattice?.LocateCells(lon, lat, cells, _originX, _originY, _invSize, _cols, _rows) ?? 0;
+        for (var i = done; i < lon.Length; i++) cells[i] = TryLocateCell(lon[i], lat[i]);
     }
 
     /// <summary>The cell with this id.</summary>

@@ -114,11 +114,11 @@ public sealed class LatticeProjection
     }
 
     /// <summary>
-    /// The cell ids of many points at once (-1 outside): four points per step with AVX2 gathers where the CPU has
-    /// them, the same arithmetic as <see cref="TryForward"/> followed by the cell computation of
-    /// <see cref="Grid.TryLocateCell"/>, so results are identical; one point at a time elsewhere.
+    /// The cell ids (-1 outside) of the points four at a time with AVX2 gathers: the same arithmetic as
+    /// <see cref="TryForward"/> followed by the cell computation of <see cref="Grid.TryLocateCell"/>, so results are
+    /// identical. Returns how many leading points it did (none without AVX2); the caller does the rest one by one.
     /// </summary>
-    internal unsafe void LocateCells(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Span<int> cells,
+    internal unsafe int LocateCells(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Span<int> cells,
         double originX, double originY, double invSize, int cols, int rows)
     {
         var n = lon.Length;
@@ -185,16 +185,7 @@ public sealed class LatticeProjection
             }
         }
 
-        for (; i < n; i++)
-        {
-            if (!TryForward(lon[i], lat[i], out var x, out var y)) { cells[i] = -1; continue; }
-            var fc = (x - originX) * invSize;
-            var fr = (y - originY) * invSize;
-            if (!(fc >= 0 && fr >= 0)) { cells[i] = -1; continue; }
-            var col = (int)fc;
-            var row = (int)fr;
-            cells[i] = col >= cols || row >= rows ? -1 : (row * cols) + col;
-        }
+        return i;
     }
 
     // A 4 x 64-bit all-ones/all-zeros mask as 4 x 32-bit lanes.

@@ -84,7 +84,7 @@ public sealed class CountIngest(Grid grid, SumBinner binner)
                 if (!Numbers.TryParse(text, out values[k]) || values[k] < 0)
                 {
                     valid = false;
-                    if (!log.Reject(new(file, n, channels[k].Name, "bad-number", PingIngest.Describe(text, "a non-negative count or empty")))) return;
+                    if (!log.Reject(new(file, n, channels[k].Name, "bad-number", Numbers.DescribeBad(text, "a non-negative count or empty")))) return;
                 }
             }
 

@@ -55,6 +55,18 @@ public static class Numbers
         return Slow(s, out value);
     }
 
+    /// <summary>
+    /// What to say about a field that did not parse as a number. A value that is not a number cannot be a
+    /// coordinate, so a short excerpt of it is safe to show.
+    /// </summary>
+    internal static string DescribeBad(ReadOnlySpan<byte> text, string expected)
+    {
+        var t = Timestamps.Trim(text);
+        if (t.IsEmpty) return "empty; expected " + expected;
+        var shown = System.Text.Encoding.UTF8.GetString(t[..Math.Min(t.Length, 24)]);
+        return $"'{shown}' is not a number; expected {expected}";
+    }
+
     private static bool Slow(ReadOnlySpan<byte> s, out double value)
     {
         s = Timestamps.Trim(s);

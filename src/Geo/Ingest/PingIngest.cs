@@ -129,14 +129,14 @@ public sealed class PingIngest
         // Nothing of the id is echoed: not even a bad one may reach a log.
         if (dev.IsEmpty) return log.Reject(new(file, n, "device_id", "missing-field", "empty; expected a device identifier"));
         if (dev.Length > 256) return log.Reject(new(file, n, "device_id", "bad-device-id", "longer than 256 bytes"));
-        if (!Numbers.TryParse(latText, out var lat)) return log.Reject(new(file, n, "lat", "bad-number", Describe(latText, "a latitude in decimal degrees")));
-        if (!Numbers.TryParse(lonText, out var lon)) return log.Reject(new(file, n, "lon", "bad-number", Describe(lonText, "a longitude in decimal degrees")));
+        if (!Numbers.TryParse(latText, out var lat)) return log.Reject(new(file, n, "lat", "bad-number", Numbers.DescribeBad(latText, "a latitude in decimal degrees")));
+        if (!Numbers.TryParse(lonText, out var lon)) return log.Reject(new(file, n, "lon", "bad-number", Numbers.DescribeBad(lonText, "a longitude in decimal degrees")));
         if (lat is < -90 or > 90) return log.Reject(new(file, n, "lat", "out-of-range", "outside -90..90 (are lat and lon swapped?)"));
         if (lon is < -180 or > 180) return log.Reject(new(file, n, "lon", "out-of-range", "outside -180..180"));
         if (!accText.IsEmpty && !Timestamps.Trim(accText).IsEmpty)
         {
             if (!Numbers.TryParse(accText, out var accuracy) || accuracy < 0)
-                return log.Reject(new(file, n, "accuracy_m", "bad-number", Describe(accText, "a non-negative radius in metres")));
+                return log.Reject(new(file, n, "accuracy_m", "bad-number", Numbers.DescribeBad(accText, "a non-negative radius in metres")));
             if (accuracy > _maxAccuracyM)
                 return log.Reject(new(file, n, "accuracy_m", "too-inaccurate", $"{accuracy} m is coarser than the {_maxAccuracyM} m accepted"));
         }
@@ -196,15 +196,6 @@ public sealed class PingIngest
         }
 
         return go;
-    }
-
-    // A value that is not a number cannot be a coordinate, so a short excerpt of it is safe to show.
-    internal static string Describe(ReadOnlySpan<byte> text, string expected)
-    {
-        var t = Timestamps.Trim(text);
-        if (t.IsEmpty) return "empty; expected " + expected;
-        var shown = System.Text.Encoding.UTF8.GetString(t[..Math.Min(t.Length, 24)]);
-        return $"'{shown}' is not a number; expected {expected}";
     }
 
     private bool TryReadObject(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> ts, out ReadOnlySpan<byte> dev,

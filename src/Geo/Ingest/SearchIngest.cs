@@ -49,7 +49,7 @@ public sealed class SearchIngest(Grid grid, SumBinner binner, PoiGazetteer? gaze
             var count = 1.0;
             if (icount >= 0 && (!Numbers.TryParse(fields.Get(data, icount), out count) || count < 0))
             {
-                if (!log.Reject(new(file, n, "count", "bad-number", PingIngest.Describe(fields.Get(data, icount), "a non-negative number of searches")))) return;
+                if (!log.Reject(new(file, n, "count", "bad-number", Numbers.DescribeBad(fields.Get(data, icount), "a non-negative number of searches")))) return;
                 continue;
             }
 

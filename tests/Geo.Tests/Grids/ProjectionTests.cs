@@ -4,6 +4,8 @@ namespace CrowdWatch.Geo.Tests.Grids;
 
 public class ProjectionTests
 {
+    private static readonly Grid Sample = Grid.Create(new GridDefinition { Bounds = new GeoBounds(106.44, 29.54, 106.595, 29.595) });
+
     // Reference values computed with PROJ 9.1.1, e.g.
     //   echo "106.5772 29.5575" | cs2cs -f %.6f +proj=longlat +ellps=WGS84 +to $(projinfo EPSG:32648 -o PROJ -q)
     // Points span each zone: its centre, both edges (±3° or ±1.5° from the central meridian), the equator and high latitudes.
@@ -56,7 +58,7 @@ public class ProjectionTests
     [Fact]
     public void Fast_lattice_projection_agrees_with_PROJ_inside_the_sample_grid()
     {
-        var grid = Grid.Create(new GridDefinition { Bounds = new GeoBounds(106.44, 29.54, 106.595, 29.595) });
+        var grid = Sample;
         Assert.NotNull(grid.Lattice);
         var reference = ProjReference.Where(r => (int)r[0] == 32648 && grid.Locate((double)r[1], (double)r[2]) is not null).ToList();
         Assert.Equal(3, reference.Count);
@@ -72,7 +74,7 @@ public class ProjectionTests
     [Fact]
     public void Fast_lattice_projection_stays_within_a_tenth_of_a_millimetre_of_ProjNET_everywhere_in_the_grid()
     {
-        var grid = Grid.Create(new GridDefinition { Bounds = new GeoBounds(106.44, 29.54, 106.595, 29.595) });
+        var grid = Sample;
         var random = new Random(42);
         var worst = 0.0;
         for (var i = 0; i < 20_000; i++)
@@ -90,7 +92,7 @@ public class ProjectionTests
     [Fact]
     public void Hot_path_cell_lookup_matches_the_exact_lookup_away_from_cell_edges()
     {
-        var grid = Grid.Create(new GridDefinition { Bounds = new GeoBounds(106.44, 29.54, 106.595, 29.595) });
+        var grid = Sample;
         var random = new Random(7);
         var compared = 0;
         for (var i = 0; i < 50_000; i++)
@@ -115,7 +117,7 @@ public class ProjectionTests
     [Fact]
     public void Batch_cell_lookup_gives_exactly_the_single_point_results()
     {
-        var grid = Grid.Create(new GridDefinition { Bounds = new GeoBounds(106.44, 29.54, 106.595, 29.595) });
+        var grid = Sample;
         var random = new Random(9);
         const int n = 100_003; // not a multiple of the vector width
         var lon = new double[n];
