@@ -35,7 +35,7 @@ public class CsvIngestBenchmark
     /// <summary>One full ingest of a file; shared with the memory run.</summary>
     public static IngestReport Ingest(Area area, string path)
     {
-        var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, PingBinnerOptions.Default, static _ => { });
+        using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, PingBinnerOptions.Default, static _ => { });
         var devices = new DeviceDirectory(new Pseudonymiser(PseudonymKey.Parse("benchmark-key-0123456789abcdef")));
         var ingest = new PingIngest(devices, binner, 150, TimeSpan.FromHours(2));
         var report = new IngestReport();

@@ -25,4 +25,48 @@ if (args.Length == 2 && args[0] == "memory")
     return;
 }
 
+// "quick [DEVICES]": a fast check while tuning, in one process: exact ProjNET projection alone, the fast locate alone,
+// binning with a fresh binner and as a stretch of a stream, of the same 4 M points, 15 rounds each interleaved, minimum and median per point. Interleaving puts
+// all three in the same phase of a noisy machine, so their ratios hold even when absolute figures drift.
+if (args.Length >= 1 && args[0] == "quick")
+{
+    var devices = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+    var pings = new SyntheticPings(4_000_000, devices);
+    var area = SampleArea.Create();
+    var cells = new int[pings.Lon.Length];
+    var outcomes = new CrowdWatch.Geo.Binning.BinOutcome[pings.Lon.Length];
+    var times = new Dictionary<string, List<double>> { ["ProjNET alone"] = [], ["fast locate"] = [], ["binning"] = [], ["streaming"] = [] };
+    using var stream = new PingStream(area, pings);
+    for (var round = 0; round < 16; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        BinningBenchmark.ProjectAll(area.Grid.Projection, pings);
+        var projNet = sw.Elapsed.TotalNanoseconds / cells.Length;
+        sw.Restart();
+        area.Grid.LocateCells(pings.Lon, pings.Lat, cells);
+        var locate = sw.Elapsed.TotalNanoseconds / cells.Length;
+        sw.Restart();
+        BinningBenchmark.Bin(area, pings, outcomes);
+        var bin = sw.Elapsed.TotalNanoseconds / cells.Length;
+        stream.NextStretch();
+        sw.Restart();
+        stream.BinStretch(outcomes);
+        var streaming = sw.Elapsed.TotalNanoseconds / cells.Length;
+        if (round == 0) continue; // warm-up
+        times["streaming"].Add(streaming);
+        times["ProjNET alone"].Add(projNet);
+        times["fast locate"].Add(locate);
+        times["binning"].Add(bin);
+    }
+
+    foreach (var (name, list) in times)
+    {
+        var t = list.Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-14} min {t[0],6:0.00} ns/point ({1e3 / t[0],5:0.0} M/s)   median {t[t.Count / 2],6:0.00} ns/point ({1e3 / t[t.Count / 2],5:0.0} M/s)"));
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BinningBenchmark).Assembly).Run(args);

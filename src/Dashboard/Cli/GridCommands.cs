@@ -46,7 +46,9 @@ internal static class GridCommands
             output.WriteLine(string.Create(ci, $"slots       {d.SlotMinutes} min in {d.TimeZone}"));
             output.WriteLine(string.Create(ci, $"walkable    {d.WalkableKm2:0.000} km² of {d.GroundKm2:0.000} km² ground"));
             output.WriteLine(string.Create(ci, $"zones       {d.Zones}"));
-            output.WriteLine(string.Create(ci, $"fast path   lattice step {d.LatticeStepDeg:0.######}°, max error vs exact {d.LatticeMaxErrorMm:0.####} mm"));
+            output.WriteLine(d.FastDegree is null
+                ? "fast path   none: the area is too large for a fitted projection, points are projected exactly"
+                : string.Create(ci, $"fast path   polynomial of degree {d.FastDegree} in lon and lat, max error vs exact {d.FastMaxErrorMm:0.####} mm"));
             return 0;
         }));
         return command;
@@ -111,7 +113,7 @@ internal static class GridCommands
         string Area, int Epsg, string CrsName, string Proj, double CellSizeM, int Rows, int Cols, int CellCount,
         double MinX, double MinY, double MaxX, double MaxY, double WidthKm, double HeightKm,
         double MinLon, double MinLat, double MaxLon, double MaxLat, int SlotMinutes, string TimeZone,
-        double WalkableKm2, double GroundKm2, int Zones, double? LatticeStepDeg, double? LatticeMaxErrorMm)
+        double WalkableKm2, double GroundKm2, int Zones, int? FastDegree, double? FastMaxErrorMm)
     {
         public static Description Of(Area area)
         {
@@ -123,7 +125,7 @@ internal static class GridCommands
                 s.Rows, s.Cols, s.CellCount, s.OriginX, s.OriginY, s.MaxX, s.MaxY, (s.MaxX - s.OriginX) / 1000, (s.MaxY - s.OriginY) / 1000,
                 b.MinLon, b.MinLat, b.MaxLon, b.MaxLat, area.Settings.SlotMinutes, area.Settings.TimeZone,
                 area.WalkableM2.Sum() / 1e6, ground / 1e6, area.Zones.Zones.Count,
-                area.Grid.Lattice?.Step, area.Grid.Lattice is { } l ? l.MaxError * 1000 : null);
+                area.Grid.FastProjection?.Degree, area.Grid.FastProjection is { } f ? f.MaxError * 1000 : null);
         }
     }
 }

@@ -66,7 +66,7 @@ internal static class IngestCommand
                 slots.Add(c.SlotStartMs);
             }
 
-            var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), Sink);
+            using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), Sink);
             using var pseudonymiser = new Pseudonymiser(key);
             var devices = new DeviceDirectory(pseudonymiser);
             var evictAfter = gap + late + TimeSpan.FromMinutes(area.Settings.SlotMinutes);

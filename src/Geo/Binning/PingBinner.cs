@@ -20,10 +20,11 @@ namespace CrowdWatch.Geo.Binning;
 /// <see cref="InlineCells"/> cells it was seen in during its current slot, which settles almost every sighting
 /// (people dwell, and walkers rarely return to a cell within a slot) and counts it at once. The rest (a fourth
 /// distinct cell in a slot, or a sighting that arrives after the device has moved on to a later slot) is set aside and
-/// settled exactly when the slot closes, against the list of pairs already counted. Device states are prefetched a few points ahead
-/// so their cache misses overlap. Not thread-safe: one binner per ingest stream.
+/// settled exactly when the slot closes, against the list of pairs already counted. Device states live in native
+/// memory on huge pages (<see cref="DeviceStateBlock"/>) and are prefetched a few points ahead so their cache misses
+/// overlap. Not thread-safe: one binner per ingest stream. Dispose it to return the device states at once.
 /// </remarks>
-public sealed class PingBinner
+public sealed class PingBinner : IDisposable
 {
     /// <summary>Cells per device and slot that are deduplicated inline.</summary>
     public const int InlineCells = 3;
@@ -44,13 +45,11 @@ public sealed class PingBinner
     private readonly Stack<PairBuffer> _spareBuffers = new();
     private readonly int[] _chunkCells = new int[Chunk];
 
-    // Device states (32 bytes each) live in a long[] at an offset that puts them on 64-byte boundaries, so no state
-    // straddles two cache lines; .NET aligns array data only to 8 bytes. Large arrays are not moved by the GC, and
-    // if one were, only the alignment would be lost.
-    private static readonly int StateWords = Unsafe.SizeOf<DeviceState>() / sizeof(long);
-    private long[] _stateWords = [];
-    private int _stateBase;
+    // Device states (32 bytes each) on 64-byte boundaries, so no state straddles two cache lines.
+    private DeviceStateBlock? _stateBlock;
+    private unsafe DeviceState* _states;
     private int _stateCount;
+    private bool _disposed;
     private Accumulator? _current;
     private long _currentSlot = long.MinValue;
     private long _watermark = long.MinValue;
@@ -141,7 +140,11 @@ public sealed class PingBinner
     }
 
     // The per-point work, apart from the chunk's set-up so that fewer values compete for registers; device indices
-    // were checked against the state array in BinChunk, so the spans are read without bounds checks.
+    // were checked against the state array in BinChunk, so the spans are read without bounds checks. Whether a device
+    // moved, started a new slot or entered a new cell is close to a coin toss per point, so those decisions are made
+    // with masks rather than branches: a mispredicted branch waiting on a device state that is still on its way from
+    // memory costs more than the few extra instructions. Only rare cases (duplicates, points outside the grid, a
+    // fourth cell in a slot, out-of-order sightings, slot changes) branch.
     private unsafe void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, ref DeviceState states, bool prefetch)
     {
         var n = unixMs.Length;
@@ -152,9 +155,16 @@ public sealed class PingBinner
         ref var stBase = ref states;
         var clock = _clock;
         var gap = _gapMs;
+        var zoned = _primaryZone.Length > 0;
         var watermark = _watermark;
-        var currentSlot = _currentSlot;
-        var acc = _current;
+        // No accumulator loaded yet: the first point loads the arrays of its slot.
+        var currentSlot = long.MinValue;
+        Accumulator? acc = null;
+        ref var devices = ref Unsafe.NullRef<int>();
+        ref var inflow = ref Unsafe.NullRef<int>();
+        ref var outflow = ref Unsafe.NullRef<int>();
+        ref var pairs = ref Unsafe.NullRef<ulong>();
+        var pairCount = 0;
         for (var i = 0; i < n; i++)
         {
             // Fetch the state of the device a few points ahead, so its cache miss overlaps this point's work.
@@ -164,71 +174,103 @@ public sealed class PingBinner
             var slot = clock.SlotStartMs(ms);
             if (slot != currentSlot)
             {
+                acc?.Counted.SetCount(pairCount);
                 if (!SwitchSlot(slot))
                 {
+                    acc = null;
+                    currentSlot = long.MinValue;
                     Unsafe.Add(ref outRef, i) = BinOutcome.Late;
                     continue;
                 }
 
                 currentSlot = slot;
-                acc = _current;
+                acc = _current!;
+                // Room for every remaining point of the chunk, so appends below need no capacity check.
+                pairs = ref acc.Counted.Reserve(n - i);
+                pairCount = acc.Counted.Count;
+                devices = ref MemoryMarshal.GetArrayDataReference(acc.Devices);
+                inflow = ref MemoryMarshal.GetArrayDataReference(acc.In);
+                outflow = ref MemoryMarshal.GetArrayDataReference(acc.Out);
             }
 
-            if (ms > watermark) watermark = ms;
+            watermark = Math.Max(watermark, ms);
             var d = Unsafe.Add(ref devRef, i);
             ref var st = ref Unsafe.Add(ref stBase, d);
-            var seen = st.LastCellPlus2 != 0;
-            var sinceLast = ms - st.LastMs;
-            if (seen && (ulong)(sinceLast + 999) < 1999)
+            var lastPlus2 = st.LastCellPlus2;
+            var lastMs = st.LastMs;
+            var seen = lastPlus2 != 0;
+            var sinceLast = ms - lastMs;
+            if (seen & ((ulong)(sinceLast + 999) < 1999))
             {
                 Unsafe.Add(ref outRef, i) = BinOutcome.Duplicate;
                 continue;
             }
 
             var cell = Unsafe.Add(ref cellRef, i);
-            if (sinceLast > 0 || !seen)
-            {
-                var prevCell = st.LastCellPlus2 - 2;
-                if (seen & (prevCell != cell) & (sinceLast <= gap)) acc!.Flow(prevCell, cell, _primaryZone);
-                st.LastCellPlus2 = cell + 2;
-                st.LastMs = ms;
-            }
+            // A later sighting (or the first) moves the device; an earlier one arrived out of order and only counts.
+            var advance = (sinceLast > 0) | !seen;
+            var moved = seen & advance & (lastPlus2 - 2 != cell) & (sinceLast <= gap);
+            var flow = Bit(moved);
+            // Flow arrays are offset by one, slot 0 taking "outside the grid", so no test is needed for it.
+            Unsafe.Add(ref outflow, lastPlus2 - 1 + Bit(!seen)) += flow;
+            Unsafe.Add(ref inflow, cell + 1) += flow;
+            if (zoned & moved) acc!.Movement(lastPlus2 - 2, cell, _primaryZone);
+            st.LastCellPlus2 = Select(advance, cell + 2, lastPlus2);
+            st.LastMs = Select(advance, ms, lastMs);
 
-            if (cell >= 0)
-            {
-                var cellPlus1 = cell + 1;
-                if (slot == st.Slot)
-                {
-                    // Non-short-circuit operators: one data-dependent branch instead of a chain of three.
-                    if (!((cellPlus1 == st.Cell0Plus1) | (cellPlus1 == st.Cell1Plus1) | (cellPlus1 == st.Cell2Plus1)))
-                    {
-                        if (st.Cell1Plus1 == 0) { st.Cell1Plus1 = cellPlus1; acc!.Count(d, cell); }
-                        else if (st.Cell2Plus1 == 0) { st.Cell2Plus1 = cellPlus1; acc!.Count(d, cell); }
-                        else acc!.Unsettled.Add(PairBuffer.Pair(d, cell));
-                    }
-                }
-                else if (slot > st.Slot)
-                {
-                    st.Slot = slot;
-                    st.Cell0Plus1 = cellPlus1;
-                    st.Cell1Plus1 = st.Cell2Plus1 = 0;
-                    acc!.Count(d, cell);
-                }
-                else
-                {
-                    // The device has already been seen in a later slot: this slot's inline cells are gone.
-                    acc!.Unsettled.Add(PairBuffer.Pair(d, cell));
-                }
-
-                Unsafe.Add(ref outRef, i) = BinOutcome.Counted;
-            }
-            else
+            if (cell < 0)
             {
                 Unsafe.Add(ref outRef, i) = BinOutcome.OutsideGrid;
+                continue;
             }
+
+            var cellPlus1 = cell + 1;
+            var stSlot = st.Slot;
+            var c0 = st.Cell0Plus1;
+            var c1 = st.Cell1Plus1;
+            var c2 = st.Cell2Plus1;
+            var same = slot == stSlot;
+            var newer = slot > stSlot;
+            var fresh = same & !((cellPlus1 == c0) | (cellPlus1 == c1) | (cellPlus1 == c2));
+            var put1 = fresh & (c1 == 0);
+            var put2 = fresh & (c1 != 0) & (c2 == 0);
+            if ((fresh & (c1 != 0) & (c2 != 0)) | !(same | newer))
+            {
+                // A fourth cell in the slot, or the device was already seen in a later slot (its inline cells for
+                // this one are gone): decided when the slot closes.
+                acc!.Unsettled.Add(PairBuffer.Pair(d, cell));
+            }
+
+            st.Slot = Select(newer, slot, stSlot);
+            st.Cell0Plus1 = Select(newer, cellPlus1, c0);
+            st.Cell1Plus1 = Select(newer, 0, Select(put1, cellPlus1, c1));
+            st.Cell2Plus1 = Select(newer, 0, Select(put2, cellPlus1, c2));
+            var counted = Bit(newer | put1 | put2);
+            Unsafe.Add(ref devices, cell) += counted;
+            Unsafe.Add(ref pairs, pairCount) = PairBuffer.Pair(d, cell);
+            pairCount += counted;
+            Unsafe.Add(ref outRef, i) = BinOutcome.Counted;
         }
 
+        acc?.Counted.SetCount(pairCount);
         _watermark = watermark;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Bit(bool value) => Unsafe.As<bool, byte>(ref value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Select(bool condition, int whenTrue, int whenFalse)
+    {
+        var mask = -Bit(condition);
+        return (whenTrue & mask) | (whenFalse & ~mask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Select(bool condition, long whenTrue, long whenFalse)
+    {
+        var mask = -(long)Bit(condition);
+        return (whenTrue & mask) | (whenFalse & ~mask);
     }
 
     private bool SwitchSlot(long slot)
@@ -265,26 +307,54 @@ public sealed class PingBinner
         var acc = _open[start];
         _open.Remove(start);
         if (ReferenceEquals(acc, _current)) { _current = null; _currentSlot = long.MinValue; }
-        acc.Settle();
+        acc.Finish();
         _typicalPairs = Math.Max(_typicalPairs, acc.Counted.Count);
         acc.Counted.Clear();
         _spareBuffers.Push(acc.Counted);
+        acc.Unsettled.Release();
         _sink(acc.Counts);
     }
 
-    private ref DeviceState State(int device) => ref Unsafe.As<long, DeviceState>(ref _stateWords[_stateBase + (StateWords * device)]);
+    /// <summary>Returns the device states' memory.</summary>
+    public unsafe void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var acc in _open.Values)
+        {
+            acc.Counted.Release();
+            acc.Unsettled.Release();
+        }
+
+        _open.Clear();
+        while (_spareBuffers.Count > 0) _spareBuffers.Pop().Release();
+        if (_stateBlock is not null) DeviceStateBlock.Return(_stateBlock);
+        _stateBlock = null;
+        _states = null;
+        _stateCount = 0;
+    }
+
+    private unsafe ref DeviceState State(int device) => ref _states[device];
 
     private unsafe void EnsureDevice(int device)
     {
         if (device < _stateCount) return;
+        ObjectDisposedException.ThrowIf(_disposed, this);
         // Fourfold growth: fewer large reallocations.
-        var count = (int)Math.Min((Array.MaxLength / StateWords) - 8, Math.Max((long)device + 1, Math.Max(1024, _stateCount * 4L)));
-        // A new array is zeroed, and a zeroed state is an unseen device: only the old states need copying.
-        var words = new long[(StateWords * count) + 8];
-        int baseIndex;
-        fixed (long* p = words) baseIndex = (int)((64 - ((ulong)p & 63)) & 63) / 8;
-        _stateWords.AsSpan(_stateBase, StateWords * _stateCount).CopyTo(words.AsSpan(baseIndex));
-        (_stateWords, _stateBase, _stateCount) = (words, baseIndex, count);
+        var count = (int)Math.Min(int.MaxValue / 64, Math.Max((long)device + 1, Math.Max(1024, _stateCount * 4L)));
+        if (device >= count) throw new ArgumentOutOfRangeException(nameof(device), device, $"at most {count} devices per binner");
+        // A new block is zeroed, and a zeroed state is an unseen device: only the old states need copying.
+        var block = DeviceStateBlock.Rent((nuint)count * (nuint)sizeof(DeviceState));
+        var states = (DeviceState*)block.Pointer;
+        if (_stateBlock is not null)
+        {
+            new ReadOnlySpan<DeviceState>(_states, _stateCount).CopyTo(new Span<DeviceState>(states, _stateCount));
+            DeviceStateBlock.Return(_stateBlock);
+        }
+
+        _stateBlock = block;
+        _states = states;
+        _stateCount = count;
     }
 
     // All zero is a device never seen, so fresh state arrays need no initialising.
@@ -300,9 +370,17 @@ public sealed class PingBinner
 
     private sealed class Accumulator(SlotCounts counts, PairBuffer counted, PairBuffer unsettled)
     {
-        private readonly int[] _devices = counts.Devices!;
-
+        /// <summary>The slot's counts.</summary>
         public SlotCounts Counts { get; } = counts;
+
+        /// <summary>Distinct devices per cell (the slot's own array).</summary>
+        public int[] Devices { get; } = counts.Devices!;
+
+        /// <summary>Inflow per cell, offset by one: index 0 collects arrivals outside the grid and is dropped.</summary>
+        public int[] In { get; } = new int[counts.CellCount + 1];
+
+        /// <summary>Outflow per cell, offset by one like <see cref="In"/>.</summary>
+        public int[] Out { get; } = new int[counts.CellCount + 1];
 
         /// <summary>Pairs counted inline.</summary>
         public PairBuffer Counted { get; } = counted;
@@ -310,15 +388,33 @@ public sealed class PingBinner
         /// <summary>Pairs whose novelty could not be decided inline.</summary>
         public PairBuffer Unsettled { get; } = unsettled;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Count(int device, int cell)
+        /// <summary>Counts the unsettled pairs that are new and publishes the flows: the slot is complete.</summary>
+        public void Finish()
         {
-            _devices[cell]++;
-            Counted.Add(PairBuffer.Pair(device, cell));
+            Settle();
+            Counts.Inflow = Publish(In);
+            Counts.Outflow = Publish(Out);
+        }
+
+        public void Movement(int fromCell, int toCell, int[] primaryZone)
+        {
+            var from = fromCell >= 0 ? primaryZone[fromCell] : -1;
+            var to = toCell >= 0 ? primaryZone[toCell] : -1;
+            if (from == to) return;
+            var movements = Counts.Movements ??= [];
+            movements[(from, to)] = movements.GetValueOrDefault((from, to)) + 1;
+        }
+
+        // Null when the slot saw no flows at all, as for any absent channel.
+        private static int[]? Publish(int[] offsetByOne)
+        {
+            var cells = offsetByOne.AsSpan(1);
+            if (!cells.ContainsAnyExcept(0)) return null;
+            return cells.ToArray();
         }
 
         /// <summary>Counts the unsettled pairs that are new: not counted inline and not repeated among themselves.</summary>
-        public void Settle()
+        private void Settle()
         {
             if (Unsettled.Count == 0) return;
             var fresh = new HashSet<ulong>(Unsettled.Count);
@@ -339,19 +435,7 @@ public sealed class PingBinner
                 if (d <= maxDevice && (involved[d >> 6] & (1UL << d)) != 0 && fresh.Remove(p) && fresh.Count == 0) break;
             }
 
-            foreach (var p in fresh) _devices[PairBuffer.CellOf(p)]++;
-        }
-
-        public void Flow(int fromCell, int toCell, int[] primaryZone)
-        {
-            if (fromCell >= 0) (Counts.Outflow ??= new int[Counts.CellCount])[fromCell]++;
-            if (toCell >= 0) (Counts.Inflow ??= new int[Counts.CellCount])[toCell]++;
-            if (primaryZone.Length == 0) return;
-            var from = fromCell >= 0 ? primaryZone[fromCell] : -1;
-            var to = toCell >= 0 ? primaryZone[toCell] : -1;
-            if (from == to) return;
-            var movements = Counts.Movements ??= [];
-            movements[(from, to)] = movements.GetValueOrDefault((from, to)) + 1;
+            foreach (var p in fresh) Devices[PairBuffer.CellOf(p)]++;
         }
     }
 }

@@ -5,13 +5,13 @@ namespace CrowdWatch.Geo.Grids;
 
 /// <summary>
 /// A grid ready for use: its <see cref="GridSpec"/>, the exact <see cref="Projection"/> and the fast
-/// <see cref="LatticeProjection"/> used on hot paths.
+/// <see cref="PolynomialProjection"/> used on hot paths.
 /// </summary>
 public sealed class Grid
 {
     private static readonly GeometryFactory Wgs84Factory = new(new PrecisionModel(), 4326);
 
-    private readonly LatticeProjection? _lattice;
+    private readonly PolynomialProjection? _fast;
     private readonly double _invSize;
 
     // The spec's numbers copied into this object, so the hot lookup reads them without going through the record.
@@ -22,6 +22,12 @@ public sealed class Grid
 
     /// <summary>Builds the grid for a spec.</summary>
     public Grid(GridSpec spec)
+        : this(spec, PolynomialProjection.MaxDegree)
+    {
+    }
+
+    /// <summary>Builds the grid, fitting its fast projection up to <paramref name="maxFitDegree"/> (tests lower it).</summary>
+    internal Grid(GridSpec spec, int maxFitDegree)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
@@ -29,7 +35,7 @@ public sealed class Grid
         _invSize = 1.0 / spec.CellSizeM;
         (_originX, _originY, _rows, _cols) = (spec.OriginX, spec.OriginY, spec.Rows, spec.Cols);
         Bounds = ComputeBounds();
-        _lattice = LatticeProjection.Build(Projection, Bounds);
+        _fast = PolynomialProjection.Build(Projection, Bounds, maxFitDegree);
     }
 
     /// <summary>The spec.</summary>
@@ -38,8 +44,8 @@ public sealed class Grid
     /// <summary>The exact projection.</summary>
     public Projection Projection { get; }
 
-    /// <summary>The lattice used by <see cref="TryLocateCell"/>, or null when the grid is too large for one.</summary>
-    public LatticeProjection? Lattice => _lattice;
+    /// <summary>The fitted projection used by <see cref="TryLocateCell"/>, or null when the grid is too large for one.</summary>
+    public PolynomialProjection? FastProjection => _fast;
 
     /// <summary>The WGS84 bounding box of the whole grid.</summary>
     public GeoBounds Bounds { get; }
@@ -59,15 +65,15 @@ public sealed class Grid
     }
 
     /// <summary>
-    /// The hot-path locate: the cell id of a lon/lat through the lattice, or -1 outside the grid. Agrees with
+    /// The hot-path locate: the cell id of a lon/lat through the fitted projection, or -1 outside the grid. Agrees with
     /// <see cref="Locate"/> except within a tenth of a millimetre of a cell edge.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int TryLocateCell(double lon, double lat)
     {
-        // Without a lattice (a grid too large for one) the exact lookup is the only way.
-        if (_lattice is null) return Locate(lon, lat)?.CellId ?? -1;
-        if (!_lattice.TryForward(lon, lat, out var x, out var y)) return -1;
+        // Without a fit (a grid too large for one) the exact lookup is the only way.
+        if (_fast is null) return Locate(lon, lat)?.CellId ?? -1;
+        if (!_fast.TryForward(lon, lat, out var x, out var y)) return -1;
         var fc = (x - _originX) * _invSize;
         var fr = (y - _originY) * _invSize;
         if (!(fc >= 0 && fr >= 0)) return -1;
@@ -85,7 +91,7 @@ public sealed class Grid
     {
         if (lat.Length != lon.Length || cells.Length < lon.Length)
             throw new ArgumentException("lon and lat must have the same length, and cells at least that");
-        var done = _lattice?.LocateCells(lon, lat, cells, _originX, _originY, _invSize, _cols, _rows) ?? 0;
+        var done = _fast?.LocateCells(lon, lat, cells, _originX, _originY, _invSize, _cols, _rows) ?? 0;
         for (var i = done; i < lon.Length; i++) cells[i] = TryLocateCell(lon[i], lat[i]);
     }
 

@@ -170,7 +170,7 @@ public class PingBinnerTests
     {
         var random = new Random(11);
         var closed = new List<SlotCounts>();
-        var binner = new PingBinner("t", Grid, SlotClock.Create(15, "Asia/Shanghai"), null,
+        using var binner = new PingBinner("t", Grid, SlotClock.Create(15, "Asia/Shanghai"), null,
             new PingBinnerOptions(TimeSpan.FromHours(6), TimeSpan.FromMinutes(30), 1.0), closed.Add);
         var pings = new List<(double Lon, double Lat, long Ms, int Device)>();
         for (var i = 0; i < 20_000; i++)
@@ -202,5 +202,86 @@ public class PingBinnerTests
         foreach (var slot in closed)
             for (var cell = 0; cell < slot.CellCount; cell++)
                 Assert.Equal(expected.TryGetValue((slot.SlotStartMs, cell), out var set) ? set.Count : 0, slot.Devices![cell]);
+    }
+
+    [Fact]
+    public void Batches_of_any_size_give_the_counts_and_flows_of_a_naive_reference()
+    {
+        var random = new Random(5);
+        var gapMs = 10 * 60_000L;
+        var n = 30_000;
+        var lon = new double[n];
+        var lat = new double[n];
+        var ms = new long[n];
+        var dev = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            // Mostly inside the 10 x 10 grid, some just outside it; devices wander over many cells per slot.
+            var (cLon, cLat) = Centre(random.Next(0, 10), random.Next(0, 10));
+            var outside = random.Next(20) == 0;
+            lon[i] = cLon + (outside ? 0.02 : 0);
+            lat[i] = cLat;
+            // Now and then the same second again (a duplicate), and out of order within about a minute.
+            ms[i] = T0 + (i * 100L) + random.Next(0, 60_000);
+            dev[i] = random.Next(0, 500);
+            if (i > 0 && random.Next(30) == 0) (lon[i], lat[i], ms[i], dev[i]) = (lon[i - 1], lat[i - 1], ms[i - 1] + 200, dev[i - 1]);
+        }
+
+        var clock = SlotClock.Create(15, "Asia/Shanghai");
+        var devices = new Dictionary<(long, int), HashSet<int>>();
+        var inflow = new Dictionary<(long, int), int>();
+        var outflow = new Dictionary<(long, int), int>();
+        var last = new Dictionary<int, (long Ms, int Cell)>();
+        var expectedOutcomes = new BinOutcome[n];
+        for (var i = 0; i < n; i++)
+        {
+            var cell = Grid.TryLocateCell(lon[i], lat[i]);
+            var slot = clock.SlotStartMs(ms[i]);
+            var seen = last.TryGetValue(dev[i], out var prev);
+            if (seen && Math.Abs(ms[i] - prev.Ms) < 1000)
+            {
+                expectedOutcomes[i] = BinOutcome.Duplicate;
+                continue;
+            }
+
+            if (!seen || ms[i] > prev.Ms)
+            {
+                if (seen && prev.Cell != cell && ms[i] - prev.Ms <= gapMs)
+                {
+                    if (prev.Cell >= 0) outflow[(slot, prev.Cell)] = outflow.GetValueOrDefault((slot, prev.Cell)) + 1;
+                    if (cell >= 0) inflow[(slot, cell)] = inflow.GetValueOrDefault((slot, cell)) + 1;
+                }
+
+                last[dev[i]] = (ms[i], cell);
+            }
+
+            expectedOutcomes[i] = cell >= 0 ? BinOutcome.Counted : BinOutcome.OutsideGrid;
+            if (cell >= 0) (devices.TryGetValue((slot, cell), out var set) ? set : devices[(slot, cell)] = []).Add(dev[i]);
+        }
+
+        foreach (var batch in new[] { 1, 7, 1000, 4096, 5000, n })
+        {
+            var closed = new List<SlotCounts>();
+            using var binner = new PingBinner("t", Grid, clock, null, new PingBinnerOptions(TimeSpan.FromHours(6), TimeSpan.FromMilliseconds(gapMs), 1.0), closed.Add);
+            var outcomes = new BinOutcome[n];
+            for (var start = 0; start < n; start += batch)
+            {
+                var end = Math.Min(n, start + batch);
+                binner.AddBatch(lon.AsSpan(start..end), lat.AsSpan(start..end), ms.AsSpan(start..end), dev.AsSpan(start..end), outcomes.AsSpan(start..end));
+            }
+
+            binner.Complete();
+            Assert.Equal(expectedOutcomes, outcomes);
+            Assert.Equal(devices.Keys.Select(k => k.Item1).Distinct().Count(), closed.Count);
+            foreach (var slot in closed)
+            {
+                for (var cell = 0; cell < slot.CellCount; cell++)
+                {
+                    Assert.Equal(devices.TryGetValue((slot.SlotStartMs, cell), out var set) ? set.Count : 0, slot.Devices![cell]);
+                    Assert.Equal(inflow.GetValueOrDefault((slot.SlotStartMs, cell)), slot.Inflow?[cell] ?? 0);
+                    Assert.Equal(outflow.GetValueOrDefault((slot.SlotStartMs, cell)), slot.Outflow?[cell] ?? 0);
+                }
+            }
+        }
     }
 }

@@ -87,16 +87,41 @@ public class GridTests
     }
 
     [Fact]
-    public void Grid_too_large_for_a_lattice_locates_points_exactly()
+    public void Grid_without_a_fitted_projection_locates_points_exactly()
+    {
+        var spec = GridSpec.Create(new GridDefinition { Centre = (105.0, 30.0), WidthM = 560_000, HeightM = 560_000, CellSizeM = 1000 });
+        var grid = new Grid(spec, maxFitDegree: 1);
+        Assert.Null(grid.FastProjection);
+        AssertHotPathMatchesExact(grid);
+    }
+
+    [Fact]
+    public void Grid_of_a_province_locates_through_its_fit_as_the_exact_lookup_does()
     {
         var grid = Grid.Create(new GridDefinition { Centre = (105.0, 30.0), WidthM = 560_000, HeightM = 560_000, CellSizeM = 1000 });
-        Assert.Null(grid.Lattice);
+        Assert.NotNull(grid.FastProjection);
+        Assert.InRange(grid.FastProjection!.MaxError, 0, PolynomialProjection.Tolerance);
+        AssertHotPathMatchesExact(grid);
+    }
+
+    private static void AssertHotPathMatchesExact(Grid grid)
+    {
         var random = new Random(3);
-        for (var i = 0; i < 2000; i++)
+        var lon = new double[2000];
+        var lat = new double[2000];
+        for (var i = 0; i < lon.Length; i++)
         {
-            var lon = 102.5 + (random.NextDouble() * 5);
-            var lat = 27.6 + (random.NextDouble() * 4.8);
-            Assert.Equal(grid.Locate(lon, lat)?.CellId ?? -1, grid.TryLocateCell(lon, lat));
+            lon[i] = 102.5 + (random.NextDouble() * 5);
+            lat[i] = 27.6 + (random.NextDouble() * 4.8);
+        }
+
+        var cells = new int[lon.Length];
+        grid.LocateCells(lon, lat, cells);
+        for (var i = 0; i < lon.Length; i++)
+        {
+            var exact = grid.Locate(lon[i], lat[i])?.CellId ?? -1;
+            Assert.Equal(exact, grid.TryLocateCell(lon[i], lat[i]));
+            Assert.Equal(exact, cells[i]);
         }
     }
 }

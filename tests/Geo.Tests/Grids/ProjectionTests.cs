@@ -56,23 +56,23 @@ public class ProjectionTests
     }
 
     [Fact]
-    public void Fast_lattice_projection_agrees_with_PROJ_inside_the_sample_grid()
+    public void Fast_projection_agrees_with_PROJ_inside_the_sample_grid()
     {
         var grid = Sample;
-        Assert.NotNull(grid.Lattice);
+        Assert.NotNull(grid.FastProjection);
         var reference = ProjReference.Where(r => (int)r[0] == 32648 && grid.Locate((double)r[1], (double)r[2]) is not null).ToList();
         Assert.Equal(3, reference.Count);
 
         foreach (var r in reference)
         {
-            Assert.True(grid.Lattice!.TryForward((double)r[1], (double)r[2], out var x, out var y));
+            Assert.True(grid.FastProjection!.TryForward((double)r[1], (double)r[2], out var x, out var y));
             Assert.InRange(Math.Abs(x - (double)r[3]), 0, 0.001);
             Assert.InRange(Math.Abs(y - (double)r[4]), 0, 0.001);
         }
     }
 
     [Fact]
-    public void Fast_lattice_projection_stays_within_a_tenth_of_a_millimetre_of_ProjNET_everywhere_in_the_grid()
+    public void Fast_projection_stays_within_a_tenth_of_a_millimetre_of_ProjNET_everywhere_in_the_grid()
     {
         var grid = Sample;
         var random = new Random(42);
@@ -82,11 +82,11 @@ public class ProjectionTests
             var lon = 106.44 + (random.NextDouble() * 0.155);
             var lat = 29.54 + (random.NextDouble() * 0.055);
             var (ex, ey) = grid.Projection.Forward(lon, lat);
-            Assert.True(grid.Lattice!.TryForward(lon, lat, out var ax, out var ay));
+            Assert.True(grid.FastProjection!.TryForward(lon, lat, out var ax, out var ay));
             worst = Math.Max(worst, Math.Max(Math.Abs(ax - ex), Math.Abs(ay - ey)));
         }
 
-        Assert.InRange(worst, 0, LatticeProjection.Tolerance);
+        Assert.InRange(worst, 0, PolynomialProjection.Tolerance);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal sealed class IngestFixture
 
     public IngestReport Pings(string text, bool ndjson = false, long maxErrors = long.MaxValue)
     {
-        var binner = new PingBinner("t", Grid, SlotClock.Create(15, "Asia/Shanghai"), null, PingBinnerOptions.Default, Closed.Add);
+        using var binner = new PingBinner("t", Grid, SlotClock.Create(15, "Asia/Shanghai"), null, PingBinnerOptions.Default, Closed.Add);
         var devices = new DeviceDirectory(new Pseudonymiser(PseudonymKey.Parse("test-key-0123456789abcdef")));
         var ingest = new PingIngest(devices, binner, 150, TimeSpan.FromHours(2));
         var log = new RejectLog(Report, RejectsCsv, maxErrors, Rejections.Add);
