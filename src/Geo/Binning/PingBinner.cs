@@ -160,9 +160,7 @@ public sealed class PingBinner : IDisposable
         // No accumulator loaded yet: the first point loads the arrays of its slot.
         var currentSlot = long.MinValue;
         Accumulator? acc = null;
-        ref var devices = ref Unsafe.NullRef<int>();
-        ref var inflow = ref Unsafe.NullRef<int>();
-        ref var outflow = ref Unsafe.NullRef<int>();
+        ref var stats = ref Unsafe.NullRef<int>();
         ref var pairs = ref Unsafe.NullRef<ulong>();
         var pairCount = 0;
         for (var i = 0; i < n; i++)
@@ -188,9 +186,7 @@ public sealed class PingBinner : IDisposable
                 // Room for every remaining point of the chunk, so appends below need no capacity check.
                 pairs = ref acc.Counted.Reserve(n - i);
                 pairCount = acc.Counted.Count;
-                devices = ref MemoryMarshal.GetArrayDataReference(acc.Devices);
-                inflow = ref MemoryMarshal.GetArrayDataReference(acc.In);
-                outflow = ref MemoryMarshal.GetArrayDataReference(acc.Out);
+                stats = ref MemoryMarshal.GetArrayDataReference(acc.Stats);
             }
 
             watermark = Math.Max(watermark, ms);
@@ -211,9 +207,9 @@ public sealed class PingBinner : IDisposable
             var advance = (sinceLast > 0) | !seen;
             var moved = seen & advance & (lastPlus2 - 2 != cell) & (sinceLast <= gap);
             var flow = Bit(moved);
-            // Flow arrays are offset by one, slot 0 taking "outside the grid", so no test is needed for it.
-            Unsafe.Add(ref outflow, lastPlus2 - 1 + Bit(!seen)) += flow;
-            Unsafe.Add(ref inflow, cell + 1) += flow;
+            // Per-cell stats are offset by one cell, the first taking "outside the grid", so no test is needed for it.
+            Unsafe.Add(ref stats, ((lastPlus2 - 1 + Bit(!seen)) * Accumulator.Stride) + Accumulator.OutflowAt) += flow;
+            Unsafe.Add(ref stats, ((cell + 1) * Accumulator.Stride) + Accumulator.InflowAt) += flow;
             if (zoned & moved) acc!.Movement(lastPlus2 - 2, cell, _primaryZone);
             st.LastCellPlus2 = Select(advance, cell + 2, lastPlus2);
             st.LastMs = Select(advance, ms, lastMs);
@@ -238,7 +234,7 @@ public sealed class PingBinner : IDisposable
             {
                 // A fourth cell in the slot, or the device was already seen in a later slot (its inline cells for
                 // this one are gone): decided when the slot closes.
-                acc!.Unsettled.Add(PairBuffer.Pair(d, cell));
+                acc!.SetAside(d, cell);
             }
 
             st.Slot = Select(newer, slot, stSlot);
@@ -246,7 +242,7 @@ public sealed class PingBinner : IDisposable
             st.Cell1Plus1 = Select(newer, 0, Select(put1, cellPlus1, c1));
             st.Cell2Plus1 = Select(newer, 0, Select(put2, cellPlus1, c2));
             var counted = Bit(newer | put1 | put2);
-            Unsafe.Add(ref devices, cell) += counted;
+            Unsafe.Add(ref stats, (cellPlus1 * Accumulator.Stride) + Accumulator.DevicesAt) += counted;
             Unsafe.Add(ref pairs, pairCount) = PairBuffer.Pair(d, cell);
             pairCount += counted;
             Unsafe.Add(ref outRef, i) = BinOutcome.Counted;
@@ -273,6 +269,8 @@ public sealed class PingBinner : IDisposable
         return (whenTrue & mask) | (whenFalse & ~mask);
     }
 
+    // Rare (once per chunk or slot change) and large: kept out of the per-point loop so it does not crowd its registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool SwitchSlot(long slot)
     {
         if (slot + _lengthMs <= _closedThrough) return false;
@@ -373,14 +371,23 @@ public sealed class PingBinner : IDisposable
         /// <summary>The slot's counts.</summary>
         public SlotCounts Counts { get; } = counts;
 
-        /// <summary>Distinct devices per cell (the slot's own array).</summary>
-        public int[] Devices { get; } = counts.Devices!;
+        /// <summary>Ints per cell in <see cref="Stats"/>: distinct devices, inflow, outflow (and one spare for alignment).</summary>
+        public const int Stride = 4;
 
-        /// <summary>Inflow per cell, offset by one: index 0 collects arrivals outside the grid and is dropped.</summary>
-        public int[] In { get; } = new int[counts.CellCount + 1];
+        /// <summary>Offset of the distinct-device count in a cell's stats.</summary>
+        public const int DevicesAt = 0;
 
-        /// <summary>Outflow per cell, offset by one like <see cref="In"/>.</summary>
-        public int[] Out { get; } = new int[counts.CellCount + 1];
+        /// <summary>Offset of the inflow in a cell's stats.</summary>
+        public const int InflowAt = 1;
+
+        /// <summary>Offset of the outflow in a cell's stats.</summary>
+        public const int OutflowAt = 2;
+
+        /// <summary>
+        /// Per-cell counts side by side, one base pointer for the loop instead of three, offset by one cell: the first
+        /// collects flows from and to "outside the grid" and is dropped.
+        /// </summary>
+        public int[] Stats { get; } = new int[(counts.CellCount + 1) * Stride];
 
         /// <summary>Pairs counted inline.</summary>
         public PairBuffer Counted { get; } = counted;
@@ -391,11 +398,18 @@ public sealed class PingBinner : IDisposable
         /// <summary>Counts the unsettled pairs that are new and publishes the flows: the slot is complete.</summary>
         public void Finish()
         {
-            Settle();
-            Counts.Inflow = Publish(In);
-            Counts.Outflow = Publish(Out);
+            var devices = Counts.Devices!;
+            for (var cell = 0; cell < devices.Length; cell++) devices[cell] = Stats[((cell + 1) * Stride) + DevicesAt];
+            Settle(devices);
+            Counts.Inflow = Publish(InflowAt);
+            Counts.Outflow = Publish(OutflowAt);
         }
 
+        /// <summary>A pair whose novelty is decided when the slot closes.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public void SetAside(int device, int cell) => Unsettled.Add(PairBuffer.Pair(device, cell));
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Movement(int fromCell, int toCell, int[] primaryZone)
         {
             var from = fromCell >= 0 ? primaryZone[fromCell] : -1;
@@ -406,15 +420,21 @@ public sealed class PingBinner : IDisposable
         }
 
         // Null when the slot saw no flows at all, as for any absent channel.
-        private static int[]? Publish(int[] offsetByOne)
+        private int[]? Publish(int at)
         {
-            var cells = offsetByOne.AsSpan(1);
-            if (!cells.ContainsAnyExcept(0)) return null;
-            return cells.ToArray();
+            var cells = new int[Counts.CellCount];
+            var any = false;
+            for (var cell = 0; cell < cells.Length; cell++)
+            {
+                cells[cell] = Stats[((cell + 1) * Stride) + at];
+                any |= cells[cell] != 0;
+            }
+
+            return any ? cells : null;
         }
 
         /// <summary>Counts the unsettled pairs that are new: not counted inline and not repeated among themselves.</summary>
-        private void Settle()
+        private void Settle(int[] devices)
         {
             if (Unsettled.Count == 0) return;
             var fresh = new HashSet<ulong>(Unsettled.Count);
@@ -435,7 +455,7 @@ public sealed class PingBinner : IDisposable
                 if (d <= maxDevice && (involved[d >> 6] & (1UL << d)) != 0 && fresh.Remove(p) && fresh.Count == 0) break;
             }
 
-            foreach (var p in fresh) Devices[PairBuffer.CellOf(p)]++;
+            foreach (var p in fresh) devices[PairBuffer.CellOf(p)]++;
         }
     }
 }
