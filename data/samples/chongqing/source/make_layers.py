@@ -111,7 +111,8 @@ def feature(geometry, **props):
 
 
 # Zones: id, Chinese and English names, kind of place (drives the simulator's rhythms), outline, capacity (people the
-# managers admit at once) and walkable area (m², the decks, squares and streets people can stand on).
+# managers admit at once) and walkable area (m², the decks, squares and streets people can stand on). DRAW is how
+# strongly a place attracts visitors for its size, for the simulator (1 ordinary; the famous night views more).
 ZONES = [
     ("jiefangbei", "解放碑步行街", "Jiefangbei pedestrian street", "shopping", blob(29.5575, 106.5772, 230, 170, 20), 60000, 45000),
     ("hongyadong", "洪崖洞", "Hongyadong", "scenic", rect(29.5630, 106.5790, 560, 70, 52), 15000, 6500),
@@ -171,6 +172,9 @@ LABELS = [
 ] + [(zh, en, None, None, "place") for _, zh, en, _, _, _, _ in ZONES]
 
 
+DRAW = {"hongyadong": 2.4, "cableway": 2.0, "liziba": 2.0, "qiansimen": 1.5, "greathall": 0.5, "sanxia": 0.8}
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = os.path.dirname(here)
@@ -180,7 +184,7 @@ def main():
         zone_area = area_m2(ring)
         assert walkable <= zone_area, (zid, walkable, zone_area)
         zones.append(feature(polygon(ring), name=zid, name_zh=zh, name_en=en, kind=kind, capacity=capacity,
-                             walkableAreaM2=walkable, areaM2=round(zone_area)))
+                             walkableAreaM2=walkable, areaM2=round(zone_area), draw=DRAW.get(zid, 1.0)))
         # The zone's walkable surface: the outline shrunk about its centre to the walkable area.
         walk.append(feature(polygon(scaled(ring, math.sqrt(walkable / zone_area))), kind="zone", zone=zid))
     for en, zh, width, pts in STREETS:

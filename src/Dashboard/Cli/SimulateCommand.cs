@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Dashboard.Simulation;
+using CrowdWatch.Geo.Binning;
+using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Privacy;
+using CrowdWatch.Geo.Simulation;
+using CrowdWatch.Geo.Zones;
+
+namespace CrowdWatch.Dashboard.Cli;
+
+/// <summary>
+/// <c>crowdwatch simulate</c>: simulated people in the deployment's area for a range of days; their pings and searches
+/// go through the same ingest and binning as real files, and the binned series, the true people per cell and slot,
+/// optional raw files for a time window, and a density chart per zone are written.
+/// </summary>
+internal static class SimulateCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var options = new AreaOptions();
+        var from = new Option<string>("--from") { Description = "First local date, yyyy-MM-dd", DefaultValueFactory = _ => "2025-10-01" };
+        var days = new Option<int>("--days") { Description = "Number of days", DefaultValueFactory = _ => 1 };
+        var people = new Option<int>("--people") { Description = "People in the area on an ordinary working day", DefaultValueFactory = _ => 200_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output", DefaultValueFactory = _ => 1 };
+        var outDir = new Option<string>("--out", "-o") { Description = "Folder to write into", Required = true };
+        var rawFrom = new Option<string?>("--raw-from") { Description = "Write raw pings and searches from this local time, yyyy-MM-ddTHH:mm" };
+        var rawTo = new Option<string?>("--raw-to") { Description = "... up to this local time" };
+        var malformed = new Option<double>("--malformed-rate") { Description = "Share of rows written malformed", DefaultValueFactory = _ => 0.001 };
+        var charts = new Option<bool>("--charts") { Description = "Write a density chart (PNG) per zone", DefaultValueFactory = _ => true };
+
+        var command = new Command("simulate", "Simulate people, pings and searches in the area, with the true counts");
+        options.AddTo(command);
+        foreach (var o in new Option[] { from, days, people, seed, outDir, rawFrom, rawTo, malformed, charts }) command.Options.Add(o);
+        command.SetAction(parse => CliErrors.Run(error, () =>
+        {
+            var area = options.Resolve(parse, error, out var entry);
+            var problems = new List<LayerProblem>();
+            var inputs = SimulationInputs.Load(area, entry, problems);
+            foreach (var p in problems) error.WriteLine($"warning: {p}");
+            if (!DateOnly.TryParseExact(parse.GetValue(from), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+                throw new InvalidDataException($"--from '{parse.GetValue(from)}': expected a date, yyyy-MM-dd");
+            var dayCount = parse.GetValue(days);
+            if (dayCount < 1) throw new InvalidDataException("--days must be at least 1");
+            var simOptions = new SimulationOptions
+            {
+                Seed = parse.GetValue(seed),
+                People = parse.GetValue(people),
+                PanelFactor = area.Settings.PanelFactor,
+                MalformedRate = parse.GetValue(malformed),
+            };
+            var (rawFromMs, rawToMs) = (LocalMs(area, parse.GetValue(rawFrom), "--raw-from"), LocalMs(area, parse.GetValue(rawTo), "--raw-to"));
+            if (rawFromMs is not null && rawToMs is null) throw new InvalidDataException("--raw-from needs --raw-to");
+
+            var dir = parse.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
+            var simulator = new CitySimulator(area, inputs.Places, inputs.Routes, inputs.Water, inputs.Calendar, inputs.Gazetteer, simOptions);
+
+            var report = new IngestReport();
+            using var seriesFile = new FileStream(Path.Combine(dir, "series.csv.gz"), FileMode.Create);
+            using var gzip = new GZipStream(seriesFile, CompressionLevel.SmallestSize);
+            using var series = new StreamWriter(gzip, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            series.WriteLine(SeriesCsv.Header);
+            using var rejects = new StreamWriter(Path.Combine(dir, "rejects.csv"), false, new UTF8Encoding(false)) { NewLine = "\n" };
+            var log = new RejectLog(report, rejects);
+            void Sink(SlotCounts c) => SeriesCsv.Write(series, area, c);
+            using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, PingBinnerOptions.Default with { PanelFactor = area.Settings.PanelFactor }, Sink);
+            using var pseudonymiser = new Pseudonymiser(PseudonymKey.Ephemeral());
+            var pingIngest = new PingIngest(new DeviceDirectory(pseudonymiser), binner, 150, TimeSpan.FromHours(2));
+            var sums = new SumBinner(area.Name, area.Grid.Spec.CellCount, area.NewClock(), TimeSpan.FromHours(1), Sink);
+            var searchIngest = new SearchIngest(area.Grid, sums, inputs.Gazetteer);
+
+            var zoneCount = area.Zones.Zones.Count;
+            var slotStarts = new List<DateTime>();
+            var zoneDensity = Enumerable.Range(0, zoneCount).Select(_ => new List<double>()).ToArray();
+            var peopleByCell = new double[area.Grid.Spec.CellCount];
+            long pings = 0, searches = 0, malformedRows = 0, present = 0;
+            var clock = Stopwatch.StartNew();
+            using var rawPings = rawFromMs is null ? null : File.Create(Path.Combine(dir, "pings.csv"));
+            using var rawSearches = rawFromMs is null ? null : File.Create(Path.Combine(dir, "searches.csv"));
+            for (var d = 0; d < dayCount; d++)
+            {
+                var date = first.AddDays(d);
+                var day = simulator.Simulate(date);
+                present += day.PeoplePresent;
+                var pingCsv = SimulatedCsv.Pings(day, simOptions.Seed, simOptions.MalformedRate);
+                pingIngest.ReadCsv(pingCsv, $"simulated pings {date:yyyy-MM-dd}", log);
+                var searchCsv = SimulatedCsv.Searches(day, simOptions.Seed, simOptions.MalformedRate);
+                searchIngest.ReadCsv(searchCsv, $"simulated searches {date:yyyy-MM-dd}", log);
+                (pings, searches, malformedRows) = (pings + pingCsv.Rows, searches + searchCsv.Rows, malformedRows + pingCsv.Malformed + searchCsv.Malformed);
+                if (rawFromMs is { } rf && rawToMs is { } rt && rf < day.DayStartUtcMs + 86_400_000 && rt > day.DayStartUtcMs)
+                {
+                    AppendWithoutRepeatedHeader(SimulatedCsv.Pings(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawPings!);
+                    AppendWithoutRepeatedHeader(SimulatedCsv.Searches(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawSearches!);
+                }
+
+                WriteTruth(series, area, day, zoneDensity, slotStarts, peopleByCell);
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"simulated {date:yyyy-MM-dd} ({inputs.Calendar.KindOf(date)}): {day.PeoplePresent:N0} people, {day.PingMs.Length:N0} pings, {day.SearchMs.Length:N0} searches; {d + 1}/{dayCount} days, {clock.Elapsed.TotalSeconds:0.0} s"));
+            }
+
+            pingIngest.Complete();
+            sums.Complete();
+            if (parse.GetValue(charts))
+            {
+                for (var z = 0; z < zoneCount; z++)
+                {
+                    var zone = area.Zones.Zones[z];
+                    ZoneChartPng.Write(Path.Combine(dir, $"zone-{zone.Name}.png"), $"{zone.Name}: true density, {first:yyyy-MM-dd} + {dayCount} days", slotStarts, zoneDensity[z]);
+                }
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{area.Name}: {dayCount} days from {first:yyyy-MM-dd}, {present:N0} person-days, {pings:N0} ping rows and {searches:N0} search rows ({malformedRows:N0} malformed), in {clock.Elapsed.TotalSeconds:0.0} s; ingest: {report}"));
+            return 0;
+        }));
+        return command;
+    }
+
+    // Truth rows in the series (channel "truth": people present at the slot's middle), and each zone's density.
+    private static void WriteTruth(StreamWriter series, Geo.Areas.Area area, SimulatedDay day, List<double>[] zoneDensity, List<DateTime> slotStarts, double[] peopleByCell)
+    {
+        var cols = area.Grid.Spec.Cols;
+        for (var s = 0; s < day.Slots; s++)
+        {
+            var startMs = day.DayStartUtcMs + (s * day.SlotMinutes * 60_000L);
+            var label = SeriesCsv.SlotLabel(area, startMs);
+            var start = DateTimeOffset.FromUnixTimeMilliseconds(startMs).ToOffset(area.TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(startMs)));
+            slotStarts.Add(start.DateTime);
+            var truth = day.Truth.AsSpan(s * day.Cells, day.Cells);
+            for (var cell = 0; cell < truth.Length; cell++)
+            {
+                peopleByCell[cell] = truth[cell];
+                if (truth[cell] > 0)
+                    series.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{area.Name},{label},{day.SlotMinutes},{cell},{cell / cols},{cell % cols},truth,{truth[cell]}"));
+            }
+
+            for (var z = 0; z < zoneDensity.Length; z++)
+            {
+                var zone = area.Zones.Zones[z];
+                var walkable = zone.WalkableAreaM2 ?? area.Zones.ZoneWalkableM2(z, area.WalkableM2);
+                zoneDensity[z].Add(walkable > 0 ? area.Zones.ZonePeople(z, peopleByCell) / walkable : 0);
+            }
+        }
+    }
+
+    private static void AppendWithoutRepeatedHeader(Stream csv, Stream target)
+    {
+        var skipHeader = target.Length > 0;
+        using var reader = new StreamReader(csv, Encoding.UTF8);
+        if (skipHeader) reader.ReadLine();
+        using var writer = new StreamWriter(target, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        var buffer = new char[1 << 16];
+        int n;
+        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0) writer.Write(buffer, 0, n);
+    }
+
+    private static long? LocalMs(Geo.Areas.Area area, string? text, string option)
+    {
+        if (text is null) return null;
+        if (!DateTime.TryParseExact(text, "yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            throw new InvalidDataException($"{option} '{text}': expected a local time, yyyy-MM-ddTHH:mm");
+        return new DateTimeOffset(local, area.TimeZone.GetUtcOffset(local)).ToUnixTimeMilliseconds();
+    }
+}

@@ -1,0 +1,44 @@
+using CrowdWatch.Dashboard.Heatmap;
+using ScottPlot;
+
+namespace CrowdWatch.Dashboard.Simulation;
+
+/// <summary>
+/// A zone's density over time as PNG: people per walkable m² per slot, with the four warning levels drawn across, so
+/// the daily and weekly rhythm and a holiday surge can be seen at a glance.
+/// </summary>
+internal static class ZoneChartPng
+{
+    // Default level thresholds in persons per walkable m² (Blue, Yellow, Orange, Red).
+    private static readonly (double Density, string Name, Color Color)[] Levels =
+    [
+        (1.5, "Blue", Colors.RoyalBlue), (2.0, "Yellow", Colors.Gold), (3.0, "Orange", Colors.DarkOrange), (4.0, "Red", Colors.Red),
+    ];
+
+    /// <summary>Writes the chart of one zone.</summary>
+    public static void Write(string path, string title, IReadOnlyList<DateTime> slotStarts, IReadOnlyList<double> density)
+    {
+        var plot = new Plot();
+        var xs = slotStarts.Select(t => t.ToOADate()).ToArray();
+        var line = plot.Add.Scatter(xs, density.ToArray());
+        line.MarkerSize = 0;
+        line.LineWidth = 1;
+        line.Color = Colors.Black;
+        line.LegendText = "people / walkable m² (true)";
+        foreach (var (level, name, color) in Levels)
+        {
+            var h = plot.Add.HorizontalLine(level);
+            h.Color = color;
+            h.LinePattern = LinePattern.Dashed;
+            h.LegendText = $"{name} {level}";
+        }
+
+        plot.Axes.DateTimeTicksBottom();
+        plot.Title(title);
+        plot.Axes.Title.Label.FontName = ChartFont.Family;
+        plot.YLabel("persons / m² (walkable)");
+        plot.Axes.SetLimitsY(0, Math.Max(4.5, density.DefaultIfEmpty(0).Max() * 1.1));
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, 1600, 600);
+    }
+}
