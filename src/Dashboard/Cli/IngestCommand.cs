@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.IO.Compression;
 using System.Text.Json;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Binning;
@@ -10,7 +11,8 @@ namespace CrowdWatch.Dashboard.Cli;
 /// <summary>
 /// <c>crowdwatch ingest</c>: pings, search records and pre-aggregated counts in; the binned series (and movements
 /// between zones) out, with a rejects file and a summary. Device ids are pseudonymised at the door with the key from
-/// <c>CROWDWATCH_PSEUDONYM_KEY</c>; without a key only <c>--sample</c> runs, with a throw-away key.
+/// <c>CROWDWATCH_PSEUDONYM_KEY</c>; without a key only <c>--sample</c> runs, with a throw-away key. Files ending in
+/// <c>.gz</c> are read through gzip.
 /// </summary>
 internal static class IngestCommand
 {
@@ -77,11 +79,15 @@ internal static class IngestCommand
                 if (!TryOpen(file, log, out var stream)) continue;
                 using (stream)
                 {
-                    var progress = new ByteProgress(file, stream!.Length, error);
-                    if (file.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
-                        pingIngest.ReadNdjson(stream, file, log, progress);
+                    // Progress follows the bytes read from disk, which for a gzip file are not the bytes parsed.
+                    var gz = IsGzip(file);
+                    var progress = gz ? null : new ByteProgress(file, stream!.Length, error);
+                    using var input = gz ? new GZipStream(stream!, CompressionMode.Decompress) : (Stream)stream!;
+                    var name = gz ? file[..^3] : file;
+                    if (name.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                        pingIngest.ReadNdjson(input, file, log, progress);
                     else
-                        pingIngest.ReadCsv(stream, file, log, progress);
+                        pingIngest.ReadCsv(input, file, log, progress);
                 }
             }
 
@@ -96,7 +102,9 @@ internal static class IngestCommand
             {
                 if (log.LimitReached) break;
                 if (!TryOpen(file, log, out var stream)) continue;
-                using (stream) searchIngest.ReadCsv(stream!, file, log);
+                using (stream)
+                using (var input = IsGzip(file) ? new GZipStream(stream!, CompressionMode.Decompress) : (Stream)stream!)
+                    searchIngest.ReadCsv(input, file, log);
             }
 
             var countIngest = new CountIngest(area.Grid, sums);
@@ -104,7 +112,9 @@ internal static class IngestCommand
             {
                 if (log.LimitReached) break;
                 if (!TryOpen(file, log, out var stream)) continue;
-                using (stream) countIngest.ReadCsv(stream!, file, log);
+                using (stream)
+                using (var input = IsGzip(file) ? new GZipStream(stream!, CompressionMode.Decompress) : (Stream)stream!)
+                    countIngest.ReadCsv(input, file, log);
             }
 
             sums.Complete();
@@ -136,6 +146,8 @@ internal static class IngestCommand
         if (!string.IsNullOrEmpty(configured)) return PseudonymKey.Parse(configured);
         return sample ? PseudonymKey.Ephemeral() : null;
     }
+
+    private static bool IsGzip(string file) => file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
     private static bool TryOpen(string file, RejectLog log, out FileStream? stream)
     {

@@ -32,10 +32,12 @@ internal static class SimulateCommand
         var rawTo = new Option<string?>("--raw-to") { Description = "... up to this local time" };
         var malformed = new Option<double>("--malformed-rate") { Description = "Share of rows written malformed", DefaultValueFactory = _ => 0.001 };
         var charts = new Option<bool>("--charts") { Description = "Write a density chart (PNG) per zone", DefaultValueFactory = _ => true };
+        var longSeries = new Option<bool>("--series") { Description = "Also write the long series of every cell (series.csv.gz; large)" };
+        var rejectsPath = new Option<string?>("--rejects") { Description = "Write the rows the ingest rejected (the malformed ones) to this CSV" };
 
         var command = new Command("simulate", "Simulate people, pings and searches in the area, with the true counts");
         options.AddTo(command);
-        foreach (var o in new Option[] { from, days, people, seed, outDir, rawFrom, rawTo, malformed, charts }) command.Options.Add(o);
+        foreach (var o in new Option[] { from, days, people, seed, outDir, rawFrom, rawTo, malformed, charts, longSeries, rejectsPath }) command.Options.Add(o);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var area = options.Resolve(parse, error, out var entry);
@@ -61,13 +63,22 @@ internal static class SimulateCommand
             var simulator = new CitySimulator(area, inputs.Places, inputs.Routes, inputs.Water, inputs.Calendar, inputs.Gazetteer, simOptions);
 
             var report = new IngestReport();
-            using var seriesFile = new FileStream(Path.Combine(dir, "series.csv.gz"), FileMode.Create);
-            using var gzip = new GZipStream(seriesFile, CompressionLevel.SmallestSize);
-            using var series = new StreamWriter(gzip, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-            series.WriteLine(SeriesCsv.Header);
-            using var rejects = new StreamWriter(Path.Combine(dir, "rejects.csv"), false, new UTF8Encoding(false)) { NewLine = "\n" };
-            var log = new RejectLog(report, rejects);
-            void Sink(SlotCounts c) => SeriesCsv.Write(series, area, c);
+            var watched = WatchedCells.Of(area);
+            using var history = GzipText(Path.Combine(dir, "history.csv.gz"));
+            WideSeries.WriteHeader(history, watched);
+            using var series = parse.GetValue(longSeries) ? GzipText(Path.Combine(dir, "series.csv.gz")) : null;
+            series?.WriteLine(SeriesCsv.Header);
+            using var rejects = parse.GetValue(rejectsPath) is { } rp ? new StreamWriter(rp, false, new UTF8Encoding(false)) { NewLine = "\n" } : null;
+            var log = rejects is null ? new RejectLog(report) : new RejectLog(report, rejects);
+            void Sink(SlotCounts c)
+            {
+                if (series is not null) SeriesCsv.Write(series, area, c);
+                if (c.Devices is { } devices) WideSeries.WriteRow(history, area, c.SlotStartMs, "devices", watched, i => devices[i]);
+                if (c.Inflow is { } inflow) WideSeries.WriteRow(history, area, c.SlotStartMs, "inflow", watched, i => inflow[i]);
+                if (c.Outflow is { } outflow) WideSeries.WriteRow(history, area, c.SlotStartMs, "outflow", watched, i => outflow[i]);
+                if (c.Search is { } search) WideSeries.WriteRow(history, area, c.SlotStartMs, "search", watched, i => search[i]);
+            }
+
             using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, PingBinnerOptions.Default with { PanelFactor = area.Settings.PanelFactor }, Sink);
             using var pseudonymiser = new Pseudonymiser(PseudonymKey.Ephemeral());
             var pingIngest = new PingIngest(new DeviceDirectory(pseudonymiser), binner, 150, TimeSpan.FromHours(2));
@@ -80,8 +91,9 @@ internal static class SimulateCommand
             var peopleByCell = new double[area.Grid.Spec.CellCount];
             long pings = 0, searches = 0, malformedRows = 0, present = 0;
             var clock = Stopwatch.StartNew();
-            using var rawPings = rawFromMs is null ? null : File.Create(Path.Combine(dir, "pings.csv"));
-            using var rawSearches = rawFromMs is null ? null : File.Create(Path.Combine(dir, "searches.csv"));
+            using var rawPings = rawFromMs is null ? null : new GZipStream(File.Create(Path.Combine(dir, "pings.csv.gz")), CompressionLevel.SmallestSize);
+            using var rawSearches = rawFromMs is null ? null : new GZipStream(File.Create(Path.Combine(dir, "searches.csv.gz")), CompressionLevel.SmallestSize);
+            var rawStarted = false;
             for (var d = 0; d < dayCount; d++)
             {
                 var date = first.AddDays(d);
@@ -94,11 +106,12 @@ internal static class SimulateCommand
                 (pings, searches, malformedRows) = (pings + pingCsv.Rows, searches + searchCsv.Rows, malformedRows + pingCsv.Malformed + searchCsv.Malformed);
                 if (rawFromMs is { } rf && rawToMs is { } rt && rf < day.DayStartUtcMs + 86_400_000 && rt > day.DayStartUtcMs)
                 {
-                    AppendWithoutRepeatedHeader(SimulatedCsv.Pings(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawPings!);
-                    AppendWithoutRepeatedHeader(SimulatedCsv.Searches(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawSearches!);
+                    Append(SimulatedCsv.Pings(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawPings!, skipHeader: rawStarted);
+                    Append(SimulatedCsv.Searches(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawSearches!, skipHeader: rawStarted);
+                    rawStarted = true;
                 }
 
-                WriteTruth(series, area, day, zoneDensity, slotStarts, peopleByCell);
+                WriteTruth(history, watched, area, day, zoneDensity, slotStarts, peopleByCell);
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"simulated {date:yyyy-MM-dd} ({inputs.Calendar.KindOf(date)}): {day.PeoplePresent:N0} people, {day.PingMs.Length:N0} pings, {day.SearchMs.Length:N0} searches; {d + 1}/{dayCount} days, {clock.Elapsed.TotalSeconds:0.0} s"));
             }
@@ -121,24 +134,17 @@ internal static class SimulateCommand
         return command;
     }
 
-    // Truth rows in the series (channel "truth": people present at the slot's middle), and each zone's density.
-    private static void WriteTruth(StreamWriter series, Geo.Areas.Area area, SimulatedDay day, List<double>[] zoneDensity, List<DateTime> slotStarts, double[] peopleByCell)
+    // Truth rows in the history (channel "truth": people present at the slot's middle), and each zone's density.
+    private static void WriteTruth(StreamWriter history, int[] watched, Geo.Areas.Area area, SimulatedDay day, List<double>[] zoneDensity, List<DateTime> slotStarts, double[] peopleByCell)
     {
-        var cols = area.Grid.Spec.Cols;
         for (var s = 0; s < day.Slots; s++)
         {
             var startMs = day.DayStartUtcMs + (s * day.SlotMinutes * 60_000L);
-            var label = SeriesCsv.SlotLabel(area, startMs);
             var start = DateTimeOffset.FromUnixTimeMilliseconds(startMs).ToOffset(area.TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(startMs)));
             slotStarts.Add(start.DateTime);
             var truth = day.Truth.AsSpan(s * day.Cells, day.Cells);
-            for (var cell = 0; cell < truth.Length; cell++)
-            {
-                peopleByCell[cell] = truth[cell];
-                if (truth[cell] > 0)
-                    series.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{area.Name},{label},{day.SlotMinutes},{cell},{cell / cols},{cell % cols},truth,{truth[cell]}"));
-            }
-
+            for (var cell = 0; cell < truth.Length; cell++) peopleByCell[cell] = truth[cell];
+            WideSeries.WriteRow(history, area, startMs, "truth", watched, i => peopleByCell[i]);
             for (var z = 0; z < zoneDensity.Length; z++)
             {
                 var zone = area.Zones.Zones[z];
@@ -148,15 +154,21 @@ internal static class SimulateCommand
         }
     }
 
-    private static void AppendWithoutRepeatedHeader(Stream csv, Stream target)
+    private static StreamWriter GzipText(string path) =>
+        new(new GZipStream(File.Create(path), CompressionLevel.SmallestSize), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+
+    private static void Append(Stream csv, Stream target, bool skipHeader)
     {
-        var skipHeader = target.Length > 0;
-        using var reader = new StreamReader(csv, Encoding.UTF8);
-        if (skipHeader) reader.ReadLine();
-        using var writer = new StreamWriter(target, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        var buffer = new char[1 << 16];
-        int n;
-        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0) writer.Write(buffer, 0, n);
+        if (skipHeader)
+        {
+            // The header is the first line; drop it byte by byte (it is short).
+            int b;
+            while ((b = csv.ReadByte()) >= 0 && b != '\n')
+            {
+            }
+        }
+
+        csv.CopyTo(target);
     }
 
     private static long? LocalMs(Geo.Areas.Area area, string? text, string option)
