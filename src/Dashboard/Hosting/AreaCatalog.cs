@@ -1,5 +1,6 @@
 using CrowdWatch.Dashboard.Deployment;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Zones;
 using Microsoft.Extensions.Options;
 
@@ -14,18 +15,32 @@ public sealed class AreaCatalog
         ArgumentNullException.ThrowIfNull(options);
         var file = DeploymentFile.Load(options.Value.Deployment);
         var areas = new Dictionary<string, Area>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, DeploymentFile.AreaEntry>(StringComparer.Ordinal);
+        var calendars = new Dictionary<string, HolidayCalendar>(StringComparer.Ordinal);
         foreach (var entry in file.Entries)
         {
             var problems = new List<LayerProblem>();
             areas.Add(entry.Settings.Name, file.BuildArea(entry.Settings.Name, problems));
+            entries.Add(entry.Settings.Name, entry);
+            calendars.Add(entry.Settings.Name, entry.CalendarPath is { } c && File.Exists(c)
+                ? CalendarReader.Read(File.ReadAllText(c), c, problems)
+                : HolidayCalendar.Empty);
             foreach (var p in problems) LogLayerProblem(logger, p.ToString());
         }
 
         Areas = areas;
+        Entries = entries;
+        Calendars = calendars;
     }
 
     /// <summary>Areas by name.</summary>
     public IReadOnlyDictionary<string, Area> Areas { get; }
+
+    /// <summary>Each area's deployment entry (its layer files), by area name.</summary>
+    public IReadOnlyDictionary<string, DeploymentFile.AreaEntry> Entries { get; }
+
+    /// <summary>Each area's holiday and event calendar (empty when the deployment names none), by area name.</summary>
+    public IReadOnlyDictionary<string, HolidayCalendar> Calendars { get; }
 
     private static void LogLayerProblem(ILogger logger, string problem) => LayerProblemMessage(logger, problem, null);
 

@@ -34,6 +34,37 @@ public class WebHostTests
     }
 
     [Fact]
+    public async Task Host_serves_the_sample_city_layers_and_calendar_from_its_files()
+    {
+        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", Deployment.SampleDeployment.Locate()]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+        var basemap = await http.GetAsync("/api/areas/chongqing/layers/basemap");
+        Assert.Equal("application/geo+json", basemap.Content.Headers.ContentType?.MediaType);
+        using (var doc = JsonDocument.Parse(await basemap.Content.ReadAsStringAsync()))
+        {
+            var layers = doc.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("layer").GetString()).ToHashSet();
+            Assert.Equal(["bridge", "label", "road", "water"], layers.Order());
+        }
+
+        using (var zones = JsonDocument.Parse(await http.GetStringAsync("/api/areas/chongqing/layers/zones")))
+            Assert.Equal(12, zones.RootElement.GetProperty("features").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/chongqing/layers/tiles")).StatusCode);
+
+        using (var days = JsonDocument.Parse(await http.GetStringAsync("/api/areas/chongqing/calendar?from=2025-09-28&to=2025-10-01")))
+        {
+            var list = days.RootElement.EnumerateArray().ToList();
+            Assert.Equal(["Workday", "Workday", "Workday", "Holiday"], list.Select(d => d.GetProperty("kind").GetString()));
+            Assert.Contains(list[3].GetProperty("events").EnumerateArray(), e => e.GetProperty("zone").GetString() == "hongyadong" && e.GetProperty("attendance").GetInt32() > 10_000);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/areas/chongqing/calendar?from=2025-10-01&to=2024-10-01")).StatusCode);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public void Host_refuses_to_start_on_a_bad_deployment_with_the_reason()
     {
         using var d = new TestDeployment();
