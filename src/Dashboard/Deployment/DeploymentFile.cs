@@ -33,7 +33,7 @@ public sealed class DeploymentFile
     public IReadOnlyList<AreaEntry> Entries { get; }
 
     /// <summary>One area as written in the file.</summary>
-    public sealed record AreaEntry(AreaSettings Settings, string? ZonesPath, string? WalkablePath, string? PoiPath, string? BaseMapPath = null, string? CalendarPath = null);
+    public sealed record AreaEntry(AreaSettings Settings, string? ZonesPath, string? WalkablePath, string? PoiPath, string? BaseMapPath = null, string? CalendarPath = null, string? HistoryPath = null);
 
     /// <summary>Reads a deployment file; throws <see cref="InvalidDataException"/> naming the file and field at fault.</summary>
     public static DeploymentFile Load(string path)
@@ -92,7 +92,7 @@ public sealed class DeploymentFile
             if (problems.Count > 0) throw new InvalidDataException($"{where}: {string.Join("; ", problems)}");
             if (entries.Any(e => e.Settings.Name == a.Name)) throw new InvalidDataException($"{where}: area name '{a.Name}' is used twice");
             string? Resolve(string? p) => p is null ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, p));
-            entries.Add(new AreaEntry(settings, Resolve(a.Zones), Resolve(a.WalkableLayer), Resolve(a.Poi), Resolve(a.BaseMap), Resolve(a.Calendar)));
+            entries.Add(new AreaEntry(settings, Resolve(a.Zones), Resolve(a.WalkableLayer), Resolve(a.Poi), Resolve(a.BaseMap), Resolve(a.Calendar), Resolve(a.History)));
         }
 
         return new DeploymentFile(full, entries);
@@ -164,5 +164,7 @@ public sealed class DeploymentFile
         public string? BaseMap { get; set; }
 
         public string? Calendar { get; set; }
+
+        public string? History { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using CrowdWatch.Dashboard.Deployment;
+using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Zones;
@@ -17,6 +18,7 @@ public sealed class AreaCatalog
         var areas = new Dictionary<string, Area>(StringComparer.Ordinal);
         var entries = new Dictionary<string, DeploymentFile.AreaEntry>(StringComparer.Ordinal);
         var calendars = new Dictionary<string, HolidayCalendar>(StringComparer.Ordinal);
+        var histories = new Dictionary<string, Lazy<ZoneHistory?>>(StringComparer.Ordinal);
         foreach (var entry in file.Entries)
         {
             var problems = new List<LayerProblem>();
@@ -26,9 +28,13 @@ public sealed class AreaCatalog
                 ? CalendarReader.Read(File.ReadAllText(c), c, problems)
                 : HolidayCalendar.Empty);
             foreach (var p in problems) LogLayerProblem(logger, p.ToString());
+            var area = areas[entry.Settings.Name];
+            // Read on first use: eight weeks take a second or two to load, and most requests never need them.
+            histories.Add(entry.Settings.Name, new Lazy<ZoneHistory?>(() => entry.HistoryPath is { } h && File.Exists(h) ? ZoneHistory.Load(area, h) : null));
         }
 
         Areas = areas;
+        Histories = histories;
         Entries = entries;
         Calendars = calendars;
     }
@@ -38,6 +44,9 @@ public sealed class AreaCatalog
 
     /// <summary>Each area's deployment entry (its layer files), by area name.</summary>
     public IReadOnlyDictionary<string, DeploymentFile.AreaEntry> Entries { get; }
+
+    /// <summary>Each area's per-zone history, when its deployment names one (loaded on first use), by area name.</summary>
+    public IReadOnlyDictionary<string, Lazy<ZoneHistory?>> Histories { get; }
 
     /// <summary>Each area's holiday and event calendar (empty when the deployment names none), by area name.</summary>
     public IReadOnlyDictionary<string, HolidayCalendar> Calendars { get; }

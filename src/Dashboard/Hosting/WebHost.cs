@@ -27,6 +27,7 @@ public static class WebHost
         app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapAreasApi();
         app.MapLayersApi();
+        app.MapHistoryApi();
         app.MapGet("/", () => TypedResults.Text("CrowdWatch is running. See /api/areas and /health.\n"));
         return app;
     }

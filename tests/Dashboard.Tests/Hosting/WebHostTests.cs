@@ -61,6 +61,22 @@ public class WebHostTests
         }
 
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/areas/chongqing/calendar?from=2025-10-01&to=2024-10-01")).StatusCode);
+
+        // The shipped history: Hongyadong on National Day evening, true and estimated from the feed's devices.
+        using (var history = JsonDocument.Parse(await http.GetStringAsync(
+            "/api/areas/chongqing/history/zones/hongyadong?from=2025-10-01T18:00%2B08:00&to=2025-10-01T23:00%2B08:00")))
+        {
+            var points = history.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(20, points.Count);
+            Assert.Equal("2025-10-01T18:00:00+08:00", points[0].GetProperty("slotStart").GetString());
+            var peak = points.MaxBy(p => p.GetProperty("trueDensity").GetDouble());
+            Assert.True(peak.GetProperty("trueDensity").GetDouble() > 4.0);
+            // With a panel of one in ten, the estimate is within a fifth of the truth at the peak.
+            Assert.Equal(peak.GetProperty("truePeople").GetDouble(), peak.GetProperty("estimatedPeople").GetDouble(), peak.GetProperty("truePeople").GetDouble() * 0.2);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/chongqing/history/zones/nowhere?from=2025-10-01T18:00%2B08:00&to=2025-10-01T19:00%2B08:00")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/areas/chongqing/history/zones/hongyadong?from=yesterday&to=2025-10-01T19:00%2B08:00")).StatusCode);
         await app.StopAsync();
     }
 
