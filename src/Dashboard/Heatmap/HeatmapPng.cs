@@ -38,11 +38,15 @@ public static class HeatmapPng
         var font = ChartFont.Family;
         var extent = new CoordinateRect(0, spec.Cols * spec.CellSizeM / 1000.0, 0, spec.Rows * spec.CellSizeM / 1000.0);
 
-        var lowLayer = plot.Add.Heatmap(low);
-        lowLayer.Rectangle = extent;
-        lowLayer.Colormap = new ScottPlot.Colormaps.Custom([Colors.LightGrey, Colors.LightGrey]);
-        lowLayer.ManualRange = new ScottPlot.Range(0, 2.5);
-        lowLayer.NaNCellColor = Colors.Transparent;
+        // A layer of nothing but NaN has no range to draw: leave it out when no cell is below k.
+        if (lowCount > 0)
+        {
+            var lowLayer = plot.Add.Heatmap(low);
+            lowLayer.Rectangle = extent;
+            lowLayer.Colormap = new ScottPlot.Colormaps.Custom([Colors.LightGrey, Colors.LightGrey]);
+            lowLayer.ManualRange = new ScottPlot.Range(0, 2.5);
+            lowLayer.NaNCellColor = Colors.Transparent;
+        }
 
         var heat = plot.Add.Heatmap(density);
         heat.Rectangle = extent;

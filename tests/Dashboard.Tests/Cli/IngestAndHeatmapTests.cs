@@ -114,6 +114,20 @@ public class IngestAndHeatmapTests
     }
 
     [Fact]
+    public void Heatmap_renders_a_slot_where_no_cell_is_below_k()
+    {
+        using var d = new TestDeployment();
+        // One cell well above k and none below it, written as a series directly.
+        File.WriteAllText(d.File_("series.csv"), "area,slot_start,slot_minutes,cell,row,col,channel,value\n"
+            + "hongyadong,2026-10-01T20:00:00+08:00,15,220,10,10,devices,40\nhongyadong,2026-10-01T20:00:00+08:00,15,220,10,10,people,133.3\n");
+        var (code, output, error) = CliRun.Run("", null, "heatmap", "-d", d.DeploymentPath, "--series", d.File_("series.csv"),
+            "--slot", "2026-10-01T20:00+08:00", "--out", d.File_("map.png"));
+        Assert.True(code == 0, error);
+        Assert.Contains("1 cells shown, 0 LOW_DENSITY", output, StringComparison.Ordinal);
+        Assert.True(new FileInfo(d.File_("map.png")).Length > 20_000);
+    }
+
+    [Fact]
     public void Charts_use_an_installed_cjk_font_so_chinese_zone_names_are_text_not_boxes()
     {
         // scripts/test.sh installs fonts-noto-cjk; without it Chinese names would render as empty boxes.
