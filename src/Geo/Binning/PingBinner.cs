@@ -43,6 +43,10 @@ public sealed class PingBinner : IDisposable
     private readonly int _cells;
     private readonly Dictionary<long, Accumulator> _open = [];
     private readonly Stack<PairBuffer> _spareBuffers = new();
+
+    // Per-cell stats arrays of closed slots, reused: at 16 bytes a cell they are large-object-heap arrays, and one
+    // per slot would keep the collector doing full collections in a long-running stream.
+    private readonly Stack<int[]> _spareStats = new();
     private readonly int[] _chunkCells = new int[Chunk];
 
     // Device states (32 bytes each) on 64-byte boundaries, so no state straddles two cache lines.
@@ -276,13 +280,21 @@ public sealed class PingBinner : IDisposable
         if (slot + _lengthMs <= _closedThrough) return false;
         if (!_open.TryGetValue(slot, out var acc))
         {
-            acc = new Accumulator(new SlotCounts(_area, slot, _cells) { Devices = new int[_cells] }, RentBuffer(), new PairBuffer(0));
+            acc = new Accumulator(new SlotCounts(_area, slot, _cells) { Devices = new int[_cells] }, RentStats(), RentBuffer(), new PairBuffer(0));
             _open.Add(slot, acc);
         }
 
         _current = acc;
         _currentSlot = slot;
         return true;
+    }
+
+    private int[] RentStats()
+    {
+        if (_spareStats.Count == 0) return new int[(_cells + 1) * Accumulator.Stride];
+        var stats = _spareStats.Pop();
+        Array.Clear(stats);
+        return stats;
     }
 
     private PairBuffer RentBuffer() => _spareBuffers.Count > 0 ? _spareBuffers.Pop() : new PairBuffer(_typicalPairs);
@@ -309,6 +321,7 @@ public sealed class PingBinner : IDisposable
         _typicalPairs = Math.Max(_typicalPairs, acc.Counted.Count);
         acc.Counted.Clear();
         _spareBuffers.Push(acc.Counted);
+        _spareStats.Push(acc.Stats);
         acc.Unsettled.Release();
         _sink(acc.Counts);
     }
@@ -366,7 +379,7 @@ public sealed class PingBinner : IDisposable
         public int Cell2Plus1;
     }
 
-    private sealed class Accumulator(SlotCounts counts, PairBuffer counted, PairBuffer unsettled)
+    private sealed class Accumulator(SlotCounts counts, int[] stats, PairBuffer counted, PairBuffer unsettled)
     {
         /// <summary>The slot's counts.</summary>
         public SlotCounts Counts { get; } = counts;
@@ -387,7 +400,7 @@ public sealed class PingBinner : IDisposable
         /// Per-cell counts side by side, one base pointer for the loop instead of three, offset by one cell: the first
         /// collects flows from and to "outside the grid" and is dropped.
         /// </summary>
-        public int[] Stats { get; } = new int[(counts.CellCount + 1) * Stride];
+        public int[] Stats { get; } = stats;
 
         /// <summary>Pairs counted inline.</summary>
         public PairBuffer Counted { get; } = counted;
