@@ -33,9 +33,8 @@ public sealed class ZoneHistory
         var log = new RejectLog(new IngestReport());
         using var file = File.OpenRead(path);
         using var input = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-        int[]? cells = null;
         var pending = new List<(long Ms, string Channel, double[] Values)>();
-        cells = WideSeries.Read(input, path, log, (ms, channel, values) =>
+        var cells = WideSeries.Read(input, path, log, (ms, channel, values) =>
         {
             if (channel is "truth" or "devices") pending.Add((ms, channel, values));
         });
