@@ -61,7 +61,7 @@ internal sealed unsafe partial class DeviceStateBlock : SafeHandle
         {
             // Room to start on a 2 MB boundary, so that every 2 MB of states can be one page.
             var size = bytes + HugePage;
-            var p = Mmap(null, size, ProtReadWrite, MapPrivateAnonymous, -1, 0);
+            var p = TryMap(size);
             if (p != (void*)-1)
             {
                 SetHandle((IntPtr)p);
@@ -105,6 +105,19 @@ internal sealed unsafe partial class DeviceStateBlock : SafeHandle
         }
 
         return true;
+    }
+
+    // (void*)-1 when the mapping fails, or when libc cannot be called at all: the native heap serves then.
+    private static void* TryMap(nuint size)
+    {
+        try
+        {
+            return Mmap(null, size, ProtReadWrite, MapPrivateAnonymous, -1, 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return (void*)-1;
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "mmap")]
