@@ -33,7 +33,7 @@ public static class HistoryApi
                 return TypedResults.Problem($"to must be after from, at most {MaxSpan.TotalDays} days later", title: "Bad range", statusCode: StatusCodes.Status400BadRequest);
             if (catalog.Histories[name].Value is not { } history)
                 return TypedResults.Problem($"Area '{name}' has no history in its deployment yet.", title: "No history", statusCode: StatusCodes.Status404NotFound);
-            var walkable = z.x.WalkableAreaM2 ?? area.Zones.ZoneWalkableM2(z.i, area.WalkableM2);
+            var walkable = area.Zones.ZoneWalkableM2(z.i, area.WalkableM2);
             var points = history.Slots.Where(ms => ms >= fromMs && ms < toMs).Select(ms =>
             {
                 var t = history.TruePeople(ms, z.i);

@@ -26,14 +26,14 @@ public static class LayersApi
         group.MapGet("/layers/{layer}", Results<PhysicalFileHttpResult, ProblemHttpResult> (string name, string layer, AreaCatalog catalog) =>
         {
             if (!catalog.Entries.TryGetValue(name, out var entry)) return UnknownArea(name);
-            var path = layer switch
+            var (known, path) = layer switch
             {
-                "zones" => entry.ZonesPath,
-                "walkable" => entry.WalkablePath,
-                "basemap" => entry.BaseMapPath,
-                _ => null,
+                "zones" => (true, entry.ZonesPath),
+                "walkable" => (true, entry.WalkablePath),
+                "basemap" => (true, entry.BaseMapPath),
+                _ => (false, null),
             };
-            if (layer is not ("zones" or "walkable" or "basemap"))
+            if (!known)
                 return TypedResults.Problem($"No layer '{layer}'; layers are zones, walkable and basemap.", title: "Unknown layer", statusCode: StatusCodes.Status404NotFound);
             return path is not null && File.Exists(path)
                 ? TypedResults.PhysicalFile(path, "application/geo+json")

@@ -82,7 +82,7 @@ internal static class IngestCommand
                     // Progress follows the bytes read from disk, which for a gzip file are not the bytes parsed.
                     var gz = IsGzip(file);
                     var progress = gz ? null : new ByteProgress(file, stream!.Length, error);
-                    using var input = gz ? new GZipStream(stream!, CompressionMode.Decompress) : (Stream)stream!;
+                    using var input = Decoded(file, stream!);
                     var name = gz ? file[..^3] : file;
                     if (name.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                         pingIngest.ReadNdjson(input, file, log, progress);
@@ -103,7 +103,7 @@ internal static class IngestCommand
                 if (log.LimitReached) break;
                 if (!TryOpen(file, log, out var stream)) continue;
                 using (stream)
-                using (var input = IsGzip(file) ? new GZipStream(stream!, CompressionMode.Decompress) : (Stream)stream!)
+                using (var input = Decoded(file, stream!))
                     searchIngest.ReadCsv(input, file, log);
             }
 
@@ -113,7 +113,7 @@ internal static class IngestCommand
                 if (log.LimitReached) break;
                 if (!TryOpen(file, log, out var stream)) continue;
                 using (stream)
-                using (var input = IsGzip(file) ? new GZipStream(stream!, CompressionMode.Decompress) : (Stream)stream!)
+                using (var input = Decoded(file, stream!))
                     countIngest.ReadCsv(input, file, log);
             }
 
@@ -148,6 +148,9 @@ internal static class IngestCommand
     }
 
     private static bool IsGzip(string file) => file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+
+    // The file's text: through gzip when its name ends in .gz.
+    private static Stream Decoded(string file, Stream stream) => IsGzip(file) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
 
     private static bool TryOpen(string file, RejectLog log, out FileStream? stream)
     {

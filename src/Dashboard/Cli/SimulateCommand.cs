@@ -88,6 +88,7 @@ internal static class SimulateCommand
             var zoneCount = area.Zones.Zones.Count;
             var slotStarts = new List<DateTime>();
             var zoneDensity = Enumerable.Range(0, zoneCount).Select(_ => new List<double>()).ToArray();
+            var zoneWalkable = Enumerable.Range(0, zoneCount).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2)).ToArray();
             var peopleByCell = new double[area.Grid.Spec.CellCount];
             long pings = 0, searches = 0, malformedRows = 0, present = 0;
             var clock = Stopwatch.StartNew();
@@ -111,7 +112,7 @@ internal static class SimulateCommand
                     rawStarted = true;
                 }
 
-                WriteTruth(history, watched, area, day, zoneDensity, slotStarts, peopleByCell);
+                WriteTruth(history, watched, area, day, zoneWalkable, zoneDensity, slotStarts, peopleByCell);
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"simulated {date:yyyy-MM-dd} ({inputs.Calendar.KindOf(date)}): {day.PeoplePresent:N0} people, {day.PingMs.Length:N0} pings, {day.SearchMs.Length:N0} searches; {d + 1}/{dayCount} days, {clock.Elapsed.TotalSeconds:0.0} s"));
             }
@@ -135,7 +136,7 @@ internal static class SimulateCommand
     }
 
     // Truth rows in the history (channel "truth": people present at the slot's middle), and each zone's density.
-    private static void WriteTruth(StreamWriter history, int[] watched, Geo.Areas.Area area, SimulatedDay day, List<double>[] zoneDensity, List<DateTime> slotStarts, double[] peopleByCell)
+    private static void WriteTruth(StreamWriter history, int[] watched, Geo.Areas.Area area, SimulatedDay day, double[] zoneWalkable, List<double>[] zoneDensity, List<DateTime> slotStarts, double[] peopleByCell)
     {
         for (var s = 0; s < day.Slots; s++)
         {
@@ -147,8 +148,7 @@ internal static class SimulateCommand
             WideSeries.WriteRow(history, area, startMs, "truth", watched, i => peopleByCell[i]);
             for (var z = 0; z < zoneDensity.Length; z++)
             {
-                var zone = area.Zones.Zones[z];
-                var walkable = zone.WalkableAreaM2 ?? area.Zones.ZoneWalkableM2(z, area.WalkableM2);
+                var walkable = zoneWalkable[z];
                 zoneDensity[z].Add(walkable > 0 ? area.Zones.ZonePeople(z, peopleByCell) / walkable : 0);
             }
         }

@@ -44,10 +44,11 @@ public static class WideSeries
     }
 
     /// <summary>
-    /// Reads a wide series: calls <paramref name="row"/> with each row's slot start (Unix ms), channel, and values in the
-    /// header's cell order. Bad rows are rejected through <paramref name="log"/> and skipped. Returns the header's cells.
+    /// Reads a wide series: calls <paramref name="row"/> with each row's slot start (Unix ms), channel, the header's cells
+    /// and the values in their order. Bad rows are rejected through <paramref name="log"/> and skipped. Returns the
+    /// header's cells.
     /// </summary>
-    public static int[] Read(Stream stream, string file, RejectLog log, Action<long, string, double[]> row)
+    public static int[] Read(Stream stream, string file, RejectLog log, Action<long, string, int[], double[]> row)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(row);
@@ -99,7 +100,7 @@ public static class WideSeries
 
             if (!ok) continue;
             log.Report.Accepted++;
-            row(ms, Encoding.UTF8.GetString(fields.Get(data, 1)), values);
+            row(ms, Encoding.UTF8.GetString(fields.Get(data, 1)), cells, values);
         }
 
         return cells;

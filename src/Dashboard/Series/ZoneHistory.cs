@@ -11,10 +11,14 @@ namespace CrowdWatch.Dashboard.Series;
 /// </summary>
 public sealed class ZoneHistory
 {
-    private readonly Dictionary<long, double[]> _truth = [];
-    private readonly Dictionary<long, double[]> _estimated = [];
+    private readonly Dictionary<long, double[]> _truth;
+    private readonly Dictionary<long, double[]> _estimated;
 
-    private ZoneHistory(long[] slots) => Slots = slots;
+    private ZoneHistory(Dictionary<long, double[]> truth, Dictionary<long, double[]> estimated)
+    {
+        (_truth, _estimated) = (truth, estimated);
+        Slots = [.. truth.Keys.Union(estimated.Keys).Order()];
+    }
 
     /// <summary>Slot starts (Unix ms) with any data, ascending.</summary>
     public long[] Slots { get; }
@@ -33,25 +37,19 @@ public sealed class ZoneHistory
         var log = new RejectLog(new IngestReport());
         using var file = File.OpenRead(path);
         using var input = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-        var pending = new List<(long Ms, string Channel, double[] Values)>();
-        var cells = WideSeries.Read(input, path, log, (ms, channel, values) =>
+        // Each row becomes its zones' totals as it is read: eight weeks of a few hundred cells need not be held.
+        WideSeries.Read(input, path, log, (ms, channel, cells, values) =>
         {
-            if (channel is "truth" or "devices") pending.Add((ms, channel, values));
-        });
-        foreach (var (ms, channel, values) in pending)
-        {
+            if (channel is not ("truth" or "devices")) return;
             Array.Clear(byCell);
             var scale = channel == "devices" ? 1 / area.Settings.PanelFactor : 1;
             for (var i = 0; i < values.Length; i++) byCell[cells[i]] = values[i] * scale;
             var perZone = new double[zones];
             for (var z = 0; z < zones; z++) perZone[z] = area.Zones.ZonePeople(z, byCell);
             (channel == "truth" ? truth : estimated)[ms] = perZone;
-        }
+        });
 
-        var history = new ZoneHistory([.. truth.Keys.Union(estimated.Keys).Order()]) { Rejected = log.Report.Rejected };
-        foreach (var (k, v) in truth) history._truth[k] = v;
-        foreach (var (k, v) in estimated) history._estimated[k] = v;
-        return history;
+        return new ZoneHistory(truth, estimated) { Rejected = log.Report.Rejected };
     }
 
     /// <summary>True people in zone <paramref name="zone"/> at slot <paramref name="slotMs"/>, if known.</summary>

@@ -45,7 +45,7 @@ public sealed class PolynomialProjection
     public int Degree { get; }
 
     /// <summary>Largest difference from the exact projection found when the fit was checked, in metres.</summary>
-    public double MaxError { get; private init; }
+    public double MaxError { get; private set; }
 
     /// <summary>
     /// Fits x and y over <paramref name="bounds"/> (widened by a small margin), or returns null when no degree up to
@@ -64,8 +64,8 @@ public sealed class PolynomialProjection
         {
             var (x, y) = Fit(projection, degree, lonMid, latMid, lonHalf, latHalf);
             var candidate = new PolynomialProjection(degree, x, y, lonMid, latMid, 1 / lonHalf, 1 / latHalf);
-            var error = candidate.MeasureError(projection, lonHalf, latHalf);
-            if (error <= Tolerance) return new PolynomialProjection(degree, x, y, lonMid, latMid, 1 / lonHalf, 1 / latHalf) { MaxError = error };
+            candidate.MaxError = candidate.MeasureError(projection, lonHalf, latHalf);
+            if (candidate.MaxError <= Tolerance) return candidate;
         }
 
         return null;

@@ -147,7 +147,7 @@ public sealed class CitySimulator
         var cells = _area.Grid.Spec.CellCount;
         var slots = 24 * 60 / slotMinutes;
         var day = new SimulatedDay(date, dayStart, slotMinutes, cells, new int[slots * cells]);
-        var output = new DayOutput(day);
+        var output = new DayOutput(day, _options.Seed);
         var arrivals = new int[_places.Count][];
         for (var p = 0; p < arrivals.Length; p++) arrivals[p] = new int[24];
 
@@ -172,7 +172,7 @@ public sealed class CitySimulator
             if (place < 0) continue;
             var count = (int)(e.Attendance * scale);
             for (var v = 0; v < count; v++, eventBase++)
-                present += Emit(output, eventBase, EventGoer(dayNumber, eventBase, place, e, arrivals, output), dayNumber);
+                present += Emit(output, eventBase, EventGoer(dayNumber, eventBase, place, e, kind, arrivals, output), dayNumber);
         }
 
         Browsing(dayNumber, kind, output);
@@ -220,13 +220,13 @@ public sealed class CitySimulator
         }
         else if (kind != DayKind.Workday && r.Chance(0.2))
         {
-            t = Outing(it, t, hLon, hLat, (long)(r.Uniform(10, 15) * Hour), kind, arrivals, ref r, null, day, person);
+            t = Outing(it, t, hLon, hLat, (long)(r.Uniform(10, 15) * Hour), kind, arrivals, ref r);
         }
 
         if (r.Chance(kind == DayKind.Workday ? 0.1 : 0.25))
         {
             var start = Math.Max(t, (long)(r.Uniform(18.5, 20.5) * Hour));
-            t = Outing(it, t, hLon, hLat, start, kind, arrivals, ref r, null, day, person);
+            t = Outing(it, t, hLon, hLat, start, kind, arrivals, ref r);
         }
 
         it.Stay(t, 24 * Hour, hLon, hLat);
@@ -234,8 +234,7 @@ public sealed class CitySimulator
     }
 
     // From home to a place near it and back.
-    private long Outing(Itinerary it, long t, double hLon, double hLat, long start, DayKind kind, int[][] arrivals,
-        ref SimRandom r, DayOutput? output, int day, long person)
+    private long Outing(Itinerary it, long t, double hLon, double hLat, long start, DayKind kind, int[][] arrivals, ref SimRandom r)
     {
         Span<double> w = stackalloc double[_places.Count];
         for (var p = 0; p < w.Length; p++) w[p] = Weight(p, kind) * Math.Exp(-_frame.Distance(hLon, hLat, _placeCentres[p].Lon, _placeCentres[p].Lat) / 3000);
@@ -282,10 +281,10 @@ public sealed class CitySimulator
         for (var p = 0; p < w.Length; p++) w[p] = Weight(p, kind);
         var place = r.Pick(w);
         var arrive = ArrivalTime(place, kind, ref r);
-        return Tour(day, person, place, arrive, 0, kind, arrivals, output, ref r);
+        return Tour(place, arrive, 0, kind, arrivals, output, ref r);
     }
 
-    private Itinerary EventGoer(int day, long person, int place, CrowdEvent e, int[][] arrivals, DayOutput output)
+    private Itinerary EventGoer(int day, long person, int place, CrowdEvent e, DayKind kind, int[][] arrivals, DayOutput output)
     {
         var r = SimRandom.For(_options.Seed, day, person, 4);
         var start = e.Start.ToTimeSpan().Ticks / TimeSpan.TicksPerMillisecond;
@@ -293,11 +292,11 @@ public sealed class CitySimulator
         var arrive = start + (long)(Triangular(-120, -30, 30, ref r) * Minute);
         var end = start + (long)e.Duration.TotalMilliseconds;
         var stay = Math.Max(20 * Minute, end - arrive + (long)(r.Gaussian() * 20 * Minute));
-        return Tour(day, person, place, Math.Max(0, arrive), stay, _calendar.KindOf(DateOnly.FromDayNumber(day)), arrivals, output, ref r);
+        return Tour(place, Math.Max(0, arrive), stay, kind, arrivals, output, ref r);
     }
 
     // A visit from outside: walk in, one to three places, walk out.
-    private Itinerary Tour(int day, long person, int place, long arrive, long firstStay, DayKind kind, int[][] arrivals, DayOutput output, ref SimRandom r)
+    private Itinerary Tour(int place, long arrive, long firstStay, DayKind kind, int[][] arrivals, DayOutput output, ref SimRandom r)
     {
         var it = new Itinerary();
         var (pLon, pLat) = StayPoint(place, ref r);
@@ -308,7 +307,7 @@ public sealed class CitySimulator
         Span<double> w = stackalloc double[_places.Count];
         while (true)
         {
-            Arrive(day, person, place, t, arrivals, output, ref r);
+            Arrive(place, t, arrivals, output, ref r);
             var stay = stops == 0 && firstStay > 0 ? firstStay : Dwell(place, ref r);
             t = it.Stay(t, Math.Min(24 * Hour - (30 * Minute), t + stay), pLon, pLat);
             stops++;
@@ -338,7 +337,7 @@ public sealed class CitySimulator
         return it.Move(t, bLon, bLat, lon1, lat1, null, WalkMps, _frame);
     }
 
-    private void Arrive(int day, long person, int place, long t, int[][] arrivals, DayOutput output, ref SimRandom r)
+    private void Arrive(int place, long t, int[][] arrivals, DayOutput output, ref SimRandom r)
     {
         arrivals[place][Math.Min(23, (int)(t / Hour))]++;
         if (_placePoi[place] is not { } poi || _places[place].Kind == PlaceKind.Transit || !r.Chance(_options.SearchShare)) return;
@@ -463,7 +462,7 @@ public sealed class CitySimulator
 
         var r = SimRandom.For(_options.Seed, day, person, 6);
         if (!r.Chance(_options.PanelFactor)) return 1;
-        var device = output.Device(person, _options.Seed);
+        var device = output.Device(person);
         var twoSources = r.Chance(_options.DuplicateShare);
         var t = it.Start + (long)(r.NextDouble() * 5 * Minute);
         while (t < it.End && t < 24 * Hour)

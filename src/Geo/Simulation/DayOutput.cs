@@ -4,7 +4,7 @@ using CrowdWatch.Geo.Ingest;
 namespace CrowdWatch.Geo.Simulation;
 
 /// <summary>Collects one simulated day's pings and searches, then puts them in time order.</summary>
-internal sealed class DayOutput(SimulatedDay day)
+internal sealed class DayOutput(SimulatedDay day, int seed)
 {
     private readonly List<long> _pingKey = [];
     private readonly List<int> _pingDevice = [];
@@ -24,7 +24,7 @@ internal sealed class DayOutput(SimulatedDay day)
     public int LeadSearches { get; private set; }
 
     /// <summary>The device index of a person, allocating its raw id (12 hex digits) on first use.</summary>
-    public int Device(long person, int seed)
+    public int Device(long person)
     {
         if (_deviceIndex.TryGetValue(person, out var index)) return index;
         index = _deviceIds.Count;

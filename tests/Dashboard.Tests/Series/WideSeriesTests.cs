@@ -27,7 +27,7 @@ public class WideSeriesTests
 
         var rows = new List<(long, string, double[])>();
         var log = new RejectLog(new IngestReport());
-        var read = WideSeries.Read(new MemoryStream(Encoding.UTF8.GetBytes(writer.ToString())), "h.csv", log, (ms, ch, v) => rows.Add((ms, ch, v)));
+        var read = WideSeries.Read(new MemoryStream(Encoding.UTF8.GetBytes(writer.ToString())), "h.csv", log, (ms, ch, _, v) => rows.Add((ms, ch, v)));
         Assert.Equal(cells, read);
         var (ms, channel, values) = Assert.Single(rows);
         Assert.Equal((slot, "truth"), (ms, channel));
@@ -46,7 +46,7 @@ public class WideSeriesTests
         var rejections = new List<Rejection>();
         var report = new IngestReport();
         var rows = 0;
-        WideSeries.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "h.csv", new RejectLog(report, null, long.MaxValue, rejections.Add), (_, _, _) => rows++);
+        WideSeries.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "h.csv", new RejectLog(report, null, long.MaxValue, rejections.Add), (_, _, _, _) => rows++);
         Assert.Equal(2, rows);
         Assert.Equal(3, report.Rejected);
         Assert.Equal([(3L, "line"), (4L, "slot_start"), (5L, "cell_3")], rejections.Select(r => (r.Line, r.Field)));
@@ -56,7 +56,7 @@ public class WideSeriesTests
     public void A_header_without_cell_columns_is_a_file_error()
     {
         var report = new IngestReport();
-        var cells = WideSeries.Read(new MemoryStream("slot_start,channel,temperature\n"u8.ToArray()), "h.csv", new RejectLog(report), (_, _, _) => { });
+        var cells = WideSeries.Read(new MemoryStream("slot_start,channel,temperature\n"u8.ToArray()), "h.csv", new RejectLog(report), (_, _, _, _) => { });
         Assert.Empty(cells);
         Assert.Contains(report.FileErrors, e => e.Contains("expected cell_ID", StringComparison.Ordinal));
     }

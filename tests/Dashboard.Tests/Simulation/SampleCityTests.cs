@@ -7,11 +7,12 @@ using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Zones;
+using Xunit.Abstractions;
 
 namespace CrowdWatch.Dashboard.Tests.Simulation;
 
 /// <summary>The shipped sample city: its layers load cleanly and its simulated data keeps the simulator's promises.</summary>
-public class SampleCityTests
+public class SampleCityTests(ITestOutputHelper output)
 {
     private static readonly string DeploymentPath = SampleDeployment.Locate();
     private static readonly string SampleDir = Path.GetDirectoryName(Path.GetFullPath(DeploymentPath))!;
@@ -32,6 +33,7 @@ public class SampleCityTests
     {
         var samples = Path.GetDirectoryName(SampleDir)!;
         var bytes = Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        output.WriteLine($"data/samples: {bytes / 1e6:0.0} MB");
         Assert.InRange(bytes, 1, 25L * 1024 * 1024);
     }
 
@@ -69,6 +71,7 @@ public class SampleCityTests
             if (calendar.KindOf(date) == DayKind.Workday && local.Hour is >= 7 and < 10) weekdayMornings.Add(density);
         }
 
+        output.WriteLine($"Golden Week evenings up to {goldenEvenings.Max():0.000}, working-day mornings up to {weekdayMornings.Max():0.000} persons/m²");
         Assert.NotEmpty(weekdayMornings);
         Assert.True(goldenEvenings.Max() > 4.0, $"peak {goldenEvenings.Max():0.00} persons/m²");
         Assert.True(weekdayMornings.Max() < 1.5, $"weekday mornings up to {weekdayMornings.Max():0.00} persons/m²");
@@ -94,6 +97,7 @@ public class SampleCityTests
                 if (date >= new DateOnly(2025, 10, 1) && date <= new DateOnly(2025, 10, 7)) golden.Add(p);
             }
 
+            output.WriteLine($"{name}, 19-22 h mean people: working day {evening[DayKind.Workday].Average():0}, weekend {evening[DayKind.Weekend].Average():0}, Golden Week {golden.Average():0}");
             Assert.True(evening[DayKind.Weekend].Average() > 1.2 * evening[DayKind.Workday].Average(), name);
             Assert.True(golden.Average() > 2.5 * evening[DayKind.Weekend].Average(), $"{name}: golden week {golden.Average():0} vs weekend {evening[DayKind.Weekend].Average():0}");
         }
@@ -143,6 +147,7 @@ public class SampleCityTests
             compared++;
         }
 
+        output.WriteLine($"{compared} slot rows of {Shipped.Value.Cells.Length} cells identical; ingest {report}");
         Assert.True(compared >= 12 + 10 + 6, $"{compared} slot rows compared");
     }
 
@@ -161,7 +166,7 @@ public class SampleCityTests
             var cellCount = Sample.Value.Area.Grid.Spec.CellCount;
             using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
             var log = new RejectLog(new IngestReport());
-            history.Cells = WideSeries.Read(gz, path, log, (ms, channel, values) => history.Rows[(ms, channel)] = values);
+            history.Cells = WideSeries.Read(gz, path, log, (ms, channel, _, values) => history.Rows[(ms, channel)] = values);
             foreach (var ((ms, channel), values) in history.Rows.Where(r => r.Key.Channel == "truth").OrderBy(r => r.Key.Ms))
             {
                 var people = new double[cellCount];

@@ -7,10 +7,11 @@ using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Simulation;
 using NetTopologySuite.Geometries;
+using Xunit.Abstractions;
 
 namespace CrowdWatch.Geo.Tests.Simulation;
 
-public class SimulatorTests
+public class SimulatorTests(ITestOutputHelper output)
 {
     private static readonly GeometryFactory Factory = new();
     private static readonly Area Area = new(new AreaSettings
@@ -93,6 +94,7 @@ public class SimulatorTests
         ingest.ReadCsv(csv, "sim.csv", new RejectLog(report));
         ingest.Complete();
         Assert.Equal(csv.Rows, report.Rows);
+        output.WriteLine($"{csv.Malformed} malformed of {csv.Rows} rows = {csv.Malformed / (double)csv.Rows:P3}; rejected {report.Rejected}");
         Assert.InRange(csv.Malformed / (double)csv.Rows, 0.008, 0.012);
         Assert.Equal(csv.Malformed, report.Rejected);
         Assert.True(report.Duplicates > 0, "devices seen by two sources give duplicates");
@@ -120,6 +122,7 @@ public class SimulatorTests
         }
 
         var best = Enumerable.Range(0, 5).MaxBy(Correlation);
+        output.WriteLine(string.Join(", ", Enumerable.Range(0, 5).Select(l => $"lag {l} h: r = {Correlation(l):0.000}")));
         Assert.InRange(best, 1, 3);
         Assert.True(Correlation(best) > Correlation(0) + 0.05);
         Assert.Contains(day.SearchLeadsToVisit, v => !v);
