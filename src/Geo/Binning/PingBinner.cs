@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Time;
@@ -134,13 +135,29 @@ public sealed class PingBinner : IDisposable
         }
 
         EnsureDevice(max);
-        ref var states = ref State(0);
-        var prefetch = Sse.IsSupported;
         // Locating is pure arithmetic on the point: a tight loop of its own pipelines far better than interleaved.
         var cells = _chunkCells.AsSpan(0, lon.Length);
-        var grid = _grid;
-        grid.LocateCells(lon, lat, cells);
-        Process(unixMs, device, cells, outcomes, ref states, prefetch);
+        _grid.LocateCells(lon, lat, cells);
+        // The newest time of the chunk, taken apart from the loop: a late ping is older than the watermark already,
+        // so counting it in changes nothing.
+        _watermark = Math.Max(_watermark, Newest(unixMs));
+        Process(unixMs, device, cells, outcomes, ref State(0));
+    }
+
+    private static long Newest(ReadOnlySpan<long> unixMs)
+    {
+        var newest = long.MinValue;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && unixMs.Length >= Vector256<long>.Count)
+        {
+            var acc = Vector256.Create(long.MinValue);
+            for (; i <= unixMs.Length - Vector256<long>.Count; i += Vector256<long>.Count)
+                acc = Vector256.Max(acc, Vector256.Create(unixMs.Slice(i, Vector256<long>.Count)));
+            for (var lane = 0; lane < Vector256<long>.Count; lane++) newest = Math.Max(newest, acc[lane]);
+        }
+
+        for (; i < unixMs.Length; i++) newest = Math.Max(newest, unixMs[i]);
+        return newest;
     }
 
     // The per-point work, apart from the chunk's set-up so that fewer values compete for registers; device indices
@@ -148,21 +165,26 @@ public sealed class PingBinner : IDisposable
     // moved, started a new slot or entered a new cell is close to a coin toss per point, so those decisions are made
     // with masks rather than branches: a mispredicted branch waiting on a device state that is still on its way from
     // memory costs more than the few extra instructions. Only rare cases (duplicates, points outside the grid, a
-    // fourth cell in a slot, out-of-order sightings, slot changes) branch.
-    private unsafe void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, ref DeviceState states, bool prefetch)
+    // fourth cell in a slot, out-of-order sightings, slot changes) branch. The state is laid out so that a device
+    // never seen needs no test of its own: its zero time lies ages before any real one, and its slot key before any
+    // real slot.
+    private unsafe void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, ref DeviceState states)
     {
         var n = unixMs.Length;
+        if (n == 0) return;
         ref var msRef = ref MemoryMarshal.GetReference(unixMs);
         ref var devRef = ref MemoryMarshal.GetReference(device);
         ref var cellRef = ref MemoryMarshal.GetReference(cells);
         ref var outRef = ref MemoryMarshal.GetReference(outcomes);
         ref var stBase = ref states;
         var clock = _clock;
-        var gap = _gapMs;
+        var gap = (ulong)_gapMs;
         var zoned = _primaryZone.Length > 0;
-        var watermark = _watermark;
+        var lastIndex = n - 1;
+        var laneBits = Vector128.Create(1, 2, 4, 8);
         // No accumulator loaded yet: the first point loads the arrays of its slot.
         var currentSlot = long.MinValue;
+        var slotKey = 0;
         Accumulator? acc = null;
         ref var stats = ref Unsafe.NullRef<int>();
         ref var pairs = ref Unsafe.NullRef<ulong>();
@@ -170,7 +192,7 @@ public sealed class PingBinner : IDisposable
         for (var i = 0; i < n; i++)
         {
             // Fetch the state of the device a few points ahead, so its cache miss overlaps this point's work.
-            if (prefetch && i + PrefetchDistance < n) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref stBase, Unsafe.Add(ref devRef, i + PrefetchDistance))));
+            if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref stBase, Unsafe.Add(ref devRef, Math.Min(i + PrefetchDistance, lastIndex)))));
 
             var ms = Unsafe.Add(ref msRef, i);
             var slot = clock.SlotStartMs(ms);
@@ -186,6 +208,7 @@ public sealed class PingBinner : IDisposable
                 }
 
                 currentSlot = slot;
+                slotKey = SlotKey(slot);
                 acc = _current!;
                 // Room for every remaining point of the chunk, so appends below need no capacity check.
                 pairs = ref acc.Counted.Reserve(n - i);
@@ -193,30 +216,28 @@ public sealed class PingBinner : IDisposable
                 stats = ref MemoryMarshal.GetArrayDataReference(acc.Stats);
             }
 
-            watermark = Math.Max(watermark, ms);
             var d = Unsafe.Add(ref devRef, i);
             ref var st = ref Unsafe.Add(ref stBase, d);
-            var lastPlus2 = st.LastCellPlus2;
+            var lastRow = st.LastRow;
             var lastMs = st.LastMs;
-            var seen = lastPlus2 != 0;
-            var sinceLast = ms - lastMs;
-            if (seen & ((ulong)(sinceLast + 999) < 1999))
+            var sinceLast = ms + DeviceState.TimeBias - lastMs;
+            if ((ulong)(sinceLast + 999) < 1999)
             {
                 Unsafe.Add(ref outRef, i) = BinOutcome.Duplicate;
                 continue;
             }
 
             var cell = Unsafe.Add(ref cellRef, i);
-            // A later sighting (or the first) moves the device; an earlier one arrived out of order and only counts.
-            var advance = (sinceLast > 0) | !seen;
-            var moved = seen & advance & (lastPlus2 - 2 != cell) & (sinceLast <= gap);
+            var row = cell + 2;
+            // A later sighting moves the device; an earlier one arrived out of order and only counts.
+            var advance = sinceLast > 0;
+            var moved = ((ulong)(sinceLast - 1) < gap) & (lastRow != row);
             var flow = Bit(moved);
-            // Per-cell stats are offset by one cell, the first taking "outside the grid", so no test is needed for it.
-            Unsafe.Add(ref stats, ((lastPlus2 - 1 + Bit(!seen)) * Accumulator.Stride) + Accumulator.OutflowAt) += flow;
-            Unsafe.Add(ref stats, ((cell + 1) * Accumulator.Stride) + Accumulator.InflowAt) += flow;
-            if (zoned & moved) acc!.Movement(lastPlus2 - 2, cell, _primaryZone);
-            st.LastCellPlus2 = Select(advance, cell + 2, lastPlus2);
-            st.LastMs = Select(advance, ms, lastMs);
+            Unsafe.Add(ref stats, (lastRow * Accumulator.Stride) + Accumulator.OutflowAt) += flow;
+            Unsafe.Add(ref stats, (row * Accumulator.Stride) + Accumulator.InflowAt) += flow;
+            if (zoned & moved) acc!.Movement(lastRow - 2, cell, _primaryZone);
+            st.LastRow = Select(advance, row, lastRow);
+            st.LastMs = Select(advance, ms + DeviceState.TimeBias, lastMs);
 
             if (cell < 0)
             {
@@ -224,36 +245,45 @@ public sealed class PingBinner : IDisposable
                 continue;
             }
 
-            var cellPlus1 = cell + 1;
-            var stSlot = st.Slot;
-            var c0 = st.Cell0Plus1;
-            var c1 = st.Cell1Plus1;
-            var c2 = st.Cell2Plus1;
-            var same = slot == stSlot;
-            var newer = slot > stSlot;
-            var fresh = same & !((cellPlus1 == c0) | (cellPlus1 == c1) | (cellPlus1 == c2));
-            var put1 = fresh & (c1 == 0);
-            var put2 = fresh & (c1 != 0) & (c2 == 0);
-            if ((fresh & (c1 != 0) & (c2 != 0)) | !(same | newer))
+            // Lane 0 holds the slot key, lanes 1 to 3 the inline cells (+ 1; 0 empty), filled in order.
+            var inline = st.Inline;
+            var stKey = inline.ToScalar();
+            var probe = Vector128.Create(cell + 1);
+            var known = Vector128.Equals(inline, probe).ExtractMostSignificantBits() & 0b1110;
+            var empty = Vector128.Equals(inline, Vector128<int>.Zero).ExtractMostSignificantBits() & 0b1110;
+            var newer = slotKey > stKey;
+            var fresh = (slotKey == stKey) & (known == 0);
+            if ((fresh & (empty == 0)) | (slotKey < stKey))
             {
                 // A fourth cell in the slot, or the device was already seen in a later slot (its inline cells for
                 // this one are gone): decided when the slot closes.
                 acc!.SetAside(d, cell);
             }
 
-            st.Slot = Select(newer, slot, stSlot);
-            st.Cell0Plus1 = Select(newer, cellPlus1, c0);
-            st.Cell1Plus1 = Select(newer, 0, Select(put1, cellPlus1, c1));
-            st.Cell2Plus1 = Select(newer, 0, Select(put2, cellPlus1, c2));
-            var counted = Bit(newer | put1 | put2);
-            Unsafe.Add(ref stats, (cellPlus1 * Accumulator.Stride) + Accumulator.DevicesAt) += counted;
+            // The first empty lane takes the cell when it is new to the slot; a newer slot starts the lanes afresh.
+            var insert = (int)(empty & (0u - empty)) & -Bit(fresh);
+            var added = Vector128.ConditionalSelect(Vector128.Equals(Vector128.Create(insert) & laneBits, laneBits), probe, inline);
+            var restarted = Vector128.Create(slotKey, cell + 1, 0, 0);
+            st.Inline = Vector128.ConditionalSelect(Vector128.Create(-Bit(newer)), restarted, added);
+            var counted = Bit(newer | (insert != 0));
+            Unsafe.Add(ref stats, (row * Accumulator.Stride) + Accumulator.DevicesAt) += counted;
             Unsafe.Add(ref pairs, pairCount) = PairBuffer.Pair(d, cell);
             pairCount += counted;
             Unsafe.Add(ref outRef, i) = BinOutcome.Counted;
         }
 
         acc?.Counted.SetCount(pairCount);
-        _watermark = watermark;
+    }
+
+    // Slots ordered by a 32-bit key: minutes since 1970 (slots are at least 5 minutes apart, so no two share one),
+    // offset so that the zero of a device never seen comes before every real slot.
+    private static int SlotKey(long slotStartMs)
+    {
+        var minutes = Math.DivRem(slotStartMs, 60_000L, out var rest) - (rest < 0 ? 1 : 0);
+        var key = minutes + DeviceState.SlotKeyBias;
+        if (key is <= 0 or > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(slotStartMs), slotStartMs, "pings must fall between the years 1 and 4000");
+        return (int)key;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -291,7 +321,7 @@ public sealed class PingBinner : IDisposable
 
     private int[] RentStats()
     {
-        if (_spareStats.Count == 0) return new int[(_cells + 1) * Accumulator.Stride];
+        if (_spareStats.Count == 0) return new int[(_cells + 2) * Accumulator.Stride];
         var stats = _spareStats.Pop();
         Array.Clear(stats);
         return stats;
@@ -369,14 +399,18 @@ public sealed class PingBinner : IDisposable
     }
 
     // All zero is a device never seen, so fresh state arrays need no initialising.
+    [StructLayout(LayoutKind.Explicit, Size = 32)]
     private struct DeviceState
     {
-        public long LastMs;
-        public long Slot;          // the slot the inline cells belong to; 0: none
-        public int LastCellPlus2;  // 0: never seen; 1: last seen outside the grid; else last cell + 2
-        public int Cell0Plus1;     // inline cells of the slot, + 1; 0: empty
-        public int Cell1Plus1;
-        public int Cell2Plus1;
+        /// <summary>Added to sighting times: a zero time (never seen) is then ages before any real sighting.</summary>
+        public const long TimeBias = 1L << 62;
+
+        /// <summary>Added to slot keys (minutes since 1970): a zero key (never seen) is before any real slot.</summary>
+        public const long SlotKeyBias = 1L << 30;
+
+        [FieldOffset(0)] public long LastMs;            // last sighting + TimeBias
+        [FieldOffset(8)] public int LastRow;            // stats row of the last sighting: 0 never seen, 1 outside, cell + 2
+        [FieldOffset(16)] public Vector128<int> Inline; // slot key, then the slot's inline cells + 1 (0: empty)
     }
 
     private sealed class Accumulator(SlotCounts counts, int[] stats, PairBuffer counted, PairBuffer unsettled)
@@ -397,8 +431,9 @@ public sealed class PingBinner : IDisposable
         public const int OutflowAt = 2;
 
         /// <summary>
-        /// Per-cell counts side by side, one base pointer for the loop instead of three, offset by one cell: the first
-        /// collects flows from and to "outside the grid" and is dropped.
+        /// Per-cell counts side by side, one base pointer for the loop instead of three, offset by two rows: the first
+        /// takes the (zero) flows of devices never seen before, the second flows from and to "outside the grid"; both
+        /// are dropped, and no test is needed for either case.
         /// </summary>
         public int[] Stats { get; } = stats;
 
@@ -412,7 +447,7 @@ public sealed class PingBinner : IDisposable
         public void Finish()
         {
             var devices = Counts.Devices!;
-            for (var cell = 0; cell < devices.Length; cell++) devices[cell] = Stats[((cell + 1) * Stride) + DevicesAt];
+            for (var cell = 0; cell < devices.Length; cell++) devices[cell] = Stats[((cell + 2) * Stride) + DevicesAt];
             Settle(devices);
             Counts.Inflow = Publish(InflowAt);
             Counts.Outflow = Publish(OutflowAt);
@@ -439,7 +474,7 @@ public sealed class PingBinner : IDisposable
             var any = false;
             for (var cell = 0; cell < cells.Length; cell++)
             {
-                cells[cell] = Stats[((cell + 1) * Stride) + at];
+                cells[cell] = Stats[((cell + 2) * Stride) + at];
                 any |= cells[cell] != 0;
             }
 
