@@ -49,14 +49,13 @@ public sealed class PingBinner : IDisposable
     // per slot would keep the collector doing full collections in a long-running stream.
     private readonly Stack<int[]> _spareStats = new();
     private readonly int[] _chunkCells = new int[Chunk];
+    private readonly ulong[] _chunkMoves = new ulong[Chunk];
 
     // Device states (32 bytes each) on 64-byte boundaries, so no state straddles two cache lines.
     private DeviceStateBlock? _stateBlock;
     private unsafe DeviceState* _states;
     private int _stateCount;
     private bool _disposed;
-    private Accumulator? _current;
-    private long _currentSlot = long.MinValue;
     private long _watermark = long.MinValue;
     private long _closedThrough = long.MinValue;
     private long _nextCloseCheck = long.MinValue;
@@ -121,8 +120,6 @@ public sealed class PingBinner : IDisposable
     public void Complete()
     {
         foreach (var start in _open.Keys.Order().ToList()) Close(start);
-        _current = null;
-        _currentSlot = long.MinValue;
     }
 
     private unsafe void BinChunk(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, Span<BinOutcome> outcomes)
@@ -160,61 +157,69 @@ public sealed class PingBinner : IDisposable
         return newest;
     }
 
-    // The per-point work, apart from the chunk's set-up so that fewer values compete for registers; device indices
-    // were checked against the state array in BinChunk, so the spans are read without bounds checks. Whether a device
-    // moved, started a new slot or entered a new cell is close to a coin toss per point, so those decisions are made
-    // with masks rather than branches: a mispredicted branch waiting on a device state that is still on its way from
-    // memory costs more than the few extra instructions. Only rare cases (duplicates, points outside the grid, a
-    // fourth cell in a slot, out-of-order sightings, slot changes) branch. The state is laid out so that a device
-    // never seen needs no test of its own: its zero time lies ages before any real one, and its slot key before any
-    // real slot.
-    private unsafe void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, ref DeviceState states)
+    // Hands each run of points that fall in one slot to BinRun; between runs it switches slots and settles what the
+    // run left in its buffers. Late points (their slot is closed) are marked here.
+    private void Process(ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, ReadOnlySpan<int> cells, Span<BinOutcome> outcomes, ref DeviceState states)
     {
         var n = unixMs.Length;
-        if (n == 0) return;
-        ref var msRef = ref MemoryMarshal.GetReference(unixMs);
-        ref var devRef = ref MemoryMarshal.GetReference(device);
-        ref var cellRef = ref MemoryMarshal.GetReference(cells);
-        ref var outRef = ref MemoryMarshal.GetReference(outcomes);
-        ref var stBase = ref states;
-        var clock = _clock;
-        var gap = (ulong)_gapMs;
-        var zoned = _primaryZone.Length > 0;
+        var moves = _chunkMoves;
+        var i = 0;
+        while (i < n)
+        {
+            var acc = SwitchSlot(_clock.SlotStartMs(unixMs[i]));
+            if (acc is null)
+            {
+                outcomes[i++] = BinOutcome.Late;
+                continue;
+            }
+
+            // Room for every remaining point of the chunk, so the run's appends need no capacity check.
+            ref var pairs = ref acc.Counted.Reserve(n - i);
+            ref var aside = ref acc.Unsettled.Reserve(n - i);
+            var counts = (Counted: acc.Counted.Count, Aside: acc.Unsettled.Count, Moves: 0);
+            var next = BinRun(i, n, ref MemoryMarshal.GetReference(unixMs), ref MemoryMarshal.GetReference(device),
+                ref MemoryMarshal.GetReference(cells), ref MemoryMarshal.GetReference(outcomes), ref states,
+                ref MemoryMarshal.GetArrayDataReference(acc.Stats), ref pairs, ref aside, ref MemoryMarshal.GetArrayDataReference(moves),
+                new RunSlot(acc.StartMs, acc.LengthMs, acc.Key, (ulong)Math.Max(0, _gapMs), _primaryZone.Length > 0 ? 1 : 0), ref counts);
+            // The clock put point i in this slot, so the run takes at least that point.
+            if (next <= i) throw new InvalidOperationException($"slot {acc.StartMs} does not hold the ping at {unixMs[i]}");
+            acc.Counted.SetCount(counts.Counted);
+            acc.Unsettled.SetCount(counts.Aside);
+            for (var k = 0; k < counts.Moves; k++)
+                acc.Movement(PairBuffer.DeviceOf(moves[k]) - 2, PairBuffer.CellOf(moves[k]) - 2, _primaryZone);
+            i = next;
+        }
+    }
+
+    // The per-point work on a run of points in one slot, until a point falls outside it. It calls nothing, so that the
+    // many values it keeps at hand stay in registers rather than being saved around calls: what would need a call
+    // (a pair set aside, a movement between cells) is appended to a buffer the caller settles after the run. Device
+    // indices were checked against the state array in BinChunk, so the spans are read without bounds checks. Whether
+    // a device moved, started a new slot or entered a new cell is close to a coin toss per point, so those decisions
+    // are made with masks rather than branches: a mispredicted branch waiting on a device state that is still on its
+    // way from memory costs more than the few extra instructions. Only rare cases (duplicates, points outside the
+    // grid) branch. The state is laid out so that a device never seen needs no test of its own: its zero time lies
+    // ages before any real one, and its slot key before any real slot.
+    private static unsafe int BinRun(int i, int n, ref long msRef, ref int devRef, ref int cellRef, ref BinOutcome outRef, ref DeviceState stBase,
+        ref int stats, ref ulong pairs, ref ulong aside, ref ulong moves, RunSlot slot, ref (int Counted, int Aside, int Moves) counts)
+    {
+        var slotStart = slot.StartMs;
+        var slotLength = (ulong)slot.LengthMs;
+        var slotKey = slot.Key;
+        var gap = slot.GapMs;
+        var zoned = slot.Zoned;
         var lastIndex = n - 1;
+        var pairCount = counts.Counted;
+        var asideCount = counts.Aside;
+        var moveCount = counts.Moves;
         var laneBits = Vector128.Create(1, 2, 4, 8);
-        // No accumulator loaded yet: the first point loads the arrays of its slot.
-        var currentSlot = long.MinValue;
-        var slotKey = 0;
-        Accumulator? acc = null;
-        ref var stats = ref Unsafe.NullRef<int>();
-        ref var pairs = ref Unsafe.NullRef<ulong>();
-        var pairCount = 0;
-        for (var i = 0; i < n; i++)
+        for (; i < n; i++)
         {
             // Fetch the state of the device a few points ahead, so its cache miss overlaps this point's work.
             if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref stBase, Unsafe.Add(ref devRef, Math.Min(i + PrefetchDistance, lastIndex)))));
 
             var ms = Unsafe.Add(ref msRef, i);
-            var slot = clock.SlotStartMs(ms);
-            if (slot != currentSlot)
-            {
-                acc?.Counted.SetCount(pairCount);
-                if (!SwitchSlot(slot))
-                {
-                    acc = null;
-                    currentSlot = long.MinValue;
-                    Unsafe.Add(ref outRef, i) = BinOutcome.Late;
-                    continue;
-                }
-
-                currentSlot = slot;
-                slotKey = SlotKey(slot);
-                acc = _current!;
-                // Room for every remaining point of the chunk, so appends below need no capacity check.
-                pairs = ref acc.Counted.Reserve(n - i);
-                pairCount = acc.Counted.Count;
-                stats = ref MemoryMarshal.GetArrayDataReference(acc.Stats);
-            }
+            if ((ulong)(ms - slotStart) >= slotLength) break;
 
             var d = Unsafe.Add(ref devRef, i);
             ref var st = ref Unsafe.Add(ref stBase, d);
@@ -231,11 +236,11 @@ public sealed class PingBinner : IDisposable
             var row = cell + 2;
             // A later sighting moves the device; an earlier one arrived out of order and only counts.
             var advance = sinceLast > 0;
-            var moved = ((ulong)(sinceLast - 1) < gap) & (lastRow != row);
-            var flow = Bit(moved);
+            var flow = Bit(((ulong)(sinceLast - 1) < gap) & (lastRow != row));
             Unsafe.Add(ref stats, (lastRow * Accumulator.Stride) + Accumulator.OutflowAt) += flow;
             Unsafe.Add(ref stats, (row * Accumulator.Stride) + Accumulator.InflowAt) += flow;
-            if (zoned & moved) acc!.Movement(lastRow - 2, cell, _primaryZone);
+            Unsafe.Add(ref moves, moveCount) = PairBuffer.Pair(lastRow, row);
+            moveCount += flow & zoned;
             st.LastRow = Select(advance, row, lastRow);
             st.LastMs = Select(advance, ms + DeviceState.TimeBias, lastMs);
 
@@ -253,12 +258,11 @@ public sealed class PingBinner : IDisposable
             var empty = Vector128.Equals(inline, Vector128<int>.Zero).ExtractMostSignificantBits() & 0b1110;
             var newer = slotKey > stKey;
             var fresh = (slotKey == stKey) & (known == 0);
-            if ((fresh & (empty == 0)) | (slotKey < stKey))
-            {
-                // A fourth cell in the slot, or the device was already seen in a later slot (its inline cells for
-                // this one are gone): decided when the slot closes.
-                acc!.SetAside(d, cell);
-            }
+            // A fourth cell in the slot, or the device was already seen in a later slot (its inline cells for this
+            // one are gone): decided when the slot closes.
+            var pair = PairBuffer.Pair(d, cell);
+            Unsafe.Add(ref aside, asideCount) = pair;
+            asideCount += Bit((fresh & (empty == 0)) | (slotKey < stKey));
 
             // The first empty lane takes the cell when it is new to the slot; a newer slot starts the lanes afresh.
             var insert = (int)(empty & (0u - empty)) & -Bit(fresh);
@@ -267,12 +271,13 @@ public sealed class PingBinner : IDisposable
             st.Inline = Vector128.ConditionalSelect(Vector128.Create(-Bit(newer)), restarted, added);
             var counted = Bit(newer | (insert != 0));
             Unsafe.Add(ref stats, (row * Accumulator.Stride) + Accumulator.DevicesAt) += counted;
-            Unsafe.Add(ref pairs, pairCount) = PairBuffer.Pair(d, cell);
+            Unsafe.Add(ref pairs, pairCount) = pair;
             pairCount += counted;
             Unsafe.Add(ref outRef, i) = BinOutcome.Counted;
         }
 
-        acc?.Counted.SetCount(pairCount);
+        counts = (pairCount, asideCount, moveCount);
+        return i;
     }
 
     // Slots ordered by a 32-bit key: minutes since 1970 (slots are at least 5 minutes apart, so no two share one),
@@ -303,20 +308,23 @@ public sealed class PingBinner : IDisposable
         return (whenTrue & mask) | (whenFalse & ~mask);
     }
 
-    // Rare (once per chunk or slot change) and large: kept out of the per-point loop so it does not crowd its registers.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool SwitchSlot(long slot)
+    // The accumulator of the slot starting at slotStartMs, opened if need be; null when that slot is closed.
+    private Accumulator? SwitchSlot(long slotStartMs)
     {
-        if (slot + _lengthMs <= _closedThrough) return false;
-        if (!_open.TryGetValue(slot, out var acc))
+        if (slotStartMs + _lengthMs <= _closedThrough) return null;
+        if (!_open.TryGetValue(slotStartMs, out var acc))
         {
-            acc = new Accumulator(new SlotCounts(_area, slot, _cells) { Devices = new int[_cells] }, RentStats(), RentBuffer(), new PairBuffer(0));
-            _open.Add(slot, acc);
+            // A slot cut short by an offset change ends where the next one begins.
+            var end = _clock.SlotStartingAt(slotStartMs).End.ToUnixTimeMilliseconds();
+            acc = new Accumulator(new SlotCounts(_area, slotStartMs, _cells) { Devices = new int[_cells] }, RentStats(), RentBuffer(), new PairBuffer(0))
+            {
+                LengthMs = end - slotStartMs,
+                Key = SlotKey(slotStartMs),
+            };
+            _open.Add(slotStartMs, acc);
         }
 
-        _current = acc;
-        _currentSlot = slot;
-        return true;
+        return acc;
     }
 
     private int[] RentStats()
@@ -346,7 +354,6 @@ public sealed class PingBinner : IDisposable
     {
         var acc = _open[start];
         _open.Remove(start);
-        if (ReferenceEquals(acc, _current)) { _current = null; _currentSlot = long.MinValue; }
         acc.Finish();
         _typicalPairs = Math.Max(_typicalPairs, acc.Counted.Count);
         acc.Counted.Clear();
@@ -398,6 +405,9 @@ public sealed class PingBinner : IDisposable
         _stateCount = count;
     }
 
+    // What a run needs to know of its slot.
+    private readonly record struct RunSlot(long StartMs, long LengthMs, int Key, ulong GapMs, int Zoned);
+
     // All zero is a device never seen, so fresh state arrays need no initialising.
     [StructLayout(LayoutKind.Explicit, Size = 32)]
     private struct DeviceState
@@ -417,6 +427,15 @@ public sealed class PingBinner : IDisposable
     {
         /// <summary>The slot's counts.</summary>
         public SlotCounts Counts { get; } = counts;
+
+        /// <summary>UTC start of the slot, Unix ms.</summary>
+        public long StartMs => Counts.SlotStartMs;
+
+        /// <summary>Length of the slot in ms (shorter than usual where an offset change cuts it).</summary>
+        public required long LengthMs { get; init; }
+
+        /// <summary>The slot's key in device states (<see cref="SlotKey"/>).</summary>
+        public required int Key { get; init; }
 
         /// <summary>Ints per cell in <see cref="Stats"/>: distinct devices, inflow, outflow (and one spare for alignment).</summary>
         public const int Stride = 4;
@@ -453,11 +472,7 @@ public sealed class PingBinner : IDisposable
             Counts.Outflow = Publish(OutflowAt);
         }
 
-        /// <summary>A pair whose novelty is decided when the slot closes.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public void SetAside(int device, int cell) => Unsettled.Add(PairBuffer.Pair(device, cell));
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        /// <summary>Counts a move of a device from one cell to another (-1: outside the grid) between their zones.</summary>
         public void Movement(int fromCell, int toCell, int[] primaryZone)
         {
             var from = fromCell >= 0 ? primaryZone[fromCell] : -1;

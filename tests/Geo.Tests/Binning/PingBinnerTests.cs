@@ -284,4 +284,38 @@ public class PingBinnerTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("Australia/Lord_Howe", "2026-04-05T01:00:00+11:00", 60)] // clocks back 30 minutes: a slot cut short
+    [InlineData("Europe/London", "2026-10-25T00:00:00+01:00", 15)]       // clocks back an hour: the hour repeats
+    [InlineData("America/New_York", "2026-03-08T01:00:00-05:00", 30)]    // clocks forward an hour
+    public void Pings_across_an_offset_change_land_in_the_slot_the_clock_gives_them(string zone, string from, int minutes)
+    {
+        var clock = SlotClock.Create(minutes, zone);
+        var closed = new List<SlotCounts>();
+        using var binner = new PingBinner("t", Grid, SlotClock.Create(minutes, zone), null,
+            new PingBinnerOptions(TimeSpan.FromHours(6), TimeSpan.FromMinutes(30), 1.0), closed.Add);
+        var start = DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        var expected = new Dictionary<long, HashSet<int>>();
+        var (lon, lat) = Centre(2, 2);
+        var times = new List<long>();
+        var devices = new List<int>();
+        // A new device every minute for four hours, all in one cell, binned as one batch: a slot's count is its
+        // length in minutes, so a slot taken too long or too short shows.
+        for (var t = 0; t < 240; t++)
+        {
+            var ms = start + (t * 60_000L);
+            times.Add(ms);
+            devices.Add(t);
+            var slot = clock.SlotStartMs(ms);
+            (expected.TryGetValue(slot, out var set) ? set : expected[slot] = []).Add(t);
+        }
+
+        var outcomes = new BinOutcome[times.Count];
+        binner.AddBatch(Enumerable.Repeat(lon, times.Count).ToArray(), Enumerable.Repeat(lat, times.Count).ToArray(), times.ToArray(), devices.ToArray(), outcomes);
+        Assert.All(outcomes, o => Assert.Equal(BinOutcome.Counted, o));
+        binner.Complete();
+        Assert.Equal(expected.Keys.Order(), closed.Select(c => c.SlotStartMs).Order());
+        foreach (var slot in closed) Assert.Equal(expected[slot.SlotStartMs].Count, slot.Devices![Grid.CellAt(2, 2).Id]);
+    }
 }
