@@ -4,8 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: a CJK font so Chinese zone names render in PNGs.
-packages=(fonts-noto-cjk)
+# Debian packages the tests use: a CJK font so Chinese zone names render in PNGs; PostgreSQL with PostGIS, which the
+# store's tests start on 127.0.0.1 as a throw-away cluster (unless CROWDWATCH_TEST_POSTGRES names a server).
+packages=(fonts-noto-cjk postgresql-15-postgis-3)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

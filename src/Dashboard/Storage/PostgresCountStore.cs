@@ -1,0 +1,231 @@
+using System.Globalization;
+using CrowdWatch.Geo.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CrowdWatch.Dashboard.Storage;
+
+/// <summary>
+/// The production store: PostgreSQL 15 with PostGIS. Counts are bulk-written through binary COPY into a table
+/// partitioned by month; each batch is one transaction.
+/// </summary>
+public sealed class PostgresCountStore : ICountStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresCountStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>Connects with <paramref name="connectionString"/> and brings the schema up to date.</summary>
+    public static async Task<PostgresCountStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseNetTopologySuite();
+        var store = new PostgresCountStore(builder.Build());
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return store;
+    }
+
+    /// <summary>The schema version the database is at.</summary>
+    public async Task<int> SchemaVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT coalesce(max(version), 0) FROM schema_version");
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async Task WriteAsync(CountBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.Validate();
+        var rows = batch.Combined();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var areaId = await IdOf(connection, tx, "area", "name", batch.Area, null, cancellationToken).ConfigureAwait(false);
+        var sourceId = await IdOf(connection, tx, "count_source", "name", batch.Source, areaId, cancellationToken).ConfigureAwait(false);
+        // One writer per source at a time: two runs of the same file must not interleave their replace.
+        await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.SourceLock}, {sourceId})", cancellationToken).ConfigureAwait(false);
+        var channels = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
+            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", "name", row.Channel, null, cancellationToken).ConfigureAwait(false);
+
+        var slots = batch.Slots.Distinct().Order().ToArray();
+        foreach (var month in slots.Select(MonthOf).Distinct()) await EnsurePartition(connection, tx, month, cancellationToken).ConfigureAwait(false);
+
+        await using (var delete = new NpgsqlCommand("DELETE FROM count WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = sourceId });
+            delete.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = slots.Select(Utc).ToArray() });
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY count (area_id, channel_id, slot_start, cell, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(areaId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(channels[row.Channel], NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(Utc(row.SlotStartMs), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Cell, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(sourceId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Value, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var perSlot = rows.GroupBy(r => r.SlotStartMs).ToDictionary(g => g.Key, g => g.Count());
+        await using (var mark = new NpgsqlCommand(
+            "INSERT INTO count_slot (source_id, slot_start, rows) SELECT $1, s, r FROM unnest($2::timestamptz[], $3::integer[]) AS t(s, r) "
+            + "ON CONFLICT (source_id, slot_start) DO UPDATE SET rows = excluded.rows, written_at = now()", connection, tx))
+        {
+            mark.Parameters.Add(new NpgsqlParameter<int> { TypedValue = sourceId });
+            mark.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = slots.Select(Utc).ToArray() });
+            mark.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = slots.Select(s => perSlot.GetValueOrDefault(s)).ToArray() });
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CountRecord>> ReadAsync(CountQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = "SELECT c.slot_start, c.cell, sum(c.value) FROM count c "
+            + "JOIN area a ON a.id = c.area_id JOIN channel h ON h.id = c.channel_id "
+            + "WHERE a.name = $1 AND h.name = $2 AND c.slot_start >= $3 AND c.slot_start < $4 "
+            + (query.Cells is null ? "" : "AND c.cell = ANY($5) ")
+            + "GROUP BY c.slot_start, c.cell HAVING sum(c.value) <> 0 ORDER BY c.slot_start, c.cell";
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Area });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Channel });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.FromMs) });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.ToMs) });
+        if (query.Cells is not null) command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = query.Cells.ToArray() });
+        var result = new List<CountRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new CountRecord(Ms(reader.GetFieldValue<DateTime>(0)), query.Channel, reader.GetInt32(1), reader.GetDouble(2)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> SlotsOfSourceAsync(string area, string source, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT s.slot_start FROM count_slot s JOIN count_source o ON o.id = s.source_id JOIN area a ON a.id = o.area_id "
+            + "WHERE a.name = $1 AND o.name = $2 ORDER BY s.slot_start");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
+        var slots = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) slots.Add(Ms(reader.GetFieldValue<DateTime>(0)));
+        return slots;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> DeleteBeforeAsync(long beforeMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long deleted;
+        await using (var counts = new NpgsqlCommand("DELETE FROM count WHERE slot_start < $1", connection, tx))
+        {
+            counts.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(beforeMs) });
+            deleted = await counts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var slots = new NpgsqlCommand("DELETE FROM count_slot WHERE slot_start < $1", connection, tx))
+        {
+            slots.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(beforeMs) });
+            await slots.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    // Applies the missing steps in one transaction under an advisory lock: a second instance starting at the same
+    // moment waits, then finds the steps applied and does nothing.
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrationLock})", cancellationToken).ConfigureAwait(false);
+        await Execute(connection, tx,
+            "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+            cancellationToken).ConfigureAwait(false);
+        int current;
+        await using (var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_version", connection, tx))
+            current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var latest = PostgresSchema.Migrations[^1].Version;
+        if (current > latest)
+            throw new InvalidOperationException($"the database is at schema version {current}, newer than this CrowdWatch knows ({latest}); upgrade CrowdWatch");
+        foreach (var step in PostgresSchema.Migrations.Where(m => m.Version > current))
+        {
+            await Execute(connection, tx, step.Sql, cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_version (version, description) VALUES ($1, $2)", connection, tx);
+            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = step.Version });
+            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = step.Description });
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // Types added by the steps (PostGIS geometry) become known to the connections opened after this.
+        await connection.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The month partition holding a slot, created under a lock so that two writers do not race to create it.
+    private static async Task EnsurePartition(NpgsqlConnection connection, NpgsqlTransaction tx, DateTime month, CancellationToken cancellationToken)
+    {
+        var name = $"count_{month:yyyy_MM}";
+        await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.PartitionLock}, {(month.Year * 12) + month.Month})", cancellationToken).ConfigureAwait(false);
+        var from = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = month.AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await Execute(connection, tx,
+            $"CREATE TABLE IF NOT EXISTS {name} PARTITION OF count FOR VALUES FROM ('{from} 00:00:00+00') TO ('{to} 00:00:00+00')", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DateTime MonthOf(long ms)
+    {
+        var t = Utc(ms);
+        return new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+    }
+
+    private static DateTime Utc(long ms) => DateTime.UnixEpoch.AddMilliseconds(ms);
+
+    private static long Ms(DateTime utc) => (long)(utc - DateTime.UnixEpoch).TotalMilliseconds;
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The id of a named row, inserting it the first time; count_source is named within its area.
+    private static async Task<int> IdOf(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, string name, int? areaId, CancellationToken cancellationToken)
+    {
+        var sql = areaId is null
+            ? $"INSERT INTO {table} ({column}) VALUES ($1) ON CONFLICT ({column}) DO UPDATE SET {column} = excluded.{column} RETURNING id"
+            : $"INSERT INTO {table} (area_id, {column}) VALUES ($2, $1) ON CONFLICT (area_id, {column}) DO UPDATE SET {column} = excluded.{column} RETURNING id";
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        if (areaId is not null) command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId.Value });
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+}

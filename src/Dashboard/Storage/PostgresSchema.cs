@@ -1,0 +1,48 @@
+namespace CrowdWatch.Dashboard.Storage;
+
+/// <summary>The PostgreSQL + PostGIS schema, step by step. Steps are never edited once released: a change is a new step.</summary>
+internal static class PostgresSchema
+{
+    /// <summary>Advisory lock key that serialises migrations of instances starting together.</summary>
+    public const long MigrationLock = 0x43_57_4D_49_47; // "CWMIG"
+
+    /// <summary>First key of the advisory locks that serialise writers of one source (second key: the source id).</summary>
+    public const int SourceLock = 0x43_57_53_01;
+
+    /// <summary>First key of the advisory locks that serialise creating one month's partition (second key: the month).</summary>
+    public const int PartitionLock = 0x43_57_50_01;
+
+    /// <summary>The steps, in order.</summary>
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month", """
+            CREATE EXTENSION IF NOT EXISTS postgis;
+            CREATE TABLE area (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
+            CREATE TABLE channel (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
+            CREATE TABLE count_source (
+                id serial PRIMARY KEY,
+                area_id integer NOT NULL REFERENCES area (id),
+                name text NOT NULL,
+                UNIQUE (area_id, name));
+            -- The slots each source has written: what makes a re-run replace rather than add.
+            CREATE TABLE count_slot (
+                source_id integer NOT NULL REFERENCES count_source (id),
+                slot_start timestamptz NOT NULL,
+                rows integer NOT NULL,
+                written_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (source_id, slot_start));
+            -- Partitioned by month of the slot (partitions are created as data arrives), so that retention drops
+            -- whole partitions and a year's series reads only the months it spans.
+            CREATE TABLE count (
+                area_id integer NOT NULL,
+                channel_id integer NOT NULL,
+                slot_start timestamptz NOT NULL,
+                cell integer NOT NULL,
+                source_id integer NOT NULL,
+                value double precision NOT NULL,
+                PRIMARY KEY (area_id, channel_id, slot_start, cell, source_id)
+            ) PARTITION BY RANGE (slot_start);
+            CREATE INDEX count_by_source ON count (source_id, slot_start);
+            """),
+    ];
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using CrowdWatch.Geo.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CrowdWatch.Dashboard.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file, created with its schema on first use. Writes are transactions in write-ahead
+/// logging with full sync, so a committed batch survives a killed process and a power cut alike.
+/// </summary>
+public sealed class SqliteCountStore : ICountStore
+{
+    private readonly string _connectionString;
+
+    private SqliteCountStore(string connectionString) => _connectionString = connectionString;
+
+    /// <summary>The file's path.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Opens (creating if need be) the store at <paramref name="path"/> and brings its schema up to date.</summary>
+    public static async Task<SqliteCountStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 60 };
+        var store = new SqliteCountStore(builder.ToString()) { Path = path };
+        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <summary>The schema version the file is at.</summary>
+    public async Task<int> SchemaVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt32(await Scalar(connection, null, "SELECT coalesce(max(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async Task WriteAsync(CountBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.Validate();
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        // IMMEDIATE: the write lock is taken at the start, so two writers queue instead of failing half-way.
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var areaId = await IdOf(connection, tx, "area", batch.Area, cancellationToken).ConfigureAwait(false);
+        var sourceId = await SourceId(connection, tx, areaId, batch.Source, cancellationToken).ConfigureAwait(false);
+        var rows = batch.Combined();
+        var channels = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var row in rows)
+            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", row.Channel, cancellationToken).ConfigureAwait(false);
+
+        var rowsPerSlot = batch.Slots.Distinct().ToDictionary(s => s, _ => 0);
+        await using (var delete = Command(connection, tx, "DELETE FROM count WHERE source_id = $source AND slot_start = $slot"))
+        {
+            var slot = delete.Parameters.Add("$slot", SqliteType.Integer);
+            delete.Parameters.AddWithValue("$source", sourceId);
+            foreach (var s in rowsPerSlot.Keys)
+            {
+                slot.Value = s;
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await using (var insert = Command(connection, tx,
+            "INSERT INTO count (area_id, channel_id, slot_start, cell, source_id, value) VALUES ($area, $channel, $slot, $cell, $source, $value) "
+))
+        {
+            insert.Parameters.AddWithValue("$area", areaId);
+            insert.Parameters.AddWithValue("$source", sourceId);
+            var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
+            var slot = insert.Parameters.Add("$slot", SqliteType.Integer);
+            var cell = insert.Parameters.Add("$cell", SqliteType.Integer);
+            var value = insert.Parameters.Add("$value", SqliteType.Real);
+            insert.Prepare();
+            foreach (var row in rows)
+            {
+                channel.Value = channels[row.Channel];
+                slot.Value = row.SlotStartMs;
+                cell.Value = row.Cell;
+                value.Value = row.Value;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                rowsPerSlot[row.SlotStartMs]++;
+            }
+        }
+
+        await using (var mark = Command(connection, tx,
+            "INSERT INTO count_slot (source_id, slot_start, rows, written_at) VALUES ($source, $slot, $rows, $at) "
+            + "ON CONFLICT DO UPDATE SET rows = excluded.rows, written_at = excluded.written_at"))
+        {
+            mark.Parameters.AddWithValue("$source", sourceId);
+            mark.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var slot = mark.Parameters.Add("$slot", SqliteType.Integer);
+            var written = mark.Parameters.Add("$rows", SqliteType.Integer);
+            foreach (var (s, n) in rowsPerSlot)
+            {
+                slot.Value = s;
+                written.Value = n;
+                await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CountRecord>> ReadAsync(CountQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var sql = "SELECT c.slot_start, c.cell, sum(c.value) FROM count c "
+            + "JOIN area a ON a.id = c.area_id JOIN channel h ON h.id = c.channel_id "
+            + "WHERE a.name = $area AND h.name = $channel AND c.slot_start >= $from AND c.slot_start < $to "
+            + (query.Cells is null ? "" : "AND c.cell IN (SELECT value FROM json_each($cells)) ")
+            + "GROUP BY c.slot_start, c.cell HAVING sum(c.value) <> 0 ORDER BY c.slot_start, c.cell";
+        await using var command = Command(connection, null, sql);
+        command.Parameters.AddWithValue("$area", query.Area);
+        command.Parameters.AddWithValue("$channel", query.Channel);
+        command.Parameters.AddWithValue("$from", query.FromMs);
+        command.Parameters.AddWithValue("$to", query.ToMs);
+        if (query.Cells is not null) command.Parameters.AddWithValue("$cells", "[" + string.Join(',', query.Cells) + "]");
+        var result = new List<CountRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new CountRecord(reader.GetInt64(0), query.Channel, reader.GetInt32(1), reader.GetDouble(2)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> SlotsOfSourceAsync(string area, string source, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT s.slot_start FROM count_slot s JOIN count_source o ON o.id = s.source_id JOIN area a ON a.id = o.area_id "
+            + "WHERE a.name = $area AND o.name = $source ORDER BY s.slot_start");
+        command.Parameters.AddWithValue("$area", area);
+        command.Parameters.AddWithValue("$source", source);
+        var slots = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) slots.Add(reader.GetInt64(0));
+        return slots;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> DeleteBeforeAsync(long beforeMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var counts = Command(connection, tx, "DELETE FROM count WHERE slot_start < $before");
+        counts.Parameters.AddWithValue("$before", beforeMs);
+        var deleted = await counts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var slots = Command(connection, tx, "DELETE FROM count_slot WHERE slot_start < $before");
+        slots.Parameters.AddWithValue("$before", beforeMs);
+        await slots.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    // Applies the steps the file lacks, all in one IMMEDIATE transaction: a second instance starting at the same
+    // moment waits for the lock, then finds the steps applied and does nothing.
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        // Write-ahead logging lets readers go on during a bulk write; it is a property of the file, set once.
+        await Scalar(connection, null, "PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = Command(connection, tx,
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)"))
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var current = Convert.ToInt32(await Scalar(connection, tx, "SELECT coalesce(max(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var latest = SqliteSchema.Migrations[^1].Version;
+        if (current > latest)
+            throw new InvalidOperationException($"the store at {Path} is at schema version {current}, newer than this CrowdWatch knows ({latest}); upgrade CrowdWatch");
+        foreach (var step in SqliteSchema.Migrations.Where(m => m.Version > current))
+        {
+            await using (var apply = Command(connection, tx, step.Sql)) await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var record = Command(connection, tx, "INSERT INTO schema_version (version, description, applied_at) VALUES ($v, $d, $at)");
+            record.Parameters.AddWithValue("$v", step.Version);
+            record.Parameters.AddWithValue("$d", step.Description);
+            record.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Full sync: a commit is on disk before the call returns (durable before anyone is told).
+        await Scalar(connection, null, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static async Task<object?> Scalar(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, tx, sql);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The id of a named row in a small lookup table, inserting it the first time.
+    private static async Task<long> IdOf(SqliteConnection connection, SqliteTransaction tx, string table, string name, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, tx, $"INSERT INTO {table} (name) VALUES ($name) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id");
+        command.Parameters.AddWithValue("$name", name);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<long> SourceId(SqliteConnection connection, SqliteTransaction tx, long areaId, string source, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, tx,
+            "INSERT INTO count_source (area_id, name) VALUES ($area, $name) ON CONFLICT (area_id, name) DO UPDATE SET name = excluded.name RETURNING id");
+        command.Parameters.AddWithValue("$area", areaId);
+        command.Parameters.AddWithValue("$name", source);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+}

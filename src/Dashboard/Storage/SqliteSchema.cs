@@ -1,0 +1,36 @@
+namespace CrowdWatch.Dashboard.Storage;
+
+/// <summary>The embedded store's schema, step by step. Steps are never edited once released: a change is a new step.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>The steps, in order.</summary>
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "binned counts per area, channel, slot, cell and source", """
+            CREATE TABLE area (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+            CREATE TABLE channel (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+            CREATE TABLE count_source (
+                id INTEGER PRIMARY KEY,
+                area_id INTEGER NOT NULL REFERENCES area (id),
+                name TEXT NOT NULL,
+                UNIQUE (area_id, name));
+            -- The slots each source has written: what makes a re-run replace rather than add.
+            CREATE TABLE count_slot (
+                source_id INTEGER NOT NULL REFERENCES count_source (id),
+                slot_start INTEGER NOT NULL,
+                rows INTEGER NOT NULL,
+                written_at INTEGER NOT NULL,
+                PRIMARY KEY (source_id, slot_start)) WITHOUT ROWID;
+            CREATE TABLE count (
+                area_id INTEGER NOT NULL,
+                channel_id INTEGER NOT NULL,
+                slot_start INTEGER NOT NULL,
+                cell INTEGER NOT NULL,
+                source_id INTEGER NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (area_id, channel_id, slot_start, cell, source_id)) WITHOUT ROWID;
+            CREATE INDEX count_by_source ON count (source_id, slot_start);
+            CREATE INDEX count_by_slot ON count (slot_start);
+            """),
+    ];
+}

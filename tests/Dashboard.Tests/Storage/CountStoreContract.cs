@@ -1,0 +1,109 @@
+using CrowdWatch.Geo.Storage;
+
+namespace CrowdWatch.Dashboard.Tests.Storage;
+
+/// <summary>
+/// What every count store must do, run against each backend: the embedded file and a real PostgreSQL server.
+/// </summary>
+public abstract class CountStoreContract
+{
+    private const long Slot0 = 1_759_312_800_000; // 2025-10-01T10:00Z
+    private const long Slot = 15 * 60_000;
+
+    /// <summary>A new, empty store of the backend under test.</summary>
+    protected abstract Task<ICountStore> NewStoreAsync();
+
+    /// <summary>A second handle on the same store as <paramref name="store"/>, as a second instance would open it.</summary>
+    protected abstract Task<ICountStore> ReopenAsync(ICountStore store);
+
+    private static CountBatch Batch(string source, long[] slots, params CountRecord[] rows) => new("chongqing", source, slots, rows);
+
+    private static CountRecord Devices(long slot, int cell, double value) => new(slot, "devices", cell, value);
+
+    private static Task<IReadOnlyList<CountRecord>> Read(ICountStore store, long from = Slot0, long to = Slot0 + (100 * Slot), int[]? cells = null) =>
+        store.ReadAsync(new CountQuery("chongqing", "devices", from, to, cells));
+
+    [Fact]
+    public async Task Counts_read_back_in_slot_and_cell_order_within_the_window_and_cells_asked()
+    {
+        var store = await NewStoreAsync();
+        await store.WriteAsync(Batch("a.csv", [Slot0, Slot0 + Slot, Slot0 + (2 * Slot)],
+            Devices(Slot0 + Slot, 7, 3), Devices(Slot0, 9, 2), Devices(Slot0, 4, 5), Devices(Slot0 + (2 * Slot), 4, 1),
+            new CountRecord(Slot0, "search", 4, 40)));
+
+        Assert.Equal([Devices(Slot0, 4, 5), Devices(Slot0, 9, 2), Devices(Slot0 + Slot, 7, 3), Devices(Slot0 + (2 * Slot), 4, 1)], await Read(store));
+        Assert.Equal([Devices(Slot0 + Slot, 7, 3)], await Read(store, Slot0 + Slot, Slot0 + (2 * Slot)));
+        Assert.Equal([Devices(Slot0, 4, 5), Devices(Slot0 + (2 * Slot), 4, 1)], await Read(store, cells: [4]));
+        Assert.Equal([new CountRecord(Slot0, "search", 4, 40)], await store.ReadAsync(new CountQuery("chongqing", "search", Slot0, Slot0 + Slot)));
+        Assert.Empty(await store.ReadAsync(new CountQuery("elsewhere", "devices", Slot0, Slot0 + Slot)));
+    }
+
+    [Fact]
+    public async Task Writing_a_source_again_replaces_its_slots_instead_of_adding()
+    {
+        var store = await NewStoreAsync();
+        await store.WriteAsync(Batch("a.csv", [Slot0, Slot0 + Slot], Devices(Slot0, 4, 5), Devices(Slot0 + Slot, 4, 6)));
+        await store.WriteAsync(Batch("a.csv", [Slot0, Slot0 + Slot], Devices(Slot0, 4, 5), Devices(Slot0 + Slot, 4, 6)));
+        Assert.Equal([Devices(Slot0, 4, 5), Devices(Slot0 + Slot, 4, 6)], await Read(store));
+
+        // A covered slot without rows is cleared for that source; a slot not covered is left alone.
+        await store.WriteAsync(Batch("a.csv", [Slot0 + Slot]));
+        Assert.Equal([Devices(Slot0, 4, 5)], await Read(store));
+        Assert.Equal([Slot0, Slot0 + Slot], await store.SlotsOfSourceAsync("chongqing", "a.csv"));
+    }
+
+    [Fact]
+    public async Task Sources_add_up_and_repeated_rows_in_a_batch_are_summed()
+    {
+        var store = await NewStoreAsync();
+        await store.WriteAsync(Batch("a.csv", [Slot0], Devices(Slot0, 4, 5), Devices(Slot0, 4, 1)));
+        await store.WriteAsync(Batch("b.csv", [Slot0], Devices(Slot0, 4, 2), Devices(Slot0, 8, 0)));
+        Assert.Equal([Devices(Slot0, 4, 8)], await Read(store));
+    }
+
+    [Fact]
+    public async Task A_rejected_batch_leaves_the_store_as_it_was()
+    {
+        var store = await NewStoreAsync();
+        await store.WriteAsync(Batch("a.csv", [Slot0], Devices(Slot0, 4, 5)));
+        var bad = Batch("a.csv", [Slot0], Devices(Slot0, 4, 9), Devices(Slot0 + Slot, 4, 1));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync(bad));
+        Assert.Contains("outside the batch's slots", error.Message, StringComparison.Ordinal);
+        Assert.Equal([Devices(Slot0, 4, 5)], await Read(store));
+    }
+
+    [Fact]
+    public async Task Retention_deletes_only_slots_before_the_cut()
+    {
+        var store = await NewStoreAsync();
+        await store.WriteAsync(Batch("a.csv", [Slot0, Slot0 + Slot, Slot0 + (2 * Slot)],
+            Devices(Slot0, 1, 1), Devices(Slot0 + Slot, 2, 2), Devices(Slot0 + (2 * Slot), 3, 3)));
+        Assert.Equal(2, await store.DeleteBeforeAsync(Slot0 + (2 * Slot)));
+        Assert.Equal([Devices(Slot0 + (2 * Slot), 3, 3)], await Read(store));
+        Assert.Equal([Slot0 + (2 * Slot)], await store.SlotsOfSourceAsync("chongqing", "a.csv"));
+    }
+
+    [Fact]
+    public async Task Instances_opening_the_store_together_migrate_it_once_and_keep_its_data()
+    {
+        var store = await NewStoreAsync();
+        await store.WriteAsync(Batch("a.csv", [Slot0], Devices(Slot0, 4, 5)));
+        var others = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ReopenAsync(store)));
+        foreach (var other in others)
+        {
+            Assert.Equal([Devices(Slot0, 4, 5)], await Read(other));
+            if (other is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_of_different_sources_lose_nothing()
+    {
+        var store = await NewStoreAsync();
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(k => Task.Run(() =>
+            store.WriteAsync(Batch($"feed-{k}", [Slot0, Slot0 + Slot], Devices(Slot0, 4, k + 1), Devices(Slot0 + Slot, k, 1))))));
+        var read = await Read(store);
+        Assert.Equal(21, read.Where(r => r.SlotStartMs == Slot0).Sum(r => r.Value));
+        Assert.Equal(6, read.Count(r => r.SlotStartMs == Slot0 + Slot));
+    }
+}

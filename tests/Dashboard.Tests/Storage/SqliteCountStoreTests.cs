@@ -1,0 +1,38 @@
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Geo.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CrowdWatch.Dashboard.Tests.Storage;
+
+public sealed class SqliteCountStoreTests : CountStoreContract, IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"crowdwatch-store-{Guid.NewGuid():N}");
+
+    protected override async Task<ICountStore> NewStoreAsync() =>
+        await SqliteCountStore.OpenAsync(Path.Combine(_folder, $"{Guid.NewGuid():N}", "crowdwatch.db"));
+
+    protected override async Task<ICountStore> ReopenAsync(ICountStore store) => await SqliteCountStore.OpenAsync(((SqliteCountStore)store).Path);
+
+    [Fact]
+    public async Task First_open_creates_the_file_at_the_latest_schema_and_reopening_changes_nothing()
+    {
+        var path = Path.Combine(_folder, "new", "crowdwatch.db");
+        Assert.False(File.Exists(path));
+        var store = await SqliteCountStore.OpenAsync(path);
+        Assert.True(File.Exists(path));
+        var latest = await store.SchemaVersionAsync();
+        Assert.True(latest >= 1);
+        await SqliteCountStore.OpenAsync(path);
+        Assert.Equal(latest, await store.SchemaVersionAsync());
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand("SELECT count(*) FROM schema_version", connection);
+        Assert.Equal((long)latest, await command.ExecuteScalarAsync());
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+}
