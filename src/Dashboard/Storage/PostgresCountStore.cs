@@ -50,13 +50,13 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable
         var rows = batch.Combined();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var areaId = await IdOf(connection, tx, "area", "name", batch.Area, null, cancellationToken).ConfigureAwait(false);
-        var sourceId = await IdOf(connection, tx, "count_source", "name", batch.Source, areaId, cancellationToken).ConfigureAwait(false);
+        var areaId = await IdOf(connection, tx, "area", batch.Area, null, cancellationToken).ConfigureAwait(false);
+        var sourceId = await IdOf(connection, tx, "count_source", batch.Source, areaId, cancellationToken).ConfigureAwait(false);
         // One writer per source at a time: two runs of the same file must not interleave their replace.
         await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.SourceLock}, {sourceId})", cancellationToken).ConfigureAwait(false);
         var channels = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in rows)
-            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", "name", row.Channel, null, cancellationToken).ConfigureAwait(false);
+            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", row.Channel, null, cancellationToken).ConfigureAwait(false);
 
         var slots = batch.Slots.Distinct().Order().ToArray();
         foreach (var month in slots.Select(MonthOf).Distinct()) await EnsurePartition(connection, tx, month, cancellationToken).ConfigureAwait(false);
@@ -218,11 +218,11 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable
     }
 
     // The id of a named row, inserting it the first time; count_source is named within its area.
-    private static async Task<int> IdOf(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column, string name, int? areaId, CancellationToken cancellationToken)
+    private static async Task<int> IdOf(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string name, int? areaId, CancellationToken cancellationToken)
     {
         var sql = areaId is null
-            ? $"INSERT INTO {table} ({column}) VALUES ($1) ON CONFLICT ({column}) DO UPDATE SET {column} = excluded.{column} RETURNING id"
-            : $"INSERT INTO {table} (area_id, {column}) VALUES ($2, $1) ON CONFLICT (area_id, {column}) DO UPDATE SET {column} = excluded.{column} RETURNING id";
+            ? $"INSERT INTO {table} (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id"
+            : $"INSERT INTO {table} (area_id, name) VALUES ($2, $1) ON CONFLICT (area_id, name) DO UPDATE SET name = excluded.name RETURNING id";
         await using var command = new NpgsqlCommand(sql, connection, tx);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         if (areaId is not null) command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId.Value });
