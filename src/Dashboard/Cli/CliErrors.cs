@@ -9,7 +9,8 @@ internal static class CliErrors
         {
             return action();
         }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException
+            or System.Data.Common.DbException)
         {
             error.WriteLine($"error: {e.Message}");
             return 2;

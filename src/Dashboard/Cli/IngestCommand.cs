@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.IO.Compression;
 using System.Text.Json;
 using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
+using CrowdWatch.Geo.Storage;
 
 namespace CrowdWatch.Dashboard.Cli;
 
@@ -23,7 +25,9 @@ internal static class IngestCommand
         var searches = new Option<string[]>("--searches") { Description = "Map-search CSV files", AllowMultipleArgumentsPerToken = true };
         var counts = new Option<string[]>("--counts") { Description = "Pre-aggregated count CSV files (long format)", AllowMultipleArgumentsPerToken = true };
         var poi = new Option<string?>("--poi") { Description = "POI gazetteer CSV (default: the area's, from the deployment)" };
-        var outPath = new Option<string>("--out", "-o") { Description = "Binned series CSV to write", Required = true };
+        var outPath = new Option<string?>("--out", "-o") { Description = "Binned series CSV to write" };
+        var toStore = new Option<bool>("--store") { Description = "Write the counts into the configured store (Store__Provider, Store__DataDirectory, ConnectionStrings__CrowdWatch)" };
+        var sourceName = new Option<string?>("--source") { Description = "Name the counts are stored under (default: the input files' names); a re-run under the same name replaces its slots" };
         var movementsPath = new Option<string?>("--movements") { Description = "Zone-to-zone movements CSV to write" };
         var rejectsPath = new Option<string?>("--rejects") { Description = "Rejected rows CSV (default: OUT.rejects.csv)" };
         var summaryPath = new Option<string?>("--summary") { Description = "Write the summary as JSON here too" };
@@ -36,7 +40,7 @@ internal static class IngestCommand
 
         var command = new Command("ingest", "Bin pings, search heat and counts per cell and slot");
         options.AddTo(command);
-        foreach (var o in new Option[] { pings, searches, counts, poi, outPath, movementsPath, rejectsPath, summaryPath, maxErrors, lateness, flowGap, maxAccuracy, sample, keyFile })
+        foreach (var o in new Option[] { pings, searches, counts, poi, outPath, toStore, sourceName, movementsPath, rejectsPath, summaryPath, maxErrors, lateness, flowGap, maxAccuracy, sample, keyFile })
             command.Options.Add(o);
 
         command.SetAction(parse => CliErrors.Run(error, () =>
@@ -48,32 +52,54 @@ internal static class IngestCommand
                 return 2;
             }
 
+            var outFile = parse.GetValue(outPath);
+            if (outFile is null && !parse.GetValue(toStore))
+            {
+                error.WriteLine("error: say where the counts go: --out FILE, --store, or both");
+                return 2;
+            }
+
             var area = options.Resolve(parse, error, out var entry);
             var late = TimeSpan.FromMinutes(parse.GetValue(lateness));
             var gap = TimeSpan.FromMinutes(parse.GetValue(flowGap));
-            var outFile = parse.GetValue(outPath)!;
             var report = new IngestReport();
+            var pingFiles = parse.GetValue(pings) ?? [];
+            var aggregateFiles = (parse.GetValue(searches) ?? []).Concat(parse.GetValue(counts) ?? []).ToArray();
 
-            using var series = new StreamWriter(outFile);
-            series.WriteLine(SeriesCsv.Header);
+            using var series = outFile is null ? null : new StreamWriter(outFile);
+            series?.WriteLine(SeriesCsv.Header);
             using var movements = parse.GetValue(movementsPath) is { } mp ? new StreamWriter(mp) : null;
             movements?.WriteLine(SeriesCsv.MovementsHeader);
-            using var rejects = new StreamWriter(parse.GetValue(rejectsPath) ?? outFile + ".rejects.csv");
+            using var rejects = new StreamWriter(parse.GetValue(rejectsPath) ?? (outFile ?? "ingest") + ".rejects.csv");
             var log = new RejectLog(report, rejects, parse.GetValue(maxErrors));
             var slots = new HashSet<long>();
-            void Sink(SlotCounts c)
+            var storeOptions = StoreOptions.FromEnvironment(environment);
+            var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
+            var store = parse.GetValue(toStore) ? CountStores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult() : null;
+            using var storeLifetime = store as IDisposable;
+            // Pings and the pre-aggregated inputs close their slots separately, so each writes under a source of its
+            // own: a slot written by one never replaces what the other wrote.
+            var prefix = parse.GetValue(sourceName);
+            var pingSource = SourceName("pings", prefix, pingFiles);
+            var aggregateSource = SourceName("aggregates", prefix, aggregateFiles);
+            var stored = 0;
+            Action<SlotCounts> SinkFor(string source) => c =>
             {
-                SeriesCsv.Write(series, area, c);
+                if (series is not null) SeriesCsv.Write(series, area, c);
                 if (movements is not null) SeriesCsv.WriteMovements(movements, area, c);
                 slots.Add(c.SlotStartMs);
-            }
+                if (store is null) return;
+                var rows = SlotChannels.Of(c, area.Settings.PanelFactor).Select(v => new CountRecord(c.SlotStartMs, v.Channel, v.Cell, v.Value)).ToList();
+                store.WriteAsync(new CountBatch(area.Name, source, [c.SlotStartMs], rows)).GetAwaiter().GetResult();
+                stored++;
+            };
 
-            using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), Sink);
+            using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), SinkFor(pingSource));
             using var pseudonymiser = new Pseudonymiser(key);
             var devices = new DeviceDirectory(pseudonymiser);
             var evictAfter = gap + late + TimeSpan.FromMinutes(area.Settings.SlotMinutes);
             var pingIngest = new PingIngest(devices, binner, parse.GetValue(maxAccuracy), evictAfter);
-            foreach (var file in parse.GetValue(pings) ?? [])
+            foreach (var file in pingFiles)
             {
                 if (log.LimitReached) break;
                 if (!TryOpen(file, log, out var stream)) continue;
@@ -93,7 +119,7 @@ internal static class IngestCommand
 
             pingIngest.Complete();
 
-            var sums = new SumBinner(area.Name, area.Grid.Spec.CellCount, area.NewClock(), late, Sink);
+            var sums = new SumBinner(area.Name, area.Grid.Spec.CellCount, area.NewClock(), late, SinkFor(aggregateSource));
             PoiGazetteer? gazetteer = null;
             if ((parse.GetValue(poi) ?? entry?.PoiPath) is { } poiFile && TryOpen(poiFile, log, out var poiStream))
                 using (poiStream) gazetteer = PoiGazetteer.Load(poiStream!, poiFile, new RejectLog(new IngestReport(), rejects));
@@ -118,7 +144,8 @@ internal static class IngestCommand
             }
 
             sums.Complete();
-            output.WriteLine($"{area.Name}: {slots.Count} slots written to {outFile}; {report}");
+            var where = string.Join(" and ", new[] { outFile, store is null ? null : $"{CountStores.Describe(storeOptions, connection)} ({stored} slot batches)" }.Where(w => w is not null));
+            output.WriteLine($"{area.Name}: {slots.Count} slots written to {where}; {report}");
             if (parse.GetValue(summaryPath) is { } sp)
             {
                 File.WriteAllText(sp, JsonSerializer.Serialize(new
@@ -139,6 +166,10 @@ internal static class IngestCommand
         }));
         return command;
     }
+
+    // The stored source name: the given one, or the input files' names, per kind of input.
+    private static string SourceName(string kind, string? prefix, string[] files) =>
+        $"{kind}:" + (prefix ?? string.Join('+', files.Select(Path.GetFileName)));
 
     private static PseudonymKey? ResolveKey(bool sample, string? keyFile, Func<string, string?> environment)
     {

@@ -32,30 +32,13 @@ public static class SeriesCsv
         var start = SlotLabel(area, counts.SlotStartMs);
         var prefix = $"{area.Name},{start},{area.Settings.SlotMinutes},";
         var cols = area.Grid.Spec.Cols;
-        var panel = area.Settings.PanelFactor;
         var sb = new StringBuilder(256);
-        void Row(int cell, string channel, double value)
+        foreach (var (cell, channel, value) in SlotChannels.Of(counts, area.Settings.PanelFactor))
         {
             sb.Clear();
             sb.Append(prefix).Append(cell).Append(',').Append(cell / cols).Append(',').Append(cell % cols).Append(',')
               .Append(channel).Append(',').Append(value.ToString("0.####", ci));
             writer.WriteLine(sb);
-        }
-
-        for (var cell = 0; cell < counts.CellCount; cell++)
-        {
-            if (counts.Devices is { } d && d[cell] > 0)
-            {
-                Row(cell, "devices", d[cell]);
-                Row(cell, "people", d[cell] / panel);
-            }
-
-            if (counts.Inflow is { } i && i[cell] > 0) Row(cell, "inflow", i[cell]);
-            if (counts.Outflow is { } o && o[cell] > 0) Row(cell, "outflow", o[cell]);
-            if (counts.Search is { } s && s[cell] > 0) Row(cell, "search", s[cell]);
-            if (counts.Channels is { } channels)
-                foreach (var (name, values) in channels)
-                    if (values[cell] > 0) Row(cell, name, values[cell]);
         }
     }
 

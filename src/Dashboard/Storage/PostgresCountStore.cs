@@ -9,7 +9,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The production store: PostgreSQL 15 with PostGIS. Counts are bulk-written through binary COPY into a table
 /// partitioned by month; each batch is one transaction.
 /// </summary>
-public sealed class PostgresCountStore : ICountStore, IAsyncDisposable
+public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -159,6 +159,9 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => _dataSource.Dispose();
 
     // Applies the missing steps in one transaction under an advisory lock: a second instance starting at the same
     // moment waits, then finds the steps applied and does nothing.

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Zones;
+using NetTopologySuite.Geometries;
+
+namespace CrowdWatch.Dashboard.Cli;
+
+/// <summary>
+/// <c>crowdwatch db migrate</c> and <c>crowdwatch db export</c>: the operator's tools on the configured store
+/// (<c>Store__Provider</c>, <c>Store__DataDirectory</c>, <c>ConnectionStrings__CrowdWatch</c>).
+/// </summary>
+internal static class DbCommands
+{
+    public static Command Create(TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        var db = new Command("db", "The store: migrate its schema, export counts");
+        db.Subcommands.Add(Migrate(output, error, environment));
+        db.Subcommands.Add(Export(output, error, environment));
+        return db;
+    }
+
+    private static Command Migrate(TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        var command = new Command("migrate", "Create the store or bring its schema up to date (also done by every command that opens it)");
+        command.SetAction(_ => CliErrors.Run(error, () =>
+        {
+            var (options, connection) = Settings(environment);
+            var store = CountStores.OpenAsync(options, connection).GetAwaiter().GetResult();
+            using var lifetime = store as IDisposable;
+            var version = store switch
+            {
+                SqliteCountStore s => s.SchemaVersionAsync().GetAwaiter().GetResult(),
+                PostgresCountStore p => p.SchemaVersionAsync().GetAwaiter().GetResult(),
+                _ => 0,
+            };
+            output.WriteLine($"{CountStores.Describe(options, connection)}: schema version {version}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Export(TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        var area = new AreaOptions();
+        var zone = new Option<string?>("--zone") { Description = "A zone of the area, by name" };
+        var polygon = new Option<string?>("--polygon") { Description = "A drawn area: GeoJSON file of Polygon or MultiPolygon features (WGS84), taken together" };
+        var channel = new Option<string>("--channel") { Description = "devices, people, inflow, outflow, search, or a pre-aggregated channel", DefaultValueFactory = _ => "people" };
+        var from = new Option<string>("--from") { Description = "First instant, ISO 8601 with offset", Required = true };
+        var to = new Option<string>("--to") { Description = "End instant (excluded), ISO 8601 with offset", Required = true };
+        var outPath = new Option<string?>("--out", "-o") { Description = "CSV to write (default: standard output)" };
+        var command = new Command("export", "A zone's or a drawn area's counts per slot over a time window, as CSV: area,place,channel,slot_start,value");
+        area.AddTo(command);
+        foreach (var o in new Option[] { zone, polygon, channel, from, to, outPath }) command.Options.Add(o);
+        command.SetAction(parse => CliErrors.Run(error, () =>
+        {
+            var a = area.Resolve(parse, error);
+            var fromMs = Instant(parse.GetValue(from)!, "--from");
+            var toMs = Instant(parse.GetValue(to)!, "--to");
+            if (toMs <= fromMs) throw new InvalidDataException("--to must be after --from");
+            var (place, overlaps) = Place(a, parse.GetValue(zone), parse.GetValue(polygon));
+            var (options, connection) = Settings(environment);
+            var store = CountStores.OpenAsync(options, connection).GetAwaiter().GetResult();
+            using var lifetime = store as IDisposable;
+            var channelName = parse.GetValue(channel)!;
+            var points = StoredSeries.ReadAsync(store, a.Name, channelName, overlaps, fromMs, toMs).GetAwaiter().GetResult();
+            using var file = parse.GetValue(outPath) is { } path ? new StreamWriter(path) : null;
+            var writer = file ?? output;
+            writer.WriteLine("area,place,channel,slot_start,value");
+            foreach (var p in points)
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{a.Name},{CsvText.Quote(place)},{CsvText.Quote(channelName)},{SeriesCsv.SlotLabel(a, p.SlotStartMs)},{p.Value:0.####}"));
+            if (file is not null) output.WriteLine($"{points.Count} slots of {place} written to {parse.GetValue(outPath)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (StoreOptions Options, string? Connection) Settings(Func<string, string?> environment) =>
+        (StoreOptions.FromEnvironment(environment), environment($"ConnectionStrings__{StoreOptions.ConnectionName}"));
+
+    private static long Instant(string text, string option) =>
+        Timestamps.TryParse(text, out var ms, out _) ? ms
+        : DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t.ToUnixTimeMilliseconds()
+        : throw new InvalidDataException($"{option} '{text}': expected an ISO 8601 instant with an offset, e.g. 2025-10-01T18:00+08:00");
+
+    // The cells of the place asked for, with the share of each it covers: a zone's from the area's layer, a drawn
+    // area's computed here the same way; neither: every cell whole.
+    private static (string Name, IReadOnlyList<ZoneOverlap> Overlaps) Place(Geo.Areas.Area area, string? zone, string? polygon)
+    {
+        if (zone is not null && polygon is not null) throw new InvalidDataException("give --zone or --polygon, not both");
+        if (zone is not null)
+        {
+            var index = area.Zones.Zones.Select((z, i) => (z, i)).FirstOrDefault(p => p.z.Name == zone);
+            if (index.z is null)
+                throw new InvalidDataException($"area '{area.Name}' has no zone '{zone}'; its zones: {string.Join(", ", area.Zones.Zones.Select(z => z.Name))}");
+            return (zone, area.Zones.Overlaps[index.i]);
+        }
+
+        if (polygon is not null)
+        {
+            var problems = new List<LayerProblem>();
+            var features = GeoJsonLayer.ReadPolygons(polygon, File.ReadAllText(polygon), problems);
+            if (problems.Count > 0) throw new InvalidDataException(string.Join("; ", problems));
+            if (features.Count == 0) throw new InvalidDataException($"{polygon}: no Polygon or MultiPolygon feature");
+            var drawn = features.Count == 1 ? features[0].Geometry : new GeometryCollection([.. features.Select(f => f.Geometry)]).Union();
+            var layer = new ZoneLayer(area.Grid, [new Zone(Path.GetFileNameWithoutExtension(polygon), drawn, null, null, null)]);
+            return (layer.Zones[0].Name, layer.Overlaps[0]);
+        }
+
+        return ("all", [.. Enumerable.Range(0, area.Grid.Spec.CellCount).Select(c => new ZoneOverlap(c, 0, 1))]);
+    }
+}

@@ -1,0 +1,30 @@
+using CrowdWatch.Geo.Storage;
+
+namespace CrowdWatch.Dashboard.Storage;
+
+/// <summary>Opens the configured count store, migrating its schema: the one place that chooses the backend.</summary>
+public static class CountStores
+{
+    /// <summary>Opens the store <paramref name="options"/> name; PostgreSQL needs <paramref name="connectionString"/>.</summary>
+    public static async Task<ICountStore> OpenAsync(StoreOptions options, string? connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Provider switch
+        {
+            StoreOptions.Embedded => await SqliteCountStore.OpenAsync(options.EmbeddedPath, cancellationToken).ConfigureAwait(false),
+            StoreOptions.Postgres when string.IsNullOrWhiteSpace(connectionString) =>
+                throw new InvalidDataException($"Store:Provider is '{StoreOptions.Postgres}' but ConnectionStrings:{StoreOptions.ConnectionName} is not set"),
+            StoreOptions.Postgres => await PostgresCountStore.OpenAsync(connectionString!, cancellationToken).ConfigureAwait(false),
+            _ => throw new InvalidDataException($"Store:Provider is '{options.Provider}'; expected '{StoreOptions.Embedded}' or '{StoreOptions.Postgres}'"),
+        };
+    }
+
+    /// <summary>Where the store is, in words, without secrets: for logs and command output.</summary>
+    public static string Describe(StoreOptions options, string? connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Provider != StoreOptions.Postgres) return $"embedded store {Path.GetFullPath(options.EmbeddedPath)}";
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+    }
+}
