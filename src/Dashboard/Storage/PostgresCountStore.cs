@@ -13,6 +13,11 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
 {
     private readonly NpgsqlDataSource _dataSource;
 
+    // Ids of areas, sources and channels, and the month partitions known to exist: rows that are never deleted, so
+    // a batch need not ask the server for them again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Table, int AreaId, string Name), int> _ids = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DateTime, bool> _partitions = new();
+
     private PostgresCountStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
     /// <summary>Connects with <paramref name="connectionString"/> and brings the schema up to date.</summary>
@@ -50,16 +55,18 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
         var rows = batch.Combined();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var areaId = await IdOf(connection, tx, "area", batch.Area, null, cancellationToken).ConfigureAwait(false);
-        var sourceId = await IdOf(connection, tx, "count_source", batch.Source, areaId, cancellationToken).ConfigureAwait(false);
+        var looked = new Dictionary<(string, int, string), int>();
+        var areaId = await IdOf(connection, tx, "area", batch.Area, null, looked, cancellationToken).ConfigureAwait(false);
+        var sourceId = await IdOf(connection, tx, "count_source", batch.Source, areaId, looked, cancellationToken).ConfigureAwait(false);
         // One writer per source at a time: two runs of the same file must not interleave their replace.
         await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.SourceLock}, {sourceId})", cancellationToken).ConfigureAwait(false);
         var channels = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in rows)
-            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", row.Channel, null, cancellationToken).ConfigureAwait(false);
+            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", row.Channel, null, looked, cancellationToken).ConfigureAwait(false);
 
         var slots = batch.Slots.Distinct().Order().ToArray();
-        foreach (var month in slots.Select(MonthOf).Distinct()) await EnsurePartition(connection, tx, month, cancellationToken).ConfigureAwait(false);
+        foreach (var month in slots.Select(MonthOf).Distinct().Where(m => !_partitions.ContainsKey(m)))
+            await EnsurePartition(connection, tx, month, cancellationToken).ConfigureAwait(false);
 
         await using (var delete = new NpgsqlCommand("DELETE FROM count WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx))
         {
@@ -97,6 +104,8 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var month in slots.Select(MonthOf)) _partitions.TryAdd(month, true);
+        foreach (var (key, id) in looked) _ids.TryAdd(key, id);
     }
 
     /// <inheritdoc />
@@ -220,15 +229,20 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // The id of a named row, inserting it the first time; count_source is named within its area.
-    private static async Task<int> IdOf(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string name, int? areaId, CancellationToken cancellationToken)
+    // The id of a named row, inserting it the first time; count_source is named within its area. Ids read from the
+    // server go to looked, to be cached once their transaction commits (a rolled-back insert leaves no row).
+    private async Task<int> IdOf(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string name, int? areaId,
+        Dictionary<(string, int, string), int> looked, CancellationToken cancellationToken)
     {
+        if (_ids.TryGetValue((table, areaId ?? 0, name), out var known)) return known;
         var sql = areaId is null
             ? $"INSERT INTO {table} (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id"
             : $"INSERT INTO {table} (area_id, name) VALUES ($2, $1) ON CONFLICT (area_id, name) DO UPDATE SET name = excluded.name RETURNING id";
         await using var command = new NpgsqlCommand(sql, connection, tx);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         if (areaId is not null) command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId.Value });
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var id = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        looked[(table, areaId ?? 0, name)] = id;
+        return id;
     }
 }
