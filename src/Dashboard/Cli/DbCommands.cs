@@ -3,6 +3,7 @@ using System.Globalization;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Zones;
 using NetTopologySuite.Geometries;
 
@@ -65,7 +66,10 @@ internal static class DbCommands
             var store = CountStores.OpenAsync(options, connection).GetAwaiter().GetResult();
             using var lifetime = store as IDisposable;
             var channelName = parse.GetValue(channel)!;
-            var points = StoredSeries.ReadAsync(store, a.Name, channelName, overlaps, fromMs, toMs).GetAwaiter().GetResult();
+            // A zone's totals were kept at ingest; a drawn area is summed from its cells.
+            var points = parse.GetValue(zone) is { } z
+                ? [.. store.ReadZoneAsync(new ZoneQuery(a.Name, z, channelName, fromMs, toMs)).GetAwaiter().GetResult().Select(r => new StoredSeries.Point(r.SlotStartMs, r.Value))]
+                : StoredSeries.ReadAsync(store, a.Name, channelName, overlaps, fromMs, toMs).GetAwaiter().GetResult();
             using var file = parse.GetValue(outPath) is { } path ? new StreamWriter(path) : null;
             var writer = file ?? output;
             writer.WriteLine("area,place,channel,slot_start,value");

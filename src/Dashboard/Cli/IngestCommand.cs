@@ -6,7 +6,6 @@ using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
-using CrowdWatch.Geo.Storage;
 
 namespace CrowdWatch.Dashboard.Cli;
 
@@ -83,14 +82,14 @@ internal static class IngestCommand
             var pingSource = SourceName("pings", prefix, pingFiles);
             var aggregateSource = SourceName("aggregates", prefix, aggregateFiles);
             var stored = 0;
+            var batches = new SlotBatches(area);
             Action<SlotCounts> SinkFor(string source) => c =>
             {
                 if (series is not null) SeriesCsv.Write(series, area, c);
                 if (movements is not null) SeriesCsv.WriteMovements(movements, area, c);
                 slots.Add(c.SlotStartMs);
                 if (store is null) return;
-                var rows = SlotChannels.Of(c, area.Settings.PanelFactor).Select(v => new CountRecord(c.SlotStartMs, v.Channel, v.Cell, v.Value)).ToList();
-                store.WriteAsync(new CountBatch(area.Name, source, [c.SlotStartMs], rows)).GetAwaiter().GetResult();
+                store.WriteAsync(batches.Of(source, c)).GetAwaiter().GetResult();
                 stored++;
             };
 

@@ -53,6 +53,7 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
         ArgumentNullException.ThrowIfNull(batch);
         batch.Validate();
         var rows = batch.Combined();
+        var zoneRows = batch.CombinedZones();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var looked = new Dictionary<(string, int, string), int>();
@@ -61,32 +62,55 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
         // One writer per source at a time: two runs of the same file must not interleave their replace.
         await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.SourceLock}, {sourceId})", cancellationToken).ConfigureAwait(false);
         var channels = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var row in rows)
-            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", row.Channel, null, looked, cancellationToken).ConfigureAwait(false);
+        foreach (var name in rows.Select(r => r.Channel).Concat(zoneRows.Select(z => z.Channel)).Distinct())
+            channels[name] = await IdOf(connection, tx, "channel", name, null, looked, cancellationToken).ConfigureAwait(false);
+        var zones = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in zoneRows.Select(z => z.Zone).Distinct())
+            zones[name] = await IdOf(connection, tx, "zone", name, areaId, looked, cancellationToken).ConfigureAwait(false);
 
         var slots = batch.Slots.Distinct().Order().ToArray();
         foreach (var month in slots.Select(MonthOf).Distinct().Where(m => !_partitions.ContainsKey(m)))
             await EnsurePartition(connection, tx, month, cancellationToken).ConfigureAwait(false);
 
-        await using (var delete = new NpgsqlCommand("DELETE FROM count WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx))
+        foreach (var table in new[] { "count", "zone_count" })
         {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {table} WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx);
             delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = sourceId });
             delete.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = slots.Select(Utc).ToArray() });
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Rows go into COPY's buffer synchronously (it only blocks when a full buffer goes out): an await per value
+        // would cost more than the value.
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY count (area_id, channel_id, slot_start, cell, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in rows)
             {
-                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(areaId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(channels[row.Channel], NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(Utc(row.SlotStartMs), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Cell, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(sourceId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Value, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                copy.StartRow();
+                copy.Write(areaId, NpgsqlDbType.Integer);
+                copy.Write(channels[row.Channel], NpgsqlDbType.Integer);
+                copy.Write(Utc(row.SlotStartMs), NpgsqlDbType.TimestampTz);
+                copy.Write(row.Cell, NpgsqlDbType.Integer);
+                copy.Write(sourceId, NpgsqlDbType.Integer);
+                copy.Write(row.Value, NpgsqlDbType.Double);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (zoneRows.Count > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(
+                "COPY zone_count (zone_id, channel_id, slot_start, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            foreach (var row in zoneRows)
+            {
+                copy.StartRow();
+                copy.Write(zones[row.Zone], NpgsqlDbType.Integer);
+                copy.Write(channels[row.Channel], NpgsqlDbType.Integer);
+                copy.Write(Utc(row.SlotStartMs), NpgsqlDbType.TimestampTz);
+                copy.Write(sourceId, NpgsqlDbType.Integer);
+                copy.Write(row.Value, NpgsqlDbType.Double);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -131,6 +155,27 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ZoneCountRecord>> ReadZoneAsync(ZoneQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var command = _dataSource.CreateCommand(
+            "SELECT c.slot_start, sum(c.value) FROM zone_count c "
+            + "JOIN zone z ON z.id = c.zone_id JOIN area a ON a.id = z.area_id JOIN channel h ON h.id = c.channel_id "
+            + "WHERE a.name = $1 AND z.name = $2 AND h.name = $3 AND c.slot_start >= $4 AND c.slot_start < $5 "
+            + "GROUP BY c.slot_start HAVING sum(c.value) <> 0 ORDER BY c.slot_start");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Area });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Zone });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Channel });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.FromMs) });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.ToMs) });
+        var result = new List<ZoneCountRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new ZoneCountRecord(Ms(reader.GetFieldValue<DateTime>(0)), query.Channel, query.Zone, reader.GetDouble(1)));
+        return result;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<long>> SlotsOfSourceAsync(string area, string source, CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand(
@@ -156,10 +201,11 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
             deleted = await counts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var slots = new NpgsqlCommand("DELETE FROM count_slot WHERE slot_start < $1", connection, tx))
+        foreach (var table in new[] { "zone_count", "count_slot" })
         {
-            slots.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(beforeMs) });
-            await slots.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var others = new NpgsqlCommand($"DELETE FROM {table} WHERE slot_start < $1", connection, tx);
+            others.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(beforeMs) });
+            await others.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -229,7 +275,7 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // The id of a named row, inserting it the first time; count_source is named within its area. Ids read from the
+    // The id of a named row, inserting it the first time; sources and zones are named within their area. Ids read from the
     // server go to looked, to be cached once their transaction commits (a rolled-back insert leaves no row).
     private async Task<int> IdOf(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string name, int? areaId,
         Dictionary<(string, int, string), int> looked, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ internal static class PostgresSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month", """
+        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month; zone totals per slot", """
             CREATE EXTENSION IF NOT EXISTS postgis;
             CREATE TABLE area (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
             CREATE TABLE channel (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
@@ -43,6 +43,20 @@ internal static class PostgresSchema
                 PRIMARY KEY (area_id, channel_id, slot_start, cell, source_id)
             ) PARTITION BY RANGE (slot_start);
             CREATE INDEX count_by_source ON count (source_id, slot_start);
+            CREATE TABLE zone (
+                id serial PRIMARY KEY,
+                area_id integer NOT NULL REFERENCES area (id),
+                name text NOT NULL,
+                UNIQUE (area_id, name));
+            -- Zone totals beside the cells: a zone's year is 35 040 rows read in key order, not its cells summed.
+            CREATE TABLE zone_count (
+                zone_id integer NOT NULL,
+                channel_id integer NOT NULL,
+                slot_start timestamptz NOT NULL,
+                source_id integer NOT NULL,
+                value double precision NOT NULL,
+                PRIMARY KEY (zone_id, channel_id, slot_start, source_id));
+            CREATE INDEX zone_count_by_source ON zone_count (source_id, slot_start);
             """),
     ];
 }

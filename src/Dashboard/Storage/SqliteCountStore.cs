@@ -41,22 +41,27 @@ public sealed class SqliteCountStore : ICountStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch.Validate();
+        var rows = batch.Combined();
+        var zoneRows = batch.CombinedZones();
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         // IMMEDIATE: the write lock is taken at the start, so two writers queue instead of failing half-way.
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var areaId = await IdOf(connection, tx, "area", batch.Area, cancellationToken).ConfigureAwait(false);
-        var sourceId = await SourceId(connection, tx, areaId, batch.Source, cancellationToken).ConfigureAwait(false);
-        var rows = batch.Combined();
+        var areaId = await IdOf(connection, tx, "area", batch.Area, null, cancellationToken).ConfigureAwait(false);
+        var sourceId = await IdOf(connection, tx, "count_source", batch.Source, areaId, cancellationToken).ConfigureAwait(false);
         var channels = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var row in rows)
-            if (!channels.ContainsKey(row.Channel)) channels[row.Channel] = await IdOf(connection, tx, "channel", row.Channel, cancellationToken).ConfigureAwait(false);
+        foreach (var name in rows.Select(r => r.Channel).Concat(zoneRows.Select(z => z.Channel)).Distinct())
+            channels[name] = await IdOf(connection, tx, "channel", name, null, cancellationToken).ConfigureAwait(false);
+        var zones = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var name in zoneRows.Select(z => z.Zone).Distinct())
+            zones[name] = await IdOf(connection, tx, "zone", name, areaId, cancellationToken).ConfigureAwait(false);
 
-        var rowsPerSlot = batch.Slots.Distinct().ToDictionary(s => s, _ => 0);
-        await using (var delete = Command(connection, tx, "DELETE FROM count WHERE source_id = $source AND slot_start = $slot"))
+        var slots = batch.Slots.Distinct().ToList();
+        foreach (var table in new[] { "count", "zone_count" })
         {
+            await using var delete = Command(connection, tx, $"DELETE FROM {table} WHERE source_id = $source AND slot_start = $slot");
             var slot = delete.Parameters.Add("$slot", SqliteType.Integer);
             delete.Parameters.AddWithValue("$source", sourceId);
-            foreach (var s in rowsPerSlot.Keys)
+            foreach (var s in slots)
             {
                 slot.Value = s;
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -64,8 +69,7 @@ public sealed class SqliteCountStore : ICountStore
         }
 
         await using (var insert = Command(connection, tx,
-            "INSERT INTO count (area_id, channel_id, slot_start, cell, source_id, value) VALUES ($area, $channel, $slot, $cell, $source, $value) "
-))
+            "INSERT INTO count (area_id, channel_id, slot_start, cell, source_id, value) VALUES ($area, $channel, $slot, $cell, $source, $value)"))
         {
             insert.Parameters.AddWithValue("$area", areaId);
             insert.Parameters.AddWithValue("$source", sourceId);
@@ -81,10 +85,29 @@ public sealed class SqliteCountStore : ICountStore
                 cell.Value = row.Cell;
                 value.Value = row.Value;
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                rowsPerSlot[row.SlotStartMs]++;
             }
         }
 
+        await using (var insert = Command(connection, tx,
+            "INSERT INTO zone_count (zone_id, channel_id, slot_start, source_id, value) VALUES ($zone, $channel, $slot, $source, $value)"))
+        {
+            insert.Parameters.AddWithValue("$source", sourceId);
+            var zone = insert.Parameters.Add("$zone", SqliteType.Integer);
+            var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
+            var slot = insert.Parameters.Add("$slot", SqliteType.Integer);
+            var value = insert.Parameters.Add("$value", SqliteType.Real);
+            insert.Prepare();
+            foreach (var row in zoneRows)
+            {
+                zone.Value = zones[row.Zone];
+                channel.Value = channels[row.Channel];
+                slot.Value = row.SlotStartMs;
+                value.Value = row.Value;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var perSlot = rows.GroupBy(r => r.SlotStartMs).ToDictionary(g => g.Key, g => g.Count());
         await using (var mark = Command(connection, tx,
             "INSERT INTO count_slot (source_id, slot_start, rows, written_at) VALUES ($source, $slot, $rows, $at) "
             + "ON CONFLICT DO UPDATE SET rows = excluded.rows, written_at = excluded.written_at"))
@@ -93,15 +116,37 @@ public sealed class SqliteCountStore : ICountStore
             mark.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             var slot = mark.Parameters.Add("$slot", SqliteType.Integer);
             var written = mark.Parameters.Add("$rows", SqliteType.Integer);
-            foreach (var (s, n) in rowsPerSlot)
+            foreach (var s in slots)
             {
                 slot.Value = s;
-                written.Value = n;
+                written.Value = perSlot.GetValueOrDefault(s);
                 await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ZoneCountRecord>> ReadZoneAsync(ZoneQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT c.slot_start, sum(c.value) FROM zone_count c "
+            + "JOIN zone z ON z.id = c.zone_id JOIN area a ON a.id = z.area_id JOIN channel h ON h.id = c.channel_id "
+            + "WHERE a.name = $area AND z.name = $zone AND h.name = $channel AND c.slot_start >= $from AND c.slot_start < $to "
+            + "GROUP BY c.slot_start HAVING sum(c.value) <> 0 ORDER BY c.slot_start");
+        command.Parameters.AddWithValue("$area", query.Area);
+        command.Parameters.AddWithValue("$zone", query.Zone);
+        command.Parameters.AddWithValue("$channel", query.Channel);
+        command.Parameters.AddWithValue("$from", query.FromMs);
+        command.Parameters.AddWithValue("$to", query.ToMs);
+        var result = new List<ZoneCountRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new ZoneCountRecord(reader.GetInt64(0), query.Channel, query.Zone, reader.GetDouble(1)));
+        return result;
     }
 
     /// <inheritdoc />
@@ -150,9 +195,12 @@ public sealed class SqliteCountStore : ICountStore
         await using var counts = Command(connection, tx, "DELETE FROM count WHERE slot_start < $before");
         counts.Parameters.AddWithValue("$before", beforeMs);
         var deleted = await counts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await using var slots = Command(connection, tx, "DELETE FROM count_slot WHERE slot_start < $before");
-        slots.Parameters.AddWithValue("$before", beforeMs);
-        await slots.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var table in new[] { "zone_count", "count_slot" })
+        {
+            await using var others = Command(connection, tx, $"DELETE FROM {table} WHERE slot_start < $before");
+            others.Parameters.AddWithValue("$before", beforeMs);
+            await others.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;
     }
@@ -208,20 +256,14 @@ public sealed class SqliteCountStore : ICountStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // The id of a named row in a small lookup table, inserting it the first time.
-    private static async Task<long> IdOf(SqliteConnection connection, SqliteTransaction tx, string table, string name, CancellationToken cancellationToken)
+    // The id of a named row, inserting it the first time; sources and zones are named within their area.
+    private static async Task<long> IdOf(SqliteConnection connection, SqliteTransaction tx, string table, string name, long? areaId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, tx, $"INSERT INTO {table} (name) VALUES ($name) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id");
+        await using var command = Command(connection, tx, areaId is null
+            ? $"INSERT INTO {table} (name) VALUES ($name) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id"
+            : $"INSERT INTO {table} (area_id, name) VALUES ($area, $name) ON CONFLICT (area_id, name) DO UPDATE SET name = excluded.name RETURNING id");
         command.Parameters.AddWithValue("$name", name);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<long> SourceId(SqliteConnection connection, SqliteTransaction tx, long areaId, string source, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, tx,
-            "INSERT INTO count_source (area_id, name) VALUES ($area, $name) ON CONFLICT (area_id, name) DO UPDATE SET name = excluded.name RETURNING id");
-        command.Parameters.AddWithValue("$area", areaId);
-        command.Parameters.AddWithValue("$name", source);
+        if (areaId is not null) command.Parameters.AddWithValue("$area", areaId.Value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 }

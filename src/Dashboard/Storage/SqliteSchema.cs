@@ -6,7 +6,7 @@ internal static class SqliteSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source", """
+        new(1, "binned counts per area, channel, slot, cell and source; zone totals per slot", """
             CREATE TABLE area (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE channel (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE count_source (
@@ -31,6 +31,20 @@ internal static class SqliteSchema
                 PRIMARY KEY (area_id, channel_id, slot_start, cell, source_id)) WITHOUT ROWID;
             CREATE INDEX count_by_source ON count (source_id, slot_start);
             CREATE INDEX count_by_slot ON count (slot_start);
+            CREATE TABLE zone (
+                id INTEGER PRIMARY KEY,
+                area_id INTEGER NOT NULL REFERENCES area (id),
+                name TEXT NOT NULL,
+                UNIQUE (area_id, name));
+            -- Zone totals beside the cells: a zone's year is 35 040 rows read in key order, not its cells summed.
+            CREATE TABLE zone_count (
+                zone_id INTEGER NOT NULL,
+                channel_id INTEGER NOT NULL,
+                slot_start INTEGER NOT NULL,
+                source_id INTEGER NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (zone_id, channel_id, slot_start, source_id)) WITHOUT ROWID;
+            CREATE INDEX zone_count_by_source ON zone_count (source_id, slot_start);
             """),
     ];
 }

@@ -11,6 +11,12 @@ namespace CrowdWatch.Geo.Storage;
 /// <param name="Rows">The non-zero counts; cells and channels absent from a covered slot count zero.</param>
 public sealed record CountBatch(string Area, string Source, IReadOnlyList<long> Slots, IReadOnlyList<CountRecord> Rows)
 {
+    /// <summary>
+    /// The zones' totals for the same slots, kept beside the cells so that a zone's long series is read without
+    /// summing its cells slot by slot.
+    /// </summary>
+    public IReadOnlyList<ZoneCountRecord> ZoneRows { get; init; } = [];
+
     /// <summary>Checks that every row falls in a covered slot: a row outside them could never be replaced.</summary>
     public void Validate()
     {
@@ -26,20 +32,40 @@ public sealed record CountBatch(string Area, string Source, IReadOnlyList<long> 
             if (row.Cell < 0) throw new ArgumentException($"cell {row.Cell} is negative", nameof(Rows));
             if (!double.IsFinite(row.Value)) throw new ArgumentException($"cell {row.Cell} in slot {row.SlotStartMs} has value {row.Value}", nameof(Rows));
         }
+
+        foreach (var row in ZoneRows)
+        {
+            if (!covered.Contains(row.SlotStartMs))
+                throw new ArgumentException($"zone row for '{row.Zone}' in slot {row.SlotStartMs} lies outside the batch's slots", nameof(ZoneRows));
+            if (string.IsNullOrWhiteSpace(row.Channel) || string.IsNullOrWhiteSpace(row.Zone))
+                throw new ArgumentException($"zone row in slot {row.SlotStartMs} has no zone or no channel", nameof(ZoneRows));
+            if (!double.IsFinite(row.Value)) throw new ArgumentException($"zone '{row.Zone}' in slot {row.SlotStartMs} has value {row.Value}", nameof(ZoneRows));
+        }
     }
 
     /// <summary>The rows with repeated (slot, channel, cell) keys summed and zero values dropped, in key order.</summary>
-    public IReadOnlyList<CountRecord> Combined()
+    public IReadOnlyList<CountRecord> Combined() => Sum(Rows, r => (r.SlotStartMs, r.Channel, r.Cell), r => r.Value, (r, v) => r with { Value = v },
+        Comparer<(long Slot, string Channel, int Cell)>.Create((x, y) =>
+            x.Slot != y.Slot ? x.Slot.CompareTo(y.Slot) : string.CompareOrdinal(x.Channel, y.Channel) is var c and not 0 ? c : x.Cell.CompareTo(y.Cell)));
+
+    /// <summary>The zone rows with repeated (slot, channel, zone) keys summed and zero values dropped, in key order.</summary>
+    public IReadOnlyList<ZoneCountRecord> CombinedZones() => Sum(ZoneRows, r => (r.SlotStartMs, r.Channel, r.Zone), r => r.Value, (r, v) => r with { Value = v },
+        Comparer<(long Slot, string Channel, string Zone)>.Create((x, y) =>
+            x.Slot != y.Slot ? x.Slot.CompareTo(y.Slot) : string.CompareOrdinal(x.Channel, y.Channel) is var c and not 0 ? c : string.CompareOrdinal(x.Zone, y.Zone)));
+
+    // Sums rows by key, keeping the first row of each key with the sum as its value, in key order.
+    private static List<T> Sum<T, TKey>(IReadOnlyList<T> rows, Func<T, TKey> key, Func<T, double> value, Func<T, double, T> with, IComparer<TKey> order)
+        where TKey : notnull
     {
-        var sums = new Dictionary<(long Slot, string Channel, int Cell), double>();
-        foreach (var row in Rows)
+        var sums = new Dictionary<TKey, (T First, double Sum)>(rows.Count);
+        foreach (var row in rows)
         {
-            var key = (row.SlotStartMs, row.Channel, row.Cell);
-            sums[key] = sums.GetValueOrDefault(key) + row.Value;
+            var k = key(row);
+            sums[k] = sums.TryGetValue(k, out var s) ? (s.First, s.Sum + value(row)) : (row, value(row));
         }
 
-        return sums.Where(kv => kv.Value != 0)
-            .OrderBy(kv => kv.Key.Slot).ThenBy(kv => kv.Key.Channel, StringComparer.Ordinal).ThenBy(kv => kv.Key.Cell)
-            .Select(kv => new CountRecord(kv.Key.Slot, kv.Key.Channel, kv.Key.Cell, kv.Value)).ToList();
+        var keys = sums.Where(kv => kv.Value.Sum != 0).Select(kv => kv.Key).ToArray();
+        Array.Sort(keys, order);
+        return [.. keys.Select(k => with(sums[k].First, sums[k].Sum))];
     }
 }

@@ -12,6 +12,9 @@ public interface ICountStore
     /// <summary>The counts matching a query, ordered by slot and cell, summed over sources; zero cells are absent.</summary>
     Task<IReadOnlyList<CountRecord>> ReadAsync(CountQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>A zone's totals over a window, in slot order, summed over sources; slots with a zero total are absent.</summary>
+    Task<IReadOnlyList<ZoneCountRecord>> ReadZoneAsync(ZoneQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>The slots a source has written for an area, in order.</summary>
     Task<IReadOnlyList<long>> SlotsOfSourceAsync(string area, string source, CancellationToken cancellationToken = default);
 

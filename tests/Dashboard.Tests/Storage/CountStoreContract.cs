@@ -106,4 +106,21 @@ public abstract class CountStoreContract
         Assert.Equal(21, read.Where(r => r.SlotStartMs == Slot0).Sum(r => r.Value));
         Assert.Equal(6, read.Count(r => r.SlotStartMs == Slot0 + Slot));
     }
+
+    [Fact]
+    public async Task Zone_totals_read_back_per_slot_summed_over_sources_and_are_replaced_with_their_slots()
+    {
+        var store = await NewStoreAsync();
+        ZoneCountRecord People(long slot, string zone, double value) => new(slot, "people", zone, value);
+        await store.WriteAsync(Batch("a.csv", [Slot0, Slot0 + Slot]) with { ZoneRows = [People(Slot0 + Slot, "hongyadong", 120.5), People(Slot0, "hongyadong", 100), People(Slot0, "jiefangbei", 7)] });
+        await store.WriteAsync(Batch("b.csv", [Slot0]) with { ZoneRows = [People(Slot0, "hongyadong", 50)] });
+        var query = new ZoneQuery("chongqing", "hongyadong", "people", Slot0, Slot0 + (10 * Slot));
+        Assert.Equal([People(Slot0, "hongyadong", 150), People(Slot0 + Slot, "hongyadong", 120.5)], await store.ReadZoneAsync(query));
+        Assert.Empty(await store.ReadZoneAsync(query with { Channel = "devices" }));
+
+        // Source a again, now only for its first slot and with a new value: its second slot is left alone.
+        await store.WriteAsync(Batch("a.csv", [Slot0]) with { ZoneRows = [People(Slot0, "hongyadong", 10)] });
+        Assert.Equal([People(Slot0, "hongyadong", 60), People(Slot0 + Slot, "hongyadong", 120.5)], await store.ReadZoneAsync(query));
+        Assert.Empty(await store.ReadZoneAsync(query with { Zone = "jiefangbei" }));
+    }
 }

@@ -44,8 +44,14 @@ public abstract class IngestKillContract
     {
         var all = new Dictionary<(string, long, int), double>();
         foreach (var channel in Channels)
+        {
             foreach (var r in await store.ReadAsync(new CountQuery("hongyadong", channel, From - 86_400_000, From + ((Days + 1) * 86_400_000L))))
                 all[(channel, r.SlotStartMs, r.Cell)] = r.Value;
+            // The zone's totals, kept beside the cells, under cell -1.
+            foreach (var r in await store.ReadZoneAsync(new ZoneQuery("hongyadong", "洪崖洞 Hongyadong", channel, From - 86_400_000, From + ((Days + 1) * 86_400_000L))))
+                all[(channel, r.SlotStartMs, -1)] = r.Value;
+        }
+
         return all;
     }
 

@@ -1,0 +1,46 @@
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Binning;
+using CrowdWatch.Geo.Storage;
+
+namespace CrowdWatch.Dashboard.Storage;
+
+/// <summary>
+/// Turns a closed slot of an area into the batch a store keeps: every non-zero cell value, and each zone's total
+/// (its cells' values by the share of each it covers) for every channel.
+/// </summary>
+public sealed class SlotBatches
+{
+    private readonly Area _area;
+    private readonly (int Zone, double Share)[][] _zonesOfCell;
+
+    /// <summary>Prepares the batches of <paramref name="area"/>: which zones take a share of which cell.</summary>
+    public SlotBatches(Area area)
+    {
+        _area = area ?? throw new ArgumentNullException(nameof(area));
+        var byCell = new List<(int, double)>?[area.Grid.Spec.CellCount];
+        for (var z = 0; z < area.Zones.Zones.Count; z++)
+            foreach (var o in area.Zones.Overlaps[z])
+                (byCell[o.CellId] ??= []).Add((z, o.CellFraction));
+        _zonesOfCell = [.. byCell.Select(l => l?.ToArray() ?? [])];
+    }
+
+    /// <summary>The batch of one closed slot, written under <paramref name="source"/>.</summary>
+    public CountBatch Of(string source, SlotCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var rows = new List<CountRecord>();
+        var zoneTotals = new Dictionary<(int Zone, string Channel), double>();
+        foreach (var (cell, channel, value) in SlotChannels.Of(counts, _area.Settings.PanelFactor))
+        {
+            rows.Add(new CountRecord(counts.SlotStartMs, channel, cell, value));
+            foreach (var (zone, share) in _zonesOfCell[cell])
+                zoneTotals[(zone, channel)] = zoneTotals.GetValueOrDefault((zone, channel)) + (value * share);
+        }
+
+        return new CountBatch(_area.Name, source, [counts.SlotStartMs], rows)
+        {
+            ZoneRows = [.. zoneTotals.Select(t => new ZoneCountRecord(counts.SlotStartMs, t.Key.Channel, _area.Zones.Zones[t.Key.Zone].Name, t.Value))],
+        };
+    }
+}
