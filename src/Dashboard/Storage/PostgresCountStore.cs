@@ -72,25 +72,44 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
         foreach (var month in slots.Select(MonthOf).Distinct().Where(m => !_partitions.ContainsKey(m)))
             await EnsurePartition(connection, tx, month, cancellationToken).ConfigureAwait(false);
 
-        foreach (var table in new[] { "count", "zone_count" })
+        // Only slots this source wrote before have rows to replace: a load of new slots deletes nothing.
+        var slotTimes = slots.Select(Utc).ToArray();
+        var written = new List<DateTime>();
+        await using (var known = new NpgsqlCommand("SELECT slot_start FROM count_slot WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx))
         {
-            await using var delete = new NpgsqlCommand($"DELETE FROM {table} WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx);
+            known.Parameters.Add(new NpgsqlParameter<int> { TypedValue = sourceId });
+            known.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = slotTimes });
+            await using var reader = await known.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) written.Add(reader.GetFieldValue<DateTime>(0));
+        }
+
+        // The slots' block ranges narrow the cells' delete; zone totals have an index by source.
+        foreach (var target in written.Count > 0 ? new[] { "count", "zone_count" } : [])
+        {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {target} WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx);
             delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = sourceId });
-            delete.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = slots.Select(Utc).ToArray() });
+            delete.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = written.ToArray() });
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // Rows go into COPY's buffer synchronously (it only blocks when a full buffer goes out): an await per value
-        // would cost more than the value.
+        // Straight into the month's partition when the batch lies in one month (as a slot always does): no routing.
+        var months = slots.Select(MonthOf).Distinct().ToList();
+        var table = months.Count == 1 ? PartitionName(months[0]) : "count";
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY count (area_id, channel_id, slot_start, cell, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            $"COPY {table} (channel_id, slot_start, cell, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
+            string? lastChannel = null;
+            var channelId = 0;
+            var lastSlot = long.MinValue;
+            var slotTime = default(DateTime);
             foreach (var row in rows)
             {
+                // Rows come grouped by slot and channel: convert and look up only when they change.
+                if (!ReferenceEquals(row.Channel, lastChannel)) (lastChannel, channelId) = (row.Channel, channels[row.Channel]);
+                if (row.SlotStartMs != lastSlot) (lastSlot, slotTime) = (row.SlotStartMs, Utc(row.SlotStartMs));
                 copy.StartRow();
-                copy.Write(areaId, NpgsqlDbType.Integer);
-                copy.Write(channels[row.Channel], NpgsqlDbType.Integer);
-                copy.Write(Utc(row.SlotStartMs), NpgsqlDbType.TimestampTz);
+                copy.Write(channelId, NpgsqlDbType.Integer);
+                copy.Write(slotTime, NpgsqlDbType.TimestampTz);
                 copy.Write(row.Cell, NpgsqlDbType.Integer);
                 copy.Write(sourceId, NpgsqlDbType.Integer);
                 copy.Write(row.Value, NpgsqlDbType.Double);
@@ -116,13 +135,13 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var perSlot = rows.GroupBy(r => r.SlotStartMs).ToDictionary(g => g.Key, g => g.Count());
+        var perSlot = SlotRows.Count(rows);
         await using (var mark = new NpgsqlCommand(
             "INSERT INTO count_slot (source_id, slot_start, rows) SELECT $1, s, r FROM unnest($2::timestamptz[], $3::integer[]) AS t(s, r) "
             + "ON CONFLICT (source_id, slot_start) DO UPDATE SET rows = excluded.rows, written_at = now()", connection, tx))
         {
             mark.Parameters.Add(new NpgsqlParameter<int> { TypedValue = sourceId });
-            mark.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = slots.Select(Utc).ToArray() });
+            mark.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = slotTimes });
             mark.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = slots.Select(s => perSlot.GetValueOrDefault(s)).ToArray() });
             await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -137,7 +156,7 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
     {
         ArgumentNullException.ThrowIfNull(query);
         var sql = "SELECT c.slot_start, c.cell, sum(c.value) FROM count c "
-            + "JOIN area a ON a.id = c.area_id JOIN channel h ON h.id = c.channel_id "
+            + "JOIN count_source o ON o.id = c.source_id JOIN area a ON a.id = o.area_id JOIN channel h ON h.id = c.channel_id "
             + "WHERE a.name = $1 AND h.name = $2 AND c.slot_start >= $3 AND c.slot_start < $4 "
             + (query.Cells is null ? "" : "AND c.cell = ANY($5) ")
             + "GROUP BY c.slot_start, c.cell HAVING sum(c.value) <> 0 ORDER BY c.slot_start, c.cell";
@@ -251,13 +270,15 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
     // The month partition holding a slot, created under a lock so that two writers do not race to create it.
     private static async Task EnsurePartition(NpgsqlConnection connection, NpgsqlTransaction tx, DateTime month, CancellationToken cancellationToken)
     {
-        var name = $"count_{month:yyyy_MM}";
+        var name = PartitionName(month);
         await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.PartitionLock}, {(month.Year * 12) + month.Month})", cancellationToken).ConfigureAwait(false);
         var from = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var to = month.AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await Execute(connection, tx,
             $"CREATE TABLE IF NOT EXISTS {name} PARTITION OF count FOR VALUES FROM ('{from} 00:00:00+00') TO ('{to} 00:00:00+00')", cancellationToken).ConfigureAwait(false);
     }
+
+    private static string PartitionName(DateTime month) => string.Create(CultureInfo.InvariantCulture, $"count_{month:yyyy_MM}");
 
     private static DateTime MonthOf(long ms)
     {

@@ -29,15 +29,18 @@ public sealed class SlotBatches
     public CountBatch Of(string source, SlotCounts counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        var rows = new List<CountRecord>();
+        var byChannel = new Dictionary<string, List<CountRecord>>(StringComparer.Ordinal);
         var zoneTotals = new Dictionary<(int Zone, string Channel), double>();
         foreach (var (cell, channel, value) in SlotChannels.Of(counts, _area.Settings.PanelFactor))
         {
-            rows.Add(new CountRecord(counts.SlotStartMs, channel, cell, value));
+            if (!byChannel.TryGetValue(channel, out var list)) byChannel[channel] = list = [];
+            list.Add(new CountRecord(counts.SlotStartMs, channel, cell, value));
             foreach (var (zone, share) in _zonesOfCell[cell])
                 zoneTotals[(zone, channel)] = zoneTotals.GetValueOrDefault((zone, channel)) + (value * share);
         }
 
+        // In the store's key order (channel, then cell), which the stores take as it is.
+        var rows = byChannel.OrderBy(c => c.Key, StringComparer.Ordinal).SelectMany(c => c.Value).ToList();
         return new CountBatch(_area.Name, source, [counts.SlotStartMs], rows)
         {
             ZoneRows = [.. zoneTotals.Select(t => new ZoneCountRecord(counts.SlotStartMs, t.Key.Channel, _area.Zones.Zones[t.Key.Zone].Name, t.Value))],

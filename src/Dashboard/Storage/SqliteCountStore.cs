@@ -56,11 +56,13 @@ public sealed class SqliteCountStore : ICountStore
             zones[name] = await IdOf(connection, tx, "zone", name, areaId, cancellationToken).ConfigureAwait(false);
 
         var slots = batch.Slots.Distinct().ToList();
-        foreach (var table in new[] { "count", "zone_count" })
+        // The area narrows the cells' delete to a range of their key; zone totals have an index by source.
+        foreach (var sql in new[] { "DELETE FROM count WHERE area_id = $area AND slot_start = $slot AND source_id = $source", "DELETE FROM zone_count WHERE source_id = $source AND slot_start = $slot" })
         {
-            await using var delete = Command(connection, tx, $"DELETE FROM {table} WHERE source_id = $source AND slot_start = $slot");
+            await using var delete = Command(connection, tx, sql);
             var slot = delete.Parameters.Add("$slot", SqliteType.Integer);
             delete.Parameters.AddWithValue("$source", sourceId);
+            if (sql.Contains("$area", StringComparison.Ordinal)) delete.Parameters.AddWithValue("$area", areaId);
             foreach (var s in slots)
             {
                 slot.Value = s;
@@ -107,7 +109,7 @@ public sealed class SqliteCountStore : ICountStore
             }
         }
 
-        var perSlot = rows.GroupBy(r => r.SlotStartMs).ToDictionary(g => g.Key, g => g.Count());
+        var perSlot = SlotRows.Count(rows);
         await using (var mark = Command(connection, tx,
             "INSERT INTO count_slot (source_id, slot_start, rows, written_at) VALUES ($source, $slot, $rows, $at) "
             + "ON CONFLICT DO UPDATE SET rows = excluded.rows, written_at = excluded.written_at"))
@@ -192,7 +194,8 @@ public sealed class SqliteCountStore : ICountStore
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var counts = Command(connection, tx, "DELETE FROM count WHERE slot_start < $before");
+        // Per area, so that each area's old slots are one range of the key.
+        await using var counts = Command(connection, tx, "DELETE FROM count WHERE area_id IN (SELECT id FROM area) AND slot_start < $before");
         counts.Parameters.AddWithValue("$before", beforeMs);
         var deleted = await counts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         foreach (var table in new[] { "zone_count", "count_slot" })

@@ -28,9 +28,9 @@ internal static class SqliteSchema
                 cell INTEGER NOT NULL,
                 source_id INTEGER NOT NULL,
                 value REAL NOT NULL,
-                PRIMARY KEY (area_id, channel_id, slot_start, cell, source_id)) WITHOUT ROWID;
-            CREATE INDEX count_by_source ON count (source_id, slot_start);
-            CREATE INDEX count_by_slot ON count (slot_start);
+                -- Keyed as a batch writes: one source's slots in one run of the key, so a load appends and a
+                -- replace deletes a range, with no second index to keep.
+                PRIMARY KEY (area_id, slot_start, source_id, channel_id, cell)) WITHOUT ROWID;
             CREATE TABLE zone (
                 id INTEGER PRIMARY KEY,
                 area_id INTEGER NOT NULL REFERENCES area (id),

@@ -43,10 +43,22 @@ public sealed record CountBatch(string Area, string Source, IReadOnlyList<long> 
         }
     }
 
-    /// <summary>The rows with repeated (slot, channel, cell) keys summed and zero values dropped, in key order.</summary>
-    public IReadOnlyList<CountRecord> Combined() => Sum(Rows, r => (r.SlotStartMs, r.Channel, r.Cell), r => r.Value, (r, v) => r with { Value = v },
-        Comparer<(long Slot, string Channel, int Cell)>.Create((x, y) =>
-            x.Slot != y.Slot ? x.Slot.CompareTo(y.Slot) : string.CompareOrdinal(x.Channel, y.Channel) is var c and not 0 ? c : x.Cell.CompareTo(y.Cell)));
+    /// <summary>
+    /// The rows with repeated (slot, channel, cell) keys summed and zero values dropped, in key order. Rows already in
+    /// strict key order without zeros (as ingest writes them) are returned as they are, without a pass through a set.
+    /// </summary>
+    public IReadOnlyList<CountRecord> Combined()
+    {
+        var ordered = true;
+        for (var i = 0; i < Rows.Count && ordered; i++)
+            ordered = Rows[i].Value != 0 && (i == 0 || CellOrder.Compare(Key(Rows[i - 1]), Key(Rows[i])) < 0);
+        return ordered ? Rows : Sum(Rows, Key, r => r.Value, (r, v) => r with { Value = v }, CellOrder);
+
+        static (long, string, int) Key(CountRecord r) => (r.SlotStartMs, r.Channel, r.Cell);
+    }
+
+    private static readonly Comparer<(long Slot, string Channel, int Cell)> CellOrder = Comparer<(long Slot, string Channel, int Cell)>.Create((x, y) =>
+        x.Slot != y.Slot ? x.Slot.CompareTo(y.Slot) : string.CompareOrdinal(x.Channel, y.Channel) is var c and not 0 ? c : x.Cell.CompareTo(y.Cell));
 
     /// <summary>The zone rows with repeated (slot, channel, zone) keys summed and zero values dropped, in key order.</summary>
     public IReadOnlyList<ZoneCountRecord> CombinedZones() => Sum(ZoneRows, r => (r.SlotStartMs, r.Channel, r.Zone), r => r.Value, (r, v) => r with { Value = v },
