@@ -83,7 +83,7 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) written.Add(reader.GetFieldValue<DateTime>(0));
         }
 
-        // The slots' block ranges narrow the cells' delete; zone totals have an index by source.
+        // The cells' rows are found through the block ranges of their slots; zone totals have an index by source.
         foreach (var target in written.Count > 0 ? new[] { "count", "zone_count" } : [])
         {
             await using var delete = new NpgsqlCommand($"DELETE FROM {target} WHERE source_id = $1 AND slot_start = ANY($2)", connection, tx);

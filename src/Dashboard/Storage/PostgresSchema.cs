@@ -41,10 +41,11 @@ internal static class PostgresSchema
                 source_id integer NOT NULL,
                 value double precision NOT NULL
             ) PARTITION BY RANGE (slot_start);
-            -- No B-tree: rows arrive in time order, so a block-range index on the slot finds a window for a fraction
-            -- of a B-tree's upkeep on every COPY. Each (slot, source, channel, cell) is written once: a batch
-            -- deletes its source's slots before it inserts, under a lock per source, and sums repeated rows first.
-            CREATE INDEX count_by_slot ON count USING brin (slot_start);
+            -- No B-tree: rows arrive in time order, so a block-range index on the slot finds a slot's rows for a
+            -- fraction of a B-tree's upkeep on every COPY (a B-tree on (source, slot) cost a third more per load).
+            -- Each (slot, source, channel, cell) is written once: a batch deletes its source's slots before it
+            -- inserts, under a lock per source, and sums repeated rows first, so no unique key is checked per row.
+            CREATE INDEX count_by_slot ON count USING brin (slot_start) WITH (pages_per_range = 32, autosummarize = on);
             CREATE TABLE zone (
                 id serial PRIMARY KEY,
                 area_id integer NOT NULL REFERENCES area (id),
