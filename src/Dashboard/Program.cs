@@ -8,7 +8,7 @@ static int Serve(string[] args)
         WebHost.Build(args).Run();
         return 0;
     }
-    catch (Exception e) when (e is InvalidDataException or Microsoft.Extensions.Options.OptionsValidationException)
+    catch (Exception e) when (e is InvalidDataException or Microsoft.Extensions.Options.OptionsValidationException or System.Data.Common.DbException)
     {
         Console.Error.WriteLine($"error: {e.Message}");
         return 2;

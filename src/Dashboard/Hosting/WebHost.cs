@@ -1,4 +1,7 @@
 using CrowdWatch.Dashboard.Api;
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Geo.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Hosting;
 
@@ -15,12 +18,25 @@ public static class WebHost
             .Validate(o => File.Exists(o.Deployment), "CrowdWatch:Deployment must name an existing deployment file")
             .ValidateOnStart();
         builder.Services.AddSingleton<AreaCatalog>();
+        builder.Services.AddOptions<StoreOptions>()
+            .BindConfiguration(StoreOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != StoreOptions.Postgres || !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(StoreOptions.ConnectionName)),
+                $"Store:Provider is '{StoreOptions.Postgres}' but ConnectionStrings:{StoreOptions.ConnectionName} is not set")
+            .ValidateOnStart();
+        // Opened, and its schema migrated, when the host starts (below), so that a store that cannot be reached stops
+        // the host with its reason instead of failing requests later.
+        builder.Services.AddSingleton(sp => CountStores.OpenAsync(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
+            builder.Configuration.GetConnectionString(StoreOptions.ConnectionName)).GetAwaiter().GetResult());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<CountRetention>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas");
+        builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 
         var app = builder.Build();
         // Load the areas now: a bad deployment should stop the host at start with its reason, not fail requests later.
         _ = app.Services.GetRequiredService<AreaCatalog>();
+        _ = app.Services.GetRequiredService<ICountStore>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health");
@@ -28,6 +44,7 @@ public static class WebHost
         app.MapAreasApi();
         app.MapLayersApi();
         app.MapHistoryApi();
+        app.MapCountsApi();
         app.MapGet("/", () => TypedResults.Text("CrowdWatch is running. See /api/areas and /health.\n"));
         return app;
     }

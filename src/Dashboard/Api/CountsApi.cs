@@ -1,0 +1,69 @@
+using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Privacy;
+using CrowdWatch.Geo.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CrowdWatch.Dashboard.Api;
+
+/// <summary>
+/// Estimated people from the store, as a viewer may see them: a cell or zone under the area's k people is shown only
+/// as <c>LOW_DENSITY</c>, without a number.
+/// </summary>
+public static class CountsApi
+{
+    /// <summary>Longest span one zone request returns.</summary>
+    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(400);
+
+    /// <summary>One slot of a zone: people and density, or low density.</summary>
+    public sealed record ZoneSlot(string SlotStart, double? People, double? Density, string? Flag);
+
+    /// <summary>One cell in one slot: people and density, or low density.</summary>
+    public sealed record CellSlot(int Cell, double? People, double? Density, string? Flag);
+
+    /// <summary>Maps <c>/api/areas/{name}/counts/...</c>.</summary>
+    public static IEndpointRouteBuilder MapCountsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/areas/{name}/counts").WithTags("Counts");
+        group.MapGet("/zones/{zone}", async Task<Results<Ok<ZoneSlot[]>, ProblemHttpResult>> (string name, string zone, string from, string to,
+            AreaCatalog catalog, ICountStore store, CancellationToken cancellationToken) =>
+        {
+            if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
+            var index = area.Zones.Zones.Select((z, i) => (z, i)).FirstOrDefault(p => p.z.Name == zone);
+            if (index.z is null) return Unknown("zone", zone);
+            if (Window(from, to, MaxSpan) is not { } window) return BadWindow(MaxSpan);
+            var walkable = area.Zones.ZoneWalkableM2(index.i, area.WalkableM2);
+            var rows = await store.ReadZoneAsync(new ZoneQuery(name, zone, "people", window.From, window.To), cancellationToken);
+            return TypedResults.Ok(rows.Select(r => area.K.Suppresses(r.Value)
+                ? new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), null, null, KThreshold.LowDensity)
+                : new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), Math.Round(r.Value, 1), walkable > 0 ? Math.Round(r.Value / walkable, 3) : null, null)).ToArray());
+        });
+        group.MapGet("/cells", async Task<Results<Ok<CellSlot[]>, ProblemHttpResult>> (string name, string slot, AreaCatalog catalog, ICountStore store,
+            CancellationToken cancellationToken) =>
+        {
+            if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
+            if (!Timestamps.TryParse(slot, out var at, out _)) return BadWindow(TimeSpan.Zero);
+            var start = area.NewClock().SlotStartMs(at);
+            var rows = await store.ReadAsync(new CountQuery(name, "people", start, start + 1), cancellationToken);
+            var people = new double[area.Grid.Spec.CellCount];
+            foreach (var r in rows) people[r.Cell] = r.Value;
+            return TypedResults.Ok(ViewerDensity.From(people, area.WalkableM2, area.K).Select(v => v.IsLowDensity
+                ? new CellSlot(v.CellId, null, null, KThreshold.LowDensity)
+                : new CellSlot(v.CellId, Math.Round(v.People!.Value, 1), Math.Round(v.Density!.Value, 3), null)).ToArray());
+        });
+        return app;
+    }
+
+    private static ProblemHttpResult Unknown(string what, string name) =>
+        TypedResults.Problem($"No {what} named '{name}'.", title: $"Unknown {what}", statusCode: StatusCodes.Status404NotFound);
+
+    private static ProblemHttpResult BadWindow(TimeSpan max) => TypedResults.Problem(
+        max > TimeSpan.Zero
+            ? $"from and to must be ISO 8601 instants with an offset (e.g. 2025-10-01T18:00:00+08:00), to after from, at most {max.TotalDays} days later"
+            : "slot must be an ISO 8601 instant with an offset, e.g. 2025-10-01T18:00:00+08:00",
+        title: "Bad time", statusCode: StatusCodes.Status400BadRequest);
+
+    private static (long From, long To)? Window(string from, string to, TimeSpan max) =>
+        Timestamps.TryParse(from, out var f, out _) && Timestamps.TryParse(to, out var t, out _) && t > f && t - f <= (long)max.TotalMilliseconds ? (f, t) : null;
+}
