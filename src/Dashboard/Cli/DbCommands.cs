@@ -110,8 +110,7 @@ internal static class DbCommands
             if (problems.Count > 0) throw new InvalidDataException(string.Join("; ", problems));
             if (features.Count == 0) throw new InvalidDataException($"{polygon}: no Polygon or MultiPolygon feature");
             var drawn = features.Count == 1 ? features[0].Geometry : new GeometryCollection([.. features.Select(f => f.Geometry)]).Union();
-            var layer = new ZoneLayer(area.Grid, [new Zone(Path.GetFileNameWithoutExtension(polygon), drawn, null, null, null)]);
-            return (layer.Zones[0].Name, layer.Overlaps[0]);
+            return (Path.GetFileNameWithoutExtension(polygon), DrawnArea.Overlaps(area, drawn));
         }
 
         return ("all", [.. Enumerable.Range(0, area.Grid.Spec.CellCount).Select(c => new ZoneOverlap(c, 0, 1))]);

@@ -1,5 +1,8 @@
 using System.Globalization;
+using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Zones;
+using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,7 +12,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The production store: PostgreSQL 15 with PostGIS. Counts are bulk-written through binary COPY into a table
 /// partitioned by month; each batch is one transaction.
 /// </summary>
-public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposable
+public sealed class PostgresCountStore : ICountStore, IAreaStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -229,6 +232,116 @@ public sealed class PostgresCountStore : ICountStore, IAsyncDisposable, IDisposa
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveAreaAsync(Area area, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        var srid = area.Grid.Spec.Epsg;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var looked = new Dictionary<(string, int, string), int>();
+        var areaId = await IdOf(connection, tx, "area", area.Name, null, looked, cancellationToken).ConfigureAwait(false);
+        await using (var clear = new NpgsqlCommand("DELETE FROM cell_geom WHERE area_id = $1", connection, tx))
+        {
+            clear.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
+            await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var factory = new GeometryFactory(new PrecisionModel(), srid);
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY cell_geom (area_id, cell, geom, geom_projected) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            for (var id = 0; id < area.Grid.Spec.CellCount; id++)
+            {
+                var cell = area.Grid.CellAt(id);
+                var wgs84 = area.Grid.CellPolygon(cell);
+                wgs84.SRID = 4326;
+                copy.StartRow();
+                copy.Write(areaId, NpgsqlDbType.Integer);
+                copy.Write(id, NpgsqlDbType.Integer);
+                copy.Write<Geometry>(wgs84, NpgsqlDbType.Geometry);
+                copy.Write<Geometry>(factory.ToGeometry(area.Grid.CellEnvelope(cell)), NpgsqlDbType.Geometry);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var z = 0; z < area.Zones.Zones.Count; z++)
+        {
+            var zone = area.Zones.Zones[z];
+            var zoneId = await IdOf(connection, tx, "zone", zone.Name, areaId, looked, cancellationToken).ConfigureAwait(false);
+            var geometry = (Geometry)zone.Geometry.Copy();
+            geometry.SRID = 4326;
+            await using var save = new NpgsqlCommand(
+                "INSERT INTO zone_geom (zone_id, geom, geom_projected, capacity, walkable_m2) "
+                + "VALUES ($1, ST_Multi($2), ST_Multi(ST_Transform($2, $3)), $4, $5) "
+                + "ON CONFLICT (zone_id) DO UPDATE SET geom = excluded.geom, geom_projected = excluded.geom_projected, "
+                + "capacity = excluded.capacity, walkable_m2 = excluded.walkable_m2", connection, tx);
+            save.Parameters.Add(new NpgsqlParameter<int> { TypedValue = zoneId });
+            save.Parameters.Add(new NpgsqlParameter<Geometry> { TypedValue = geometry });
+            save.Parameters.Add(new NpgsqlParameter<int> { TypedValue = srid });
+            save.Parameters.Add(new NpgsqlParameter { Value = (object?)zone.Capacity ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            save.Parameters.Add(new NpgsqlParameter<double> { TypedValue = area.Zones.ZoneWalkableM2(z, area.WalkableM2) });
+            await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (key, id) in looked) _ids.TryAdd(key, id);
+    }
+
+    // The drawn polygon in the grid's CRS, and each cell's covered area and share: PostGIS's own answer.
+    private const string OverlapSql = """
+        WITH d AS (SELECT ST_Transform($2, $3) AS g),
+        o AS (
+            SELECT c.cell, ST_Area(ST_Intersection(c.geom_projected, d.g)) AS covered, ST_Area(c.geom_projected) AS whole
+            FROM cell_geom c, d
+            WHERE c.area_id = (SELECT id FROM area WHERE name = $1) AND ST_Intersects(c.geom_projected, d.g))
+        """;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ZoneOverlap>> OverlapsAsync(Area area, Geometry drawnWgs84, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        await using var command = _dataSource.CreateCommand(OverlapSql + " SELECT cell, covered, covered / whole FROM o WHERE covered > 0 ORDER BY cell");
+        AddDrawn(command, area, drawnWgs84);
+        var result = new List<ZoneOverlap>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new ZoneOverlap(reader.GetInt32(0), reader.GetDouble(1), reader.GetDouble(2)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(long SlotStartMs, double Value)>> ReadAreaAsync(Area area, Geometry drawnWgs84, string channel, long fromMs, long toMs,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        await using var command = _dataSource.CreateCommand(OverlapSql + """
+             SELECT k.slot_start, sum(k.value * o.covered / o.whole) FROM count k
+             JOIN count_source s ON s.id = k.source_id JOIN channel h ON h.id = k.channel_id JOIN o ON o.cell = k.cell
+             WHERE s.area_id = (SELECT id FROM area WHERE name = $1) AND h.name = $4 AND k.slot_start >= $5 AND k.slot_start < $6 AND o.covered > 0
+             GROUP BY k.slot_start HAVING sum(k.value * o.covered / o.whole) <> 0 ORDER BY k.slot_start
+            """);
+        AddDrawn(command, area, drawnWgs84);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(fromMs) });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(toMs) });
+        var result = new List<(long, double)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) result.Add((Ms(reader.GetFieldValue<DateTime>(0)), reader.GetDouble(1)));
+        return result;
+    }
+
+    private static void AddDrawn(NpgsqlCommand command, Area area, Geometry drawnWgs84)
+    {
+        ArgumentNullException.ThrowIfNull(drawnWgs84);
+        var drawn = (Geometry)drawnWgs84.Copy();
+        drawn.SRID = 4326;
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area.Name });
+        command.Parameters.Add(new NpgsqlParameter<Geometry> { TypedValue = drawn });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = area.Grid.Spec.Epsg });
     }
 
     /// <inheritdoc />

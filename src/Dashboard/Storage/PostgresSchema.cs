@@ -60,6 +60,23 @@ internal static class PostgresSchema
                 value double precision NOT NULL,
                 PRIMARY KEY (zone_id, channel_id, slot_start, source_id));
             CREATE INDEX zone_count_by_source ON zone_count (source_id, slot_start);
+            -- Cells and zones with their geometry in WGS84 and in the grid's projected CRS (its SRID on each row),
+            -- for spatial questions in SQL: cells inside a polygon, zone overlap, counts in a drawn area.
+            CREATE TABLE cell_geom (
+                area_id integer NOT NULL REFERENCES area (id),
+                cell integer NOT NULL,
+                geom geometry(Polygon, 4326) NOT NULL,
+                geom_projected geometry(Polygon) NOT NULL,
+                PRIMARY KEY (area_id, cell));
+            CREATE INDEX cell_geom_gist ON cell_geom USING gist (geom);
+            CREATE INDEX cell_geom_projected_gist ON cell_geom USING gist (geom_projected);
+            CREATE TABLE zone_geom (
+                zone_id integer PRIMARY KEY REFERENCES zone (id),
+                geom geometry(MultiPolygon, 4326) NOT NULL,
+                geom_projected geometry(MultiPolygon) NOT NULL,
+                capacity integer,
+                walkable_m2 double precision);
+            CREATE INDEX zone_geom_gist ON zone_geom USING gist (geom);
             """),
     ];
 }

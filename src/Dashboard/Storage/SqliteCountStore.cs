@@ -1,6 +1,9 @@
 using System.Globalization;
+using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Zones;
 using Microsoft.Data.Sqlite;
+using NetTopologySuite.Geometries;
 
 namespace CrowdWatch.Dashboard.Storage;
 
@@ -8,7 +11,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The embedded store: one SQLite file, created with its schema on first use. Writes are transactions in write-ahead
 /// logging with full sync, so a committed batch survives a killed process and a power cut alike.
 /// </summary>
-public sealed class SqliteCountStore : ICountStore
+public sealed class SqliteCountStore : ICountStore, IAreaStore
 {
     private readonly string _connectionString;
 
@@ -206,6 +209,44 @@ public sealed class SqliteCountStore : ICountStore
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveAreaAsync(Area area, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var areaId = await IdOf(connection, tx, "area", area.Name, null, cancellationToken).ConfigureAwait(false);
+        var writer = new NetTopologySuite.IO.WKBWriter();
+        for (var z = 0; z < area.Zones.Zones.Count; z++)
+        {
+            var zone = area.Zones.Zones[z];
+            var zoneId = await IdOf(connection, tx, "zone", zone.Name, areaId, cancellationToken).ConfigureAwait(false);
+            await using var save = Command(connection, tx,
+                "INSERT INTO zone_geom (zone_id, wkb, capacity, walkable_m2) VALUES ($zone, $wkb, $capacity, $walkable) "
+                + "ON CONFLICT (zone_id) DO UPDATE SET wkb = excluded.wkb, capacity = excluded.capacity, walkable_m2 = excluded.walkable_m2");
+            save.Parameters.AddWithValue("$zone", zoneId);
+            save.Parameters.AddWithValue("$wkb", writer.Write(zone.Geometry));
+            save.Parameters.AddWithValue("$capacity", (object?)zone.Capacity ?? DBNull.Value);
+            save.Parameters.AddWithValue("$walkable", area.Zones.ZoneWalkableM2(z, area.WalkableM2));
+            await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ZoneOverlap>> OverlapsAsync(Area area, Geometry drawnWgs84, CancellationToken cancellationToken = default) =>
+        Task.FromResult(DrawnArea.Overlaps(area, drawnWgs84));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(long SlotStartMs, double Value)>> ReadAreaAsync(Area area, Geometry drawnWgs84, string channel, long fromMs, long toMs,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        var points = await StoredSeries.ReadAsync(this, area.Name, channel, DrawnArea.Overlaps(area, drawnWgs84), fromMs, toMs, cancellationToken).ConfigureAwait(false);
+        return [.. points.Select(p => (p.SlotStartMs, p.Value))];
     }
 
     // Applies the steps the file lacks, all in one IMMEDIATE transaction: a second instance starting at the same

@@ -45,6 +45,12 @@ internal static class SqliteSchema
                 value REAL NOT NULL,
                 PRIMARY KEY (zone_id, channel_id, slot_start, source_id)) WITHOUT ROWID;
             CREATE INDEX zone_count_by_source ON zone_count (source_id, slot_start);
+            -- Each zone's outline as it was when counted (WKB, WGS84): spatial answers come from NetTopologySuite.
+            CREATE TABLE zone_geom (
+                zone_id INTEGER PRIMARY KEY REFERENCES zone (id),
+                wkb BLOB NOT NULL,
+                capacity INTEGER,
+                walkable_m2 REAL);
             """),
     ];
 }
