@@ -12,7 +12,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The production store: PostgreSQL 15 with PostGIS. Counts are bulk-written through binary COPY into a table
 /// partitioned by month; each batch is one transaction.
 /// </summary>
-public sealed class PostgresCountStore : ICountStore, IAreaStore, IAsyncDisposable, IDisposable
+public sealed class PostgresCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -342,6 +342,75 @@ public sealed class PostgresCountStore : ICountStore, IAreaStore, IAsyncDisposab
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area.Name });
         command.Parameters.Add(new NpgsqlParameter<Geometry> { TypedValue = drawn });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = area.Grid.Spec.Epsg });
+    }
+
+    /// <inheritdoc />
+    public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var command = _dataSource.CreateCommand("INSERT INTO audit (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(entry.AtMs) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.Actor });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.Action });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.Target });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromMs, long toMs, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT at, actor, action, target, detail FROM audit WHERE at >= $1 AND at < $2 AND ($3::text IS NULL OR actor = $3) ORDER BY at, id");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(fromMs) });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(toMs) });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)actor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        var result = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new AuditEntry(Ms(reader.GetFieldValue<DateTime>(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<string> IssueAsync(string name, string role, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        var secret = ApiKeySecret.New();
+        await using var command = _dataSource.CreateCommand("INSERT INTO api_key (name, role, hash, created_at) VALUES ($1, $2, $3, now())");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = ApiKeySecret.Hash(secret) });
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new ArgumentException($"an API key named '{name}' exists already; revoke it or choose another name", nameof(name), e);
+        }
+
+        return secret;
+    }
+
+    /// <inheritdoc />
+    public async Task<ApiKey?> VerifyAsync(string secret, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT name, role, created_at FROM api_key WHERE hash = $1 AND revoked_at IS NULL");
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = ApiKeySecret.Hash(secret) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new ApiKey(reader.GetString(0), reader.GetString(1), Ms(reader.GetFieldValue<DateTime>(2))) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken = default)
+    {
+        // A revoked key keeps its row (and its name) for the audit trail.
+        await using var command = _dataSource.CreateCommand("UPDATE api_key SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     /// <inheritdoc />

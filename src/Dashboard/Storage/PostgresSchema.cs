@@ -15,7 +15,7 @@ internal static class PostgresSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month; zone totals per slot", """
+        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month; zone totals per slot; cells and zones with geometry; audit log; API keys", """
             CREATE EXTENSION IF NOT EXISTS postgis;
             CREATE TABLE area (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
             CREATE TABLE channel (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
@@ -77,6 +77,21 @@ internal static class PostgresSchema
                 capacity integer,
                 walkable_m2 double precision);
             CREATE INDEX zone_geom_gist ON zone_geom USING gist (geom);
+            CREATE TABLE audit (
+                id bigserial PRIMARY KEY,
+                at timestamptz NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                target text NOT NULL,
+                detail text);
+            CREATE INDEX audit_by_time ON audit (at);
+            -- Only the SHA-256 of each secret is kept.
+            CREATE TABLE api_key (
+                name text PRIMARY KEY,
+                role text NOT NULL,
+                hash bytea NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                revoked_at timestamptz);
             """),
     ];
 }

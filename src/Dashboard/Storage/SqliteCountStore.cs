@@ -11,7 +11,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The embedded store: one SQLite file, created with its schema on first use. Writes are transactions in write-ahead
 /// logging with full sync, so a committed batch survives a killed process and a power cut alike.
 /// </summary>
-public sealed class SqliteCountStore : ICountStore, IAreaStore
+public sealed class SqliteCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
 {
     private readonly string _connectionString;
 
@@ -247,6 +247,81 @@ public sealed class SqliteCountStore : ICountStore, IAreaStore
         ArgumentNullException.ThrowIfNull(area);
         var points = await StoredSeries.ReadAsync(this, area.Name, channel, DrawnArea.Overlaps(area, drawnWgs84), fromMs, toMs, cancellationToken).ConfigureAwait(false);
         return [.. points.Select(p => (p.SlotStartMs, p.Value))];
+    }
+
+    /// <inheritdoc />
+    public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "INSERT INTO audit (at, actor, action, target, detail) VALUES ($at, $actor, $action, $target, $detail)");
+        command.Parameters.AddWithValue("$at", entry.AtMs);
+        command.Parameters.AddWithValue("$actor", entry.Actor);
+        command.Parameters.AddWithValue("$action", entry.Action);
+        command.Parameters.AddWithValue("$target", entry.Target);
+        command.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromMs, long toMs, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT at, actor, action, target, detail FROM audit WHERE at >= $from AND at < $to AND ($actor IS NULL OR actor = $actor) ORDER BY at, id");
+        command.Parameters.AddWithValue("$from", fromMs);
+        command.Parameters.AddWithValue("$to", toMs);
+        command.Parameters.AddWithValue("$actor", (object?)actor ?? DBNull.Value);
+        var result = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new AuditEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<string> IssueAsync(string name, string role, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        var secret = ApiKeySecret.New();
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "INSERT INTO api_key (name, role, hash, created_at) VALUES ($name, $role, $hash, $at)");
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$role", role);
+        command.Parameters.AddWithValue("$hash", ApiKeySecret.Hash(secret));
+        command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19) // constraint: the name is taken
+        {
+            throw new ArgumentException($"an API key named '{name}' exists already; revoke it or choose another name", nameof(name), e);
+        }
+
+        return secret;
+    }
+
+    /// <inheritdoc />
+    public async Task<ApiKey?> VerifyAsync(string secret, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT name, role, created_at FROM api_key WHERE hash = $hash AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("$hash", ApiKeySecret.Hash(secret));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ApiKey(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        // A revoked key keeps its row (and its name) for the audit trail.
+        await using var command = Command(connection, null, "UPDATE api_key SET revoked_at = $at WHERE name = $name AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     // Applies the steps the file lacks, all in one IMMEDIATE transaction: a second instance starting at the same

@@ -6,7 +6,7 @@ internal static class SqliteSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source; zone totals per slot", """
+        new(1, "binned counts per area, channel, slot, cell and source; zone totals per slot; zone outlines; audit log; API keys", """
             CREATE TABLE area (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE channel (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE count_source (
@@ -51,6 +51,21 @@ internal static class SqliteSchema
                 wkb BLOB NOT NULL,
                 capacity INTEGER,
                 walkable_m2 REAL);
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                detail TEXT);
+            CREATE INDEX audit_by_time ON audit (at);
+            -- Only the SHA-256 of each secret is kept.
+            CREATE TABLE api_key (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                hash BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER);
             """),
     ];
 }

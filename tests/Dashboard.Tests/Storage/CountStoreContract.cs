@@ -1,3 +1,4 @@
+using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Storage;
 
 namespace CrowdWatch.Dashboard.Tests.Storage;
@@ -122,5 +123,32 @@ public abstract class CountStoreContract
         await store.WriteAsync(Batch("a.csv", [Slot0]) with { ZoneRows = [People(Slot0, "hongyadong", 10)] });
         Assert.Equal([People(Slot0, "hongyadong", 60), People(Slot0 + Slot, "hongyadong", 120.5)], await store.ReadZoneAsync(query));
         Assert.Empty(await store.ReadZoneAsync(query with { Zone = "jiefangbei" }));
+    }
+
+    [Fact]
+    public async Task Audit_entries_are_kept_in_time_order_and_read_by_window_and_actor()
+    {
+        var log = (IAuditLog)await NewStoreAsync();
+        await log.AppendAsync(new AuditEntry(Slot0 + 2000, "li.wei", "alert.acknowledge", "alert-17", "second exit opened"));
+        await log.AppendAsync(new AuditEntry(Slot0 + 1000, "system", "alert.raise", "alert-17"));
+        await log.AppendAsync(new AuditEntry(Slot0 + 9000, "li.wei", "heatmap.view", "chongqing"));
+        Assert.Equal(["alert.raise", "alert.acknowledge", "heatmap.view"], (await log.ReadAsync(Slot0, Slot0 + 10_000)).Select(e => e.Action));
+        Assert.Equal([new AuditEntry(Slot0 + 2000, "li.wei", "alert.acknowledge", "alert-17", "second exit opened")], await log.ReadAsync(Slot0, Slot0 + 5000, "li.wei"));
+        Assert.Empty(await log.ReadAsync(Slot0 + 10_000, Slot0 + 20_000));
+    }
+
+    [Fact]
+    public async Task Api_keys_verify_until_revoked_and_names_are_unique()
+    {
+        var keys = (IApiKeys)await NewStoreAsync();
+        var secret = await keys.IssueAsync("police-webhook", "operator");
+        Assert.StartsWith(ApiKeySecret.Prefix, secret, StringComparison.Ordinal);
+        var key = await keys.VerifyAsync(secret);
+        Assert.Equal(("police-webhook", "operator"), (key?.Name, key?.Role));
+        Assert.Null(await keys.VerifyAsync(secret + "x"));
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.IssueAsync("police-webhook", "viewer"));
+        Assert.True(await keys.RevokeAsync("police-webhook"));
+        Assert.Null(await keys.VerifyAsync(secret));
+        Assert.False(await keys.RevokeAsync("police-webhook"));
     }
 }

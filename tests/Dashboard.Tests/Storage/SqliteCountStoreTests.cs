@@ -30,6 +30,24 @@ public sealed class SqliteCountStoreTests : CountStoreContract, IDisposable
         Assert.Equal((long)latest, await command.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task The_file_keeps_an_api_keys_hash_and_never_its_secret()
+    {
+        var path = Path.Combine(_folder, "keys", "crowdwatch.db");
+        var store = await SqliteCountStore.OpenAsync(path);
+        var secret = await store.IssueAsync("sms-gateway", "operator");
+        SqliteConnection.ClearAllPools();
+        var bytes = await File.ReadAllBytesAsync(path);
+        var wal = File.Exists(path + "-wal") ? await File.ReadAllBytesAsync(path + "-wal") : [];
+        foreach (var content in new[] { bytes, wal })
+        {
+            Assert.Equal(-1, content.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)));
+            Assert.Equal(-1, content.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret[ApiKeySecret.Prefix.Length..])));
+        }
+
+        Assert.True(bytes.AsSpan().IndexOf(ApiKeySecret.Hash(secret)) >= 0 || wal.AsSpan().IndexOf(ApiKeySecret.Hash(secret)) >= 0);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
