@@ -1,4 +1,6 @@
 using System.Globalization;
+using CrowdWatch.Alerts.Storage;
+using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Zones;
@@ -12,7 +14,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The production store: PostgreSQL 15 with PostGIS. Counts are bulk-written through binary COPY into a table
 /// partitioned by month; each batch is one transaction.
 /// </summary>
-public sealed class PostgresCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IAsyncDisposable, IDisposable
+public sealed class PostgresCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -411,6 +413,166 @@ public sealed class PostgresCountStore : ICountStore, IAreaStore, IAuditLog, IAp
         await using var command = _dataSource.CreateCommand("UPDATE api_key SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveRunAsync(ForecastRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var looked = new Dictionary<(string, int, string), int>();
+        var areaId = await IdOf(connection, tx, "area", run.Area, null, looked, cancellationToken).ConfigureAwait(false);
+        await using (var head = new NpgsqlCommand("INSERT INTO forecast_run (id, area_id, issued_at, origin_slot, model) VALUES ($1, $2, $3, $4, $5)", connection, tx))
+        {
+            head.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.Id });
+            head.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
+            head.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(run.IssuedMs) });
+            head.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(run.OriginSlotMs) });
+            head.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Model });
+            await head.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY forecast_value (run_id, is_zone, place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance) FROM STDIN (FORMAT BINARY)",
+            cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var v in run.Values)
+            {
+                copy.StartRow();
+                copy.Write(run.Id, NpgsqlDbType.Uuid);
+                copy.Write(v.IsZone, NpgsqlDbType.Boolean);
+                copy.Write(v.Place, NpgsqlDbType.Text);
+                copy.Write(v.Horizon, NpgsqlDbType.Integer);
+                copy.Write(Utc(v.TargetSlotMs), NpgsqlDbType.TimestampTz);
+                foreach (var x in new[] { v.Mean, v.Low80, v.High80, v.Low95, v.High95 }) copy.Write(x, NpgsqlDbType.Double);
+                copy.Write(v.Exceedance.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Double);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (key, id) in looked) _ids.TryAdd(key, id);
+    }
+
+    /// <inheritdoc />
+    public async Task<ForecastRun?> LatestRunAsync(string area, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT r.id, r.issued_at, r.origin_slot, r.model FROM forecast_run r JOIN area a ON a.id = r.area_id WHERE a.name = $1 ORDER BY r.issued_at DESC LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new ForecastRun(reader.GetGuid(0), area, Ms(reader.GetFieldValue<DateTime>(1)), Ms(reader.GetFieldValue<DateTime>(2)), reader.GetString(3), [])
+            : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ForecastValue>> ValuesAsync(Guid runId, string place, bool isZone, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
+            + "WHERE run_id = $1 AND is_zone = $2 AND place = $3 ORDER BY horizon");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = isZone });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = place });
+        var result = new List<ForecastValue>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new ForecastValue(place, isZone, reader.GetInt32(0), Ms(reader.GetFieldValue<DateTime>(1)), reader.GetDouble(2), reader.GetDouble(3),
+                reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetFieldValue<double[]>(7)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alertEvent);
+        ArgumentNullException.ThrowIfNull(messages);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var e = alertEvent;
+        await using (var record = new NpgsqlCommand(
+            "INSERT INTO alert_event (alert_id, sequence, at, kind, area, place, level, actor, note, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            connection, tx))
+        {
+            record.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.AlertId });
+            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = e.Sequence });
+            record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(e.AtMs) });
+            foreach (var text in new[] { e.Kind, e.Area, e.Place, e.Level, e.Actor }) record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text });
+            foreach (var text in new[] { e.Note, e.Message }) record.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            try
+            {
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new InvalidOperationException($"alert {e.AlertId} already has event {e.Sequence}", x);
+            }
+        }
+
+        foreach (var m in messages)
+        {
+            await using var queue = new NpgsqlCommand(
+                "INSERT INTO outbox (alert_id, sequence, channel, recipient, payload, next_attempt) VALUES ($1, $2, $3, $4, $5, $6)", connection, tx);
+            queue.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.AlertId });
+            queue.Parameters.Add(new NpgsqlParameter<int> { TypedValue = e.Sequence });
+            foreach (var text in new[] { m.Channel, m.Recipient, m.Payload }) queue.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text });
+            queue.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(m.NextAttemptMs) });
+            await queue.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AlertEvent>> EventsAsync(Guid alertId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT sequence, at, kind, area, place, level, actor, note, message FROM alert_event WHERE alert_id = $1 ORDER BY sequence");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = alertId });
+        var result = new List<AlertEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new AlertEvent(alertId, reader.GetInt32(0), Ms(reader.GetFieldValue<DateTime>(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<OutboxMessage>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error FROM outbox "
+            + "WHERE delivered_at IS NULL AND next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nowMs) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var result = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new OutboxMessage(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetInt32(6), Ms(reader.GetFieldValue<DateTime>(7)), null, reader.IsDBNull(8) ? null : reader.GetString(8)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task DeliveredAsync(long messageId, long atMs, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("UPDATE outbox SET delivered_at = $2, attempts = attempts + 1 WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(atMs) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task FailedAsync(long messageId, string error, long nextAttemptMs, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt = $3 WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nextAttemptMs) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

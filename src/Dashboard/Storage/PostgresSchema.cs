@@ -15,7 +15,7 @@ internal static class PostgresSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month; zone totals per slot; cells and zones with geometry; audit log; API keys", """
+        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month; zone totals per slot; cells and zones with geometry; audit log; API keys; forecast runs; alert events and the outbox", """
             CREATE EXTENSION IF NOT EXISTS postgis;
             CREATE TABLE area (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
             CREATE TABLE channel (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
@@ -92,6 +92,48 @@ internal static class PostgresSchema
                 hash bytea NOT NULL UNIQUE,
                 created_at timestamptz NOT NULL,
                 revoked_at timestamptz);
+            CREATE TABLE forecast_run (
+                id uuid PRIMARY KEY,
+                area_id integer NOT NULL REFERENCES area (id),
+                issued_at timestamptz NOT NULL,
+                origin_slot timestamptz NOT NULL,
+                model text NOT NULL);
+            CREATE INDEX forecast_run_latest ON forecast_run (area_id, issued_at);
+            CREATE TABLE forecast_value (
+                run_id uuid NOT NULL REFERENCES forecast_run (id),
+                is_zone boolean NOT NULL,
+                place text NOT NULL,
+                horizon integer NOT NULL,
+                target_slot timestamptz NOT NULL,
+                mean double precision NOT NULL, low80 double precision NOT NULL, high80 double precision NOT NULL,
+                low95 double precision NOT NULL, high95 double precision NOT NULL,
+                exceedance double precision[] NOT NULL, -- lowest level first
+                PRIMARY KEY (run_id, is_zone, place, horizon));
+            CREATE TABLE alert_event (
+                alert_id uuid NOT NULL,
+                sequence integer NOT NULL,
+                at timestamptz NOT NULL,
+                kind text NOT NULL,
+                area text NOT NULL,
+                place text NOT NULL,
+                level text NOT NULL,
+                actor text NOT NULL,
+                note text,
+                message text,
+                PRIMARY KEY (alert_id, sequence));
+            CREATE TABLE outbox (
+                id bigserial PRIMARY KEY,
+                alert_id uuid NOT NULL,
+                sequence integer NOT NULL,
+                channel text NOT NULL,
+                recipient text NOT NULL,
+                payload text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt timestamptz NOT NULL,
+                delivered_at timestamptz,
+                last_error text,
+                FOREIGN KEY (alert_id, sequence) REFERENCES alert_event (alert_id, sequence));
+            CREATE INDEX outbox_due ON outbox (next_attempt) WHERE delivered_at IS NULL;
             """),
     ];
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using CrowdWatch.Alerts.Storage;
+using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Zones;
@@ -11,7 +13,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The embedded store: one SQLite file, created with its schema on first use. Writes are transactions in write-ahead
 /// logging with full sync, so a committed batch survives a killed process and a power cut alike.
 /// </summary>
-public sealed class SqliteCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
+public sealed class SqliteCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore
 {
     private readonly string _connectionString;
 
@@ -322,6 +324,174 @@ public sealed class SqliteCountStore : ICountStore, IAreaStore, IAuditLog, IApiK
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveRunAsync(ForecastRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var areaId = await IdOf(connection, tx, "area", run.Area, null, cancellationToken).ConfigureAwait(false);
+        await using (var head = Command(connection, tx, "INSERT INTO forecast_run (id, area_id, issued_at, origin_slot, model) VALUES ($id, $area, $issued, $origin, $model)"))
+        {
+            head.Parameters.AddWithValue("$id", run.Id.ToString());
+            head.Parameters.AddWithValue("$area", areaId);
+            head.Parameters.AddWithValue("$issued", run.IssuedMs);
+            head.Parameters.AddWithValue("$origin", run.OriginSlotMs);
+            head.Parameters.AddWithValue("$model", run.Model);
+            await head.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var insert = Command(connection, tx,
+            "INSERT INTO forecast_value (run_id, is_zone, place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance) "
+            + "VALUES ($run, $zone, $place, $h, $target, $mean, $l80, $h80, $l95, $h95, $exceed)");
+        insert.Parameters.AddWithValue("$run", run.Id.ToString());
+        // No declared types: each binding takes its value's, so numbers stay numbers.
+        var p = new[] { "$zone", "$place", "$h", "$target", "$mean", "$l80", "$h80", "$l95", "$h95", "$exceed" }
+            .Select(n => insert.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+        insert.Prepare();
+        foreach (var v in run.Values)
+        {
+            (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (v.IsZone ? 1 : 0, v.Place, v.Horizon, v.TargetSlotMs, v.Mean);
+            (p[5].Value, p[6].Value, p[7].Value, p[8].Value) = (v.Low80, v.High80, v.Low95, v.High95);
+            p[9].Value = System.Text.Json.JsonSerializer.Serialize(v.Exceedance);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ForecastRun?> LatestRunAsync(string area, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT r.id, r.issued_at, r.origin_slot, r.model FROM forecast_run r JOIN area a ON a.id = r.area_id WHERE a.name = $area ORDER BY r.issued_at DESC LIMIT 1");
+        command.Parameters.AddWithValue("$area", area);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new ForecastRun(Guid.Parse(reader.GetString(0)), area, reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), [])
+            : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ForecastValue>> ValuesAsync(Guid runId, string place, bool isZone, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
+            + "WHERE run_id = $run AND is_zone = $zone AND place = $place ORDER BY horizon");
+        command.Parameters.AddWithValue("$run", runId.ToString());
+        command.Parameters.AddWithValue("$zone", isZone ? 1 : 0);
+        command.Parameters.AddWithValue("$place", place);
+        var result = new List<ForecastValue>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new ForecastValue(place, isZone, reader.GetInt32(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4),
+                reader.GetDouble(5), reader.GetDouble(6), System.Text.Json.JsonSerializer.Deserialize<double[]>(reader.GetString(7)) ?? []));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alertEvent);
+        ArgumentNullException.ThrowIfNull(messages);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var record = Command(connection, tx,
+            "INSERT INTO alert_event (alert_id, sequence, at, kind, area, place, level, actor, note, message) "
+            + "VALUES ($id, $seq, $at, $kind, $area, $place, $level, $actor, $note, $message)"))
+        {
+            var e = alertEvent;
+            record.Parameters.AddWithValue("$id", e.AlertId.ToString());
+            record.Parameters.AddWithValue("$seq", e.Sequence);
+            record.Parameters.AddWithValue("$at", e.AtMs);
+            record.Parameters.AddWithValue("$kind", e.Kind);
+            record.Parameters.AddWithValue("$area", e.Area);
+            record.Parameters.AddWithValue("$place", e.Place);
+            record.Parameters.AddWithValue("$level", e.Level);
+            record.Parameters.AddWithValue("$actor", e.Actor);
+            record.Parameters.AddWithValue("$note", (object?)e.Note ?? DBNull.Value);
+            record.Parameters.AddWithValue("$message", (object?)e.Message ?? DBNull.Value);
+            try
+            {
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException x) when (x.SqliteErrorCode == 19)
+            {
+                throw new InvalidOperationException($"alert {e.AlertId} already has event {e.Sequence}", x);
+            }
+        }
+
+        foreach (var m in messages)
+        {
+            await using var queue = Command(connection, tx,
+                "INSERT INTO outbox (alert_id, sequence, channel, recipient, payload, next_attempt) VALUES ($id, $seq, $channel, $to, $payload, $next)");
+            queue.Parameters.AddWithValue("$id", alertEvent.AlertId.ToString());
+            queue.Parameters.AddWithValue("$seq", alertEvent.Sequence);
+            queue.Parameters.AddWithValue("$channel", m.Channel);
+            queue.Parameters.AddWithValue("$to", m.Recipient);
+            queue.Parameters.AddWithValue("$payload", m.Payload);
+            queue.Parameters.AddWithValue("$next", m.NextAttemptMs);
+            await queue.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AlertEvent>> EventsAsync(Guid alertId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT sequence, at, kind, area, place, level, actor, note, message FROM alert_event WHERE alert_id = $id ORDER BY sequence");
+        command.Parameters.AddWithValue("$id", alertId.ToString());
+        var result = new List<AlertEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new AlertEvent(alertId, reader.GetInt32(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<OutboxMessage>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error FROM outbox "
+            + "WHERE delivered_at IS NULL AND next_attempt <= $now ORDER BY next_attempt, id LIMIT $limit");
+        command.Parameters.AddWithValue("$now", nowMs);
+        command.Parameters.AddWithValue("$limit", limit);
+        var result = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new OutboxMessage(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7), null, reader.IsDBNull(8) ? null : reader.GetString(8)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task DeliveredAsync(long messageId, long atMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "UPDATE outbox SET delivered_at = $at, attempts = attempts + 1 WHERE id = $id");
+        command.Parameters.AddWithValue("$id", messageId);
+        command.Parameters.AddWithValue("$at", atMs);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task FailedAsync(long messageId, string error, long nextAttemptMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt = $next WHERE id = $id");
+        command.Parameters.AddWithValue("$id", messageId);
+        command.Parameters.AddWithValue("$error", error);
+        command.Parameters.AddWithValue("$next", nextAttemptMs);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // Applies the steps the file lacks, all in one IMMEDIATE transaction: a second instance starting at the same

@@ -6,7 +6,7 @@ internal static class SqliteSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source; zone totals per slot; zone outlines; audit log; API keys", """
+        new(1, "binned counts per area, channel, slot, cell and source; zone totals per slot; zone outlines; audit log; API keys; forecast runs; alert events and the outbox", """
             CREATE TABLE area (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE channel (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE count_source (
@@ -66,6 +66,47 @@ internal static class SqliteSchema
                 hash BLOB NOT NULL UNIQUE,
                 created_at INTEGER NOT NULL,
                 revoked_at INTEGER);
+            CREATE TABLE forecast_run (
+                id TEXT PRIMARY KEY,
+                area_id INTEGER NOT NULL REFERENCES area (id),
+                issued_at INTEGER NOT NULL,
+                origin_slot INTEGER NOT NULL,
+                model TEXT NOT NULL);
+            CREATE INDEX forecast_run_latest ON forecast_run (area_id, issued_at);
+            CREATE TABLE forecast_value (
+                run_id TEXT NOT NULL REFERENCES forecast_run (id),
+                is_zone INTEGER NOT NULL,
+                place TEXT NOT NULL,
+                horizon INTEGER NOT NULL,
+                target_slot INTEGER NOT NULL,
+                mean REAL NOT NULL, low80 REAL NOT NULL, high80 REAL NOT NULL, low95 REAL NOT NULL, high95 REAL NOT NULL,
+                exceedance TEXT NOT NULL, -- JSON array, lowest level first
+                PRIMARY KEY (run_id, is_zone, place, horizon)) WITHOUT ROWID;
+            CREATE TABLE alert_event (
+                alert_id TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                area TEXT NOT NULL,
+                place TEXT NOT NULL,
+                level TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                note TEXT,
+                message TEXT,
+                PRIMARY KEY (alert_id, sequence));
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                alert_id TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt INTEGER NOT NULL,
+                delivered_at INTEGER,
+                last_error TEXT,
+                FOREIGN KEY (alert_id, sequence) REFERENCES alert_event (alert_id, sequence));
+            CREATE INDEX outbox_due ON outbox (next_attempt) WHERE delivered_at IS NULL;
             """),
     ];
 }

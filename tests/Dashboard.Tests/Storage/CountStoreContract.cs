@@ -1,4 +1,6 @@
+using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
 
 namespace CrowdWatch.Dashboard.Tests.Storage;
@@ -150,5 +152,51 @@ public abstract class CountStoreContract
         Assert.True(await keys.RevokeAsync("police-webhook"));
         Assert.Null(await keys.VerifyAsync(secret));
         Assert.False(await keys.RevokeAsync("police-webhook"));
+    }
+
+    [Fact]
+    public async Task Forecast_runs_keep_every_value_and_the_newest_run_is_found()
+    {
+        var store = (IForecastStore)await NewStoreAsync();
+        ForecastValue Value(string place, bool zone, int h) =>
+            new(place, zone, h, Slot0 + (h * Slot), 100.25 * h, 90 * h, 110 * h, 80.5 * h, 120 * h, [0.5 / h, 0.25 / h, 0.1 / h, 0.01 / h]);
+        var older = new ForecastRun(Guid.NewGuid(), "chongqing", Slot0, Slot0, "historical-average", [Value("hongyadong", true, 1)]);
+        var newer = new ForecastRun(Guid.NewGuid(), "chongqing", Slot0 + 60_000, Slot0, "lightgbm h=48",
+            [Value("hongyadong", true, 2), Value("hongyadong", true, 1), Value("4391", false, 1)]);
+        await store.SaveRunAsync(newer);
+        await store.SaveRunAsync(older);
+
+        var latest = await store.LatestRunAsync("chongqing");
+        Assert.Equal((newer.Id, newer.IssuedMs, newer.OriginSlotMs, "lightgbm h=48"), (latest!.Id, latest.IssuedMs, latest.OriginSlotMs, latest.Model));
+        Assert.Equal([Value("hongyadong", true, 1), Value("hongyadong", true, 2)], await store.ValuesAsync(newer.Id, "hongyadong", true));
+        Assert.Equal([Value("4391", false, 1)], await store.ValuesAsync(newer.Id, "4391", false));
+        Assert.Empty(await store.ValuesAsync(newer.Id, "4391", true));
+        Assert.Null(await store.LatestRunAsync("elsewhere"));
+    }
+
+    [Fact]
+    public async Task An_alert_event_and_its_messages_are_stored_together_and_the_outbox_tracks_delivery()
+    {
+        var store = (IAlertStore)await NewStoreAsync();
+        var id = Guid.NewGuid();
+        var raised = new AlertEvent(id, 1, Slot0, "raised", "chongqing", "hongyadong", "orange", "system", null, "<alert/>");
+        await store.RecordAsync(raised, [
+            new OutboxMessage(0, id, 1, "webhook", "http://127.0.0.1:9/police", "{}", NextAttemptMs: Slot0),
+            new OutboxMessage(0, id, 1, "sms", "+8613800000000", "Orange warning at Hongyadong", NextAttemptMs: Slot0),
+        ]);
+        var acknowledged = new AlertEvent(id, 2, Slot0 + 60_000, "acknowledged", "chongqing", "hongyadong", "orange", "li.wei", "second exit opened");
+        await store.RecordAsync(acknowledged, []);
+        Assert.Equal([raised, acknowledged], await store.EventsAsync(id));
+
+        // The same sequence twice is refused, and its messages are not queued.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordAsync(acknowledged, [new OutboxMessage(0, id, 2, "sms", "+86", "x", NextAttemptMs: Slot0)]));
+        var due = await store.DueAsync(Slot0, 10);
+        Assert.Equal(["webhook", "sms"], due.Select(m => m.Channel));
+
+        await store.DeliveredAsync(due[0].Id, Slot0 + 1000);
+        await store.FailedAsync(due[1].Id, "gateway answered 503", Slot0 + 30_000);
+        Assert.Empty(await store.DueAsync(Slot0 + 29_000, 10));
+        var retry = Assert.Single(await store.DueAsync(Slot0 + 30_000, 10));
+        Assert.Equal(("sms", 1, "gateway answered 503"), (retry.Channel, retry.Attempts, retry.LastError));
     }
 }

@@ -1,0 +1,23 @@
+namespace CrowdWatch.Alerts.Storage;
+
+/// <summary>
+/// The alert record and the delivery outbox. An event and the messages that announce it are stored in one
+/// transaction, before anything is sent: a crash after the commit loses nothing, and a crash before it told no one.
+/// </summary>
+public interface IAlertStore
+{
+    /// <summary>Stores an event with its outgoing messages atomically; fails if the alert already has that sequence.</summary>
+    Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>An alert's events in sequence order.</summary>
+    Task<IReadOnlyList<AlertEvent>> EventsAsync(Guid alertId, CancellationToken cancellationToken = default);
+
+    /// <summary>Undelivered messages due at <paramref name="nowMs"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<OutboxMessage>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a message delivered.</summary>
+    Task DeliveredAsync(long messageId, long atMs, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a failed attempt and when to try again.</summary>
+    Task FailedAsync(long messageId, string error, long nextAttemptMs, CancellationToken cancellationToken = default);
+}
