@@ -73,7 +73,7 @@ public class StoreBenchmark
         if (backend == StoreOptions.Embedded)
         {
             var folder = Path.Combine(Path.GetTempPath(), $"crowdwatch-bench-store-{Guid.NewGuid():N}");
-            return await CountStores.OpenAsync(new StoreOptions { DataDirectory = folder }, null);
+            return await Stores.OpenAsync(new StoreOptions { DataDirectory = folder }, null);
         }
 
         var server = Environment.GetEnvironmentVariable("CROWDWATCH_BENCH_POSTGRES")
@@ -86,7 +86,7 @@ public class StoreBenchmark
             await create.ExecuteNonQueryAsync();
         }
 
-        return await CountStores.OpenAsync(new StoreOptions { Provider = StoreOptions.Postgres },
+        return await Stores.OpenAsync(new StoreOptions { Provider = StoreOptions.Postgres },
             new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString());
     }
 }

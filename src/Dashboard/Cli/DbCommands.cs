@@ -29,15 +29,15 @@ internal static class DbCommands
         command.SetAction(_ => CliErrors.Run(error, () =>
         {
             var (options, connection) = Settings(environment);
-            var store = CountStores.OpenAsync(options, connection).GetAwaiter().GetResult();
+            var store = Stores.OpenAsync(options, connection).GetAwaiter().GetResult();
             using var lifetime = store as IDisposable;
             var version = store switch
             {
-                SqliteCountStore s => s.SchemaVersionAsync().GetAwaiter().GetResult(),
-                PostgresCountStore p => p.SchemaVersionAsync().GetAwaiter().GetResult(),
+                SqliteStore s => s.SchemaVersionAsync().GetAwaiter().GetResult(),
+                PostgresStore p => p.SchemaVersionAsync().GetAwaiter().GetResult(),
                 _ => 0,
             };
-            output.WriteLine($"{CountStores.Describe(options, connection)}: schema version {version}");
+            output.WriteLine($"{Stores.Describe(options, connection)}: schema version {version}");
             return 0;
         }));
         return command;
@@ -63,7 +63,7 @@ internal static class DbCommands
             if (toMs <= fromMs) throw new InvalidDataException("--to must be after --from");
             var (place, overlaps) = Place(a, parse.GetValue(zone), parse.GetValue(polygon));
             var (options, connection) = Settings(environment);
-            var store = CountStores.OpenAsync(options, connection).GetAwaiter().GetResult();
+            var store = Stores.OpenAsync(options, connection).GetAwaiter().GetResult();
             using var lifetime = store as IDisposable;
             var channelName = parse.GetValue(channel)!;
             // A zone's totals were kept at ingest; a drawn area is summed from its cells.

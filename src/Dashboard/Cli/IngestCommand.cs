@@ -74,7 +74,7 @@ internal static class IngestCommand
             var slots = new HashSet<long>();
             var storeOptions = StoreOptions.FromEnvironment(environment);
             var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
-            var store = parse.GetValue(toStore) ? CountStores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult() : null;
+            var store = parse.GetValue(toStore) ? Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult() : null;
             using var storeLifetime = store as IDisposable;
             // Pings and the pre-aggregated inputs close their slots separately, so each writes under a source of its
             // own: a slot written by one never replaces what the other wrote.
@@ -143,7 +143,7 @@ internal static class IngestCommand
             }
 
             sums.Complete();
-            var where = string.Join(" and ", new[] { outFile, store is null ? null : $"{CountStores.Describe(storeOptions, connection)} ({stored} slot batches)" }.Where(w => w is not null));
+            var where = string.Join(" and ", new[] { outFile, store is null ? null : $"{Stores.Describe(storeOptions, connection)} ({stored} slot batches)" }.Where(w => w is not null));
             output.WriteLine($"{area.Name}: {slots.Count} slots written to {where}; {report}");
             if (parse.GetValue(summaryPath) is { } sp)
             {

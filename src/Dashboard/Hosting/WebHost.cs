@@ -26,7 +26,7 @@ public static class WebHost
             .ValidateOnStart();
         // Opened, and its schema migrated, when the host starts (below), so that a store that cannot be reached stops
         // the host with its reason instead of failing requests later.
-        builder.Services.AddSingleton(sp => CountStores.OpenAsync(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
+        builder.Services.AddSingleton(sp => Stores.OpenAsync(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
             builder.Configuration.GetConnectionString(StoreOptions.ConnectionName)).GetAwaiter().GetResult());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<CountRetention>();

@@ -38,7 +38,7 @@ public abstract class IngestKillContract
     }
 
     private static async Task<ICountStore> Open(Dictionary<string, string> environment) =>
-        await CountStores.OpenAsync(StoreOptions.FromEnvironment(environment.GetValueOrDefault), environment.GetValueOrDefault("ConnectionStrings__CrowdWatch"));
+        await Stores.OpenAsync(StoreOptions.FromEnvironment(environment.GetValueOrDefault), environment.GetValueOrDefault("ConnectionStrings__CrowdWatch"));
 
     private static async Task<Dictionary<(string, long, int), double>> All(ICountStore store)
     {

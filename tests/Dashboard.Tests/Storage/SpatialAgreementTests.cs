@@ -32,8 +32,8 @@ public sealed class SpatialAgreementTests(PostgresServer server) : IDisposable
     public async Task PostGIS_overlaps_and_drawn_area_counts_agree_with_NetTopologySuite()
     {
         var area = NewArea();
-        await using var postgres = await PostgresCountStore.OpenAsync(await server.NewDatabaseAsync());
-        var embedded = await SqliteCountStore.OpenAsync(Path.Combine(_folder, "crowdwatch.db"));
+        await using var postgres = await PostgresStore.OpenAsync(await server.NewDatabaseAsync());
+        var embedded = await SqliteStore.OpenAsync(Path.Combine(_folder, "crowdwatch.db"));
         await postgres.SaveAreaAsync(area);
         await embedded.SaveAreaAsync(area);
 

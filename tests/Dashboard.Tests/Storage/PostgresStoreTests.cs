@@ -5,21 +5,21 @@ using Npgsql;
 namespace CrowdWatch.Dashboard.Tests.Storage;
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresCountStoreTests(PostgresServer server) : CountStoreContract, IAsyncLifetime
+public sealed class PostgresStoreTests(PostgresServer server) : StoreContract, IAsyncLifetime
 {
-    private readonly List<PostgresCountStore> _opened = [];
+    private readonly List<PostgresStore> _opened = [];
     private readonly Dictionary<ICountStore, string> _databases = [];
 
     protected override async Task<ICountStore> NewStoreAsync()
     {
         var database = await server.NewDatabaseAsync();
-        var store = await PostgresCountStore.OpenAsync(database);
+        var store = await PostgresStore.OpenAsync(database);
         _opened.Add(store);
         _databases[store] = database;
         return store;
     }
 
-    protected override async Task<ICountStore> ReopenAsync(ICountStore store) => await PostgresCountStore.OpenAsync(_databases[store]);
+    protected override async Task<ICountStore> ReopenAsync(ICountStore store) => await PostgresStore.OpenAsync(_databases[store]);
 
     [Fact]
     public async Task Counts_go_to_month_partitions_and_postgis_is_installed()
@@ -40,7 +40,7 @@ public sealed class PostgresCountStoreTests(PostgresServer server) : CountStoreC
         Assert.Equal(["count_2025_10", "count_2025_11"], names);
         await using var postgis = new NpgsqlCommand("SELECT ST_Area(ST_MakeEnvelope(0, 0, 100, 50, 32648))", connection);
         Assert.Equal(5000.0, await postgis.ExecuteScalarAsync());
-        Assert.True(await ((PostgresCountStore)store).SchemaVersionAsync() >= 1);
+        Assert.True(await ((PostgresStore)store).SchemaVersionAsync() >= 1);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -8,7 +8,7 @@ namespace CrowdWatch.Dashboard.Tests.Storage;
 /// <summary>
 /// What every count store must do, run against each backend: the embedded file and a real PostgreSQL server.
 /// </summary>
-public abstract class CountStoreContract
+public abstract class StoreContract
 {
     private const long Slot0 = 1_759_312_800_000; // 2025-10-01T10:00Z
     private const long Slot = 15 * 60_000;

@@ -14,7 +14,7 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The production store: PostgreSQL 15 with PostGIS. Counts are bulk-written through binary COPY into a table
 /// partitioned by month; each batch is one transaction.
 /// </summary>
-public sealed class PostgresCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore, IAsyncDisposable, IDisposable
+public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -23,15 +23,15 @@ public sealed class PostgresCountStore : ICountStore, IAreaStore, IAuditLog, IAp
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Table, int AreaId, string Name), int> _ids = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DateTime, bool> _partitions = new();
 
-    private PostgresCountStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
     /// <summary>Connects with <paramref name="connectionString"/> and brings the schema up to date.</summary>
-    public static async Task<PostgresCountStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
+    public static async Task<PostgresStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseNetTopologySuite();
-        var store = new PostgresCountStore(builder.Build());
+        var store = new PostgresStore(builder.Build());
         try
         {
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);

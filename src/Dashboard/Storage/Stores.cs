@@ -2,8 +2,8 @@ using CrowdWatch.Geo.Storage;
 
 namespace CrowdWatch.Dashboard.Storage;
 
-/// <summary>Opens the configured count store, migrating its schema: the one place that chooses the backend.</summary>
-public static class CountStores
+/// <summary>Opens the configured store, migrating its schema: the one place that chooses the backend.</summary>
+public static class Stores
 {
     /// <summary>Opens the store <paramref name="options"/> name; PostgreSQL needs <paramref name="connectionString"/>.</summary>
     public static async Task<ICountStore> OpenAsync(StoreOptions options, string? connectionString, CancellationToken cancellationToken = default)
@@ -11,10 +11,10 @@ public static class CountStores
         ArgumentNullException.ThrowIfNull(options);
         return options.Provider switch
         {
-            StoreOptions.Embedded => await SqliteCountStore.OpenAsync(options.EmbeddedPath, cancellationToken).ConfigureAwait(false),
+            StoreOptions.Embedded => await SqliteStore.OpenAsync(options.EmbeddedPath, cancellationToken).ConfigureAwait(false),
             StoreOptions.Postgres when string.IsNullOrWhiteSpace(connectionString) =>
                 throw new InvalidDataException($"Store:Provider is '{StoreOptions.Postgres}' but ConnectionStrings:{StoreOptions.ConnectionName} is not set"),
-            StoreOptions.Postgres => await PostgresCountStore.OpenAsync(connectionString!, cancellationToken).ConfigureAwait(false),
+            StoreOptions.Postgres => await PostgresStore.OpenAsync(connectionString!, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidDataException($"Store:Provider is '{options.Provider}'; expected '{StoreOptions.Embedded}' or '{StoreOptions.Postgres}'"),
         };
     }

@@ -13,23 +13,23 @@ namespace CrowdWatch.Dashboard.Storage;
 /// The embedded store: one SQLite file, created with its schema on first use. Writes are transactions in write-ahead
 /// logging with full sync, so a committed batch survives a killed process and a power cut alike.
 /// </summary>
-public sealed class SqliteCountStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore
+public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore
 {
     private readonly string _connectionString;
 
-    private SqliteCountStore(string connectionString) => _connectionString = connectionString;
+    private SqliteStore(string connectionString) => _connectionString = connectionString;
 
     /// <summary>The file's path.</summary>
     public required string Path { get; init; }
 
     /// <summary>Opens (creating if need be) the store at <paramref name="path"/> and brings its schema up to date.</summary>
-    public static async Task<SqliteCountStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<SqliteStore> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 60 };
-        var store = new SqliteCountStore(builder.ToString()) { Path = path };
+        var store = new SqliteStore(builder.ToString()) { Path = path };
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         return store;
     }

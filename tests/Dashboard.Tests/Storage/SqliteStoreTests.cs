@@ -4,25 +4,25 @@ using Microsoft.Data.Sqlite;
 
 namespace CrowdWatch.Dashboard.Tests.Storage;
 
-public sealed class SqliteCountStoreTests : CountStoreContract, IDisposable
+public sealed class SqliteStoreTests : StoreContract, IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"crowdwatch-store-{Guid.NewGuid():N}");
 
     protected override async Task<ICountStore> NewStoreAsync() =>
-        await SqliteCountStore.OpenAsync(Path.Combine(_folder, $"{Guid.NewGuid():N}", "crowdwatch.db"));
+        await SqliteStore.OpenAsync(Path.Combine(_folder, $"{Guid.NewGuid():N}", "crowdwatch.db"));
 
-    protected override async Task<ICountStore> ReopenAsync(ICountStore store) => await SqliteCountStore.OpenAsync(((SqliteCountStore)store).Path);
+    protected override async Task<ICountStore> ReopenAsync(ICountStore store) => await SqliteStore.OpenAsync(((SqliteStore)store).Path);
 
     [Fact]
     public async Task First_open_creates_the_file_at_the_latest_schema_and_reopening_changes_nothing()
     {
         var path = Path.Combine(_folder, "new", "crowdwatch.db");
         Assert.False(File.Exists(path));
-        var store = await SqliteCountStore.OpenAsync(path);
+        var store = await SqliteStore.OpenAsync(path);
         Assert.True(File.Exists(path));
         var latest = await store.SchemaVersionAsync();
         Assert.True(latest >= 1);
-        await SqliteCountStore.OpenAsync(path);
+        await SqliteStore.OpenAsync(path);
         Assert.Equal(latest, await store.SchemaVersionAsync());
         await using var connection = new SqliteConnection($"Data Source={path}");
         await connection.OpenAsync();
@@ -34,7 +34,7 @@ public sealed class SqliteCountStoreTests : CountStoreContract, IDisposable
     public async Task The_file_keeps_an_api_keys_hash_and_never_its_secret()
     {
         var path = Path.Combine(_folder, "keys", "crowdwatch.db");
-        var store = await SqliteCountStore.OpenAsync(path);
+        var store = await SqliteStore.OpenAsync(path);
         var secret = await store.IssueAsync("sms-gateway", "operator");
         SqliteConnection.ClearAllPools();
         var bytes = await File.ReadAllBytesAsync(path);
