@@ -18,6 +18,12 @@ public interface IAlertStore
     /// <summary>Marks a message delivered.</summary>
     Task DeliveredAsync(long messageId, long atMs, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes the alerts whose last event is before <paramref name="beforeMs"/>, with their messages (only where an
+    /// operator configured a retention); returns how many alerts went.
+    /// </summary>
+    Task<long> DeleteAlertsBeforeAsync(long beforeMs, CancellationToken cancellationToken = default);
+
     /// <summary>Records a failed attempt and when to try again.</summary>
     Task FailedAsync(long messageId, string error, long nextAttemptMs, CancellationToken cancellationToken = default);
 }

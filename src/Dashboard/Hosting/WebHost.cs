@@ -1,5 +1,7 @@
+using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Api;
 using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
 using Microsoft.Extensions.Options;
 
@@ -28,8 +30,15 @@ public static class WebHost
         // the host with its reason instead of failing requests later.
         builder.Services.AddSingleton(sp => Stores.OpenAsync(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
             builder.Configuration.GetConnectionString(StoreOptions.ConnectionName)).GetAwaiter().GetResult());
+        // One store holds everything: each part of the host asks for the contract it needs, and the configuration
+        // alone decides which backend answers.
+        builder.Services.AddSingleton(sp => (IAreaStore)sp.GetRequiredService<ICountStore>());
+        builder.Services.AddSingleton(sp => (IForecastStore)sp.GetRequiredService<ICountStore>());
+        builder.Services.AddSingleton(sp => (IAlertStore)sp.GetRequiredService<ICountStore>());
+        builder.Services.AddSingleton(sp => (IAuditLog)sp.GetRequiredService<ICountStore>());
+        builder.Services.AddSingleton(sp => (IApiKeys)sp.GetRequiredService<ICountStore>());
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<CountRetention>();
+        builder.Services.AddHostedService<Retention>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 

@@ -8,4 +8,7 @@ public interface IAuditLog
 
     /// <summary>Entries in [fromMs, toMs), oldest first, optionally of one actor only.</summary>
     Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromMs, long toMs, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes entries before <paramref name="beforeMs"/> (only where an operator configured a retention); returns how many.</summary>
+    Task<long> DeleteAuditBeforeAsync(long beforeMs, CancellationToken cancellationToken = default);
 }

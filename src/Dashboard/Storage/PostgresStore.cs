@@ -566,6 +566,27 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
     }
 
     /// <inheritdoc />
+    public async Task<long> DeleteAuditBeforeAsync(long beforeMs, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM audit WHERE at < $1");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(beforeMs) });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> DeleteAlertsBeforeAsync(long beforeMs, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            WITH old AS (SELECT alert_id FROM alert_event GROUP BY alert_id HAVING max(at) < $1),
+            sent AS (DELETE FROM outbox WHERE alert_id IN (SELECT alert_id FROM old)),
+            gone AS (DELETE FROM alert_event WHERE alert_id IN (SELECT alert_id FROM old) RETURNING alert_id)
+            SELECT count(DISTINCT alert_id) FROM gone
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(beforeMs) });
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
     public async Task FailedAsync(long messageId, string error, long nextAttemptMs, CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand("UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt = $3 WHERE id = $1");

@@ -484,6 +484,40 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
     }
 
     /// <inheritdoc />
+    public async Task<long> DeleteAuditBeforeAsync(long beforeMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "DELETE FROM audit WHERE at < $before");
+        command.Parameters.AddWithValue("$before", beforeMs);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> DeleteAlertsBeforeAsync(long beforeMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var old = Command(connection, tx,
+            "CREATE TEMP TABLE old_alert AS SELECT alert_id FROM alert_event GROUP BY alert_id HAVING max(at) < $before"))
+        {
+            old.Parameters.AddWithValue("$before", beforeMs);
+            await old.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        long alerts = 0;
+        foreach (var sql in new[] { "DELETE FROM outbox WHERE alert_id IN (SELECT alert_id FROM old_alert)",
+                     "DELETE FROM alert_event WHERE alert_id IN (SELECT alert_id FROM old_alert)", "SELECT count(*) FROM old_alert", "DROP TABLE old_alert" })
+        {
+            await using var step = Command(connection, tx, sql);
+            if (sql.StartsWith("SELECT", StringComparison.Ordinal)) alerts = Convert.ToInt64(await step.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            else await step.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return alerts;
+    }
+
+    /// <inheritdoc />
     public async Task FailedAsync(long messageId, string error, long nextAttemptMs, CancellationToken cancellationToken = default)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);

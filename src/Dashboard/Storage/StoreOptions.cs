@@ -33,6 +33,14 @@ public sealed class StoreOptions
     [Range(1, 36_500)]
     public int CountRetentionDays { get; set; } = 400;
 
+    /// <summary>Days audit entries are kept; empty (the default): forever.</summary>
+    [Range(1, 36_500)]
+    public int? AuditRetentionDays { get; set; }
+
+    /// <summary>Days an alert is kept after its last event, with its messages; empty (the default): forever.</summary>
+    [Range(1, 36_500)]
+    public int? AlertRetentionDays { get; set; }
+
     /// <summary>The embedded store's file inside <see cref="DataDirectory"/>.</summary>
     public string EmbeddedPath => Path.Combine(DataDirectory, "crowdwatch.db");
 

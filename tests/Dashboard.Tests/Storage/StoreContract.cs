@@ -137,6 +137,10 @@ public abstract class StoreContract
         Assert.Equal(["alert.raise", "alert.acknowledge", "heatmap.view"], (await log.ReadAsync(Slot0, Slot0 + 10_000)).Select(e => e.Action));
         Assert.Equal([new AuditEntry(Slot0 + 2000, "li.wei", "alert.acknowledge", "alert-17", "second exit opened")], await log.ReadAsync(Slot0, Slot0 + 5000, "li.wei"));
         Assert.Empty(await log.ReadAsync(Slot0 + 10_000, Slot0 + 20_000));
+
+        // Only where an operator sets a retention: entries before the cut go, later ones stay.
+        Assert.Equal(2, await log.DeleteAuditBeforeAsync(Slot0 + 5000));
+        Assert.Equal(["heatmap.view"], (await log.ReadAsync(Slot0, Slot0 + 10_000)).Select(e => e.Action));
     }
 
     [Fact]
@@ -198,5 +202,14 @@ public abstract class StoreContract
         Assert.Empty(await store.DueAsync(Slot0 + 29_000, 10));
         var retry = Assert.Single(await store.DueAsync(Slot0 + 30_000, 10));
         Assert.Equal(("sms", 1, "gateway answered 503"), (retry.Channel, retry.Attempts, retry.LastError));
+
+        // Retention takes whole alerts whose last event is before the cut, with their messages; a later alert stays.
+        var later = Guid.NewGuid();
+        await store.RecordAsync(new AlertEvent(later, 1, Slot0 + Slot, "raised", "chongqing", "jiefangbei", "blue", "system"),
+            [new OutboxMessage(0, later, 1, "cap", "feed", "<alert/>", NextAttemptMs: Slot0 + Slot)]);
+        Assert.Equal(1, await store.DeleteAlertsBeforeAsync(Slot0 + 120_000));
+        Assert.Empty(await store.EventsAsync(id));
+        Assert.Single(await store.EventsAsync(later));
+        Assert.Equal(["cap"], (await store.DueAsync(Slot0 + Slot, 10)).Select(m => m.Channel));
     }
 }
