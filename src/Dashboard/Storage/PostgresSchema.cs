@@ -15,7 +15,7 @@ internal static class PostgresSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month; zone totals per slot; cells and zones with geometry; audit log; API keys; forecast runs; alert events and the outbox", """
+        new(1, "binned counts per area, channel, slot, cell and source, partitioned by month; zone totals per slot; grids, cells, walkable surfaces and zones with geometry; audit log; API keys; forecast runs; alert events and the outbox", """
             CREATE EXTENSION IF NOT EXISTS postgis;
             CREATE TABLE area (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
             CREATE TABLE channel (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
@@ -67,7 +67,18 @@ internal static class PostgresSchema
                 cell integer NOT NULL,
                 geom geometry(Polygon, 4326) NOT NULL,
                 geom_projected geometry(Polygon) NOT NULL,
+                walkable_m2 double precision NOT NULL,
                 PRIMARY KEY (area_id, cell));
+            CREATE TABLE grid (
+                area_id integer PRIMARY KEY REFERENCES area (id),
+                epsg integer NOT NULL, origin_x double precision NOT NULL, origin_y double precision NOT NULL,
+                cell_size_m double precision NOT NULL, rows integer NOT NULL, cols integer NOT NULL);
+            CREATE TABLE walkable_geom (
+                id bigserial PRIMARY KEY,
+                area_id integer NOT NULL REFERENCES area (id),
+                geom geometry(Geometry, 4326) NOT NULL,
+                geom_projected geometry NOT NULL);
+            CREATE INDEX walkable_geom_gist ON walkable_geom USING gist (geom);
             CREATE INDEX cell_geom_gist ON cell_geom USING gist (geom);
             CREATE INDEX cell_geom_projected_gist ON cell_geom USING gist (geom_projected);
             CREATE TABLE zone_geom (

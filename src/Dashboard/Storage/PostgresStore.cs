@@ -2,6 +2,7 @@ using System.Globalization;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Zones;
 using NetTopologySuite.Geometries;
@@ -245,15 +246,41 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var looked = new Dictionary<(string, int, string), int>();
         var areaId = await IdOf(connection, tx, "area", area.Name, null, looked, cancellationToken).ConfigureAwait(false);
-        await using (var clear = new NpgsqlCommand("DELETE FROM cell_geom WHERE area_id = $1", connection, tx))
+        var spec = area.Grid.Spec;
+        await using (var grid = new NpgsqlCommand(
+            "INSERT INTO grid (area_id, epsg, origin_x, origin_y, cell_size_m, rows, cols) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+            + "ON CONFLICT (area_id) DO UPDATE SET epsg = excluded.epsg, origin_x = excluded.origin_x, origin_y = excluded.origin_y, "
+            + "cell_size_m = excluded.cell_size_m, rows = excluded.rows, cols = excluded.cols", connection, tx))
         {
+            grid.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
+            grid.Parameters.Add(new NpgsqlParameter<int> { TypedValue = spec.Epsg });
+            foreach (var v in new[] { spec.OriginX, spec.OriginY, spec.CellSizeM }) grid.Parameters.Add(new NpgsqlParameter<double> { TypedValue = v });
+            grid.Parameters.Add(new NpgsqlParameter<int> { TypedValue = spec.Rows });
+            grid.Parameters.Add(new NpgsqlParameter<int> { TypedValue = spec.Cols });
+            await grid.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var table in new[] { "cell_geom", "walkable_geom" })
+        {
+            await using var clear = new NpgsqlCommand($"DELETE FROM {table} WHERE area_id = $1", connection, tx);
             clear.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
             await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var surface in area.WalkableSurfaces)
+        {
+            var geometry = (Geometry)surface.Copy();
+            geometry.SRID = 4326;
+            await using var save = new NpgsqlCommand("INSERT INTO walkable_geom (area_id, geom, geom_projected) VALUES ($1, $2, ST_Transform($2, $3))", connection, tx);
+            save.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
+            save.Parameters.Add(new NpgsqlParameter<Geometry> { TypedValue = geometry });
+            save.Parameters.Add(new NpgsqlParameter<int> { TypedValue = srid });
+            await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var factory = new GeometryFactory(new PrecisionModel(), srid);
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY cell_geom (area_id, cell, geom, geom_projected) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            "COPY cell_geom (area_id, cell, geom, geom_projected, walkable_m2) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
             for (var id = 0; id < area.Grid.Spec.CellCount; id++)
             {
@@ -265,6 +292,7 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
                 copy.Write(id, NpgsqlDbType.Integer);
                 copy.Write<Geometry>(wgs84, NpgsqlDbType.Geometry);
                 copy.Write<Geometry>(factory.ToGeometry(area.Grid.CellEnvelope(cell)), NpgsqlDbType.Geometry);
+                copy.Write(area.WalkableM2[id], NpgsqlDbType.Double);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -291,6 +319,48 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (key, id) in looked) _ids.TryAdd(key, id);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredArea?> LoadAreaAsync(string area, CancellationToken cancellationToken = default)
+    {
+        GridSpec spec;
+        int areaId;
+        await using (var grid = _dataSource.CreateCommand(
+            "SELECT g.area_id, epsg, origin_x, origin_y, cell_size_m, rows, cols FROM grid g JOIN area a ON a.id = g.area_id WHERE a.name = $1"))
+        {
+            grid.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area });
+            await using var reader = await grid.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+            areaId = reader.GetInt32(0);
+            spec = new GridSpec(reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt32(5), reader.GetInt32(6));
+        }
+
+        var walkable = new double[spec.CellCount];
+        var surfaces = new List<Geometry>();
+        var zones = new List<string>();
+        await using (var command = _dataSource.CreateCommand("SELECT cell, walkable_m2 FROM cell_geom WHERE area_id = $1"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) walkable[reader.GetInt32(0)] = reader.GetDouble(1);
+        }
+
+        await using (var command = _dataSource.CreateCommand("SELECT geom FROM walkable_geom WHERE area_id = $1 ORDER BY id"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) surfaces.Add(reader.GetFieldValue<Geometry>(0));
+        }
+
+        await using (var command = _dataSource.CreateCommand("SELECT z.name FROM zone z JOIN zone_geom g ON g.zone_id = z.id WHERE z.area_id = $1 ORDER BY z.id"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) zones.Add(reader.GetString(0));
+        }
+
+        return new StoredArea(spec, walkable, surfaces, zones);
     }
 
     // The drawn polygon in the grid's CRS, and each cell's covered area and share: PostGIS's own answer.

@@ -6,7 +6,7 @@ internal static class SqliteSchema
     /// <summary>The steps, in order.</summary>
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "binned counts per area, channel, slot, cell and source; zone totals per slot; zone outlines; audit log; API keys; forecast runs; alert events and the outbox", """
+        new(1, "binned counts per area, channel, slot, cell and source; zone totals per slot; grids, cells, walkable surfaces and zone outlines; audit log; API keys; forecast runs; alert events and the outbox", """
             CREATE TABLE area (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE channel (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
             CREATE TABLE count_source (
@@ -51,6 +51,19 @@ internal static class SqliteSchema
                 wkb BLOB NOT NULL,
                 capacity INTEGER,
                 walkable_m2 REAL);
+            CREATE TABLE grid (
+                area_id INTEGER PRIMARY KEY REFERENCES area (id),
+                epsg INTEGER NOT NULL, origin_x REAL NOT NULL, origin_y REAL NOT NULL, cell_size_m REAL NOT NULL,
+                rows INTEGER NOT NULL, cols INTEGER NOT NULL);
+            CREATE TABLE cell (
+                area_id INTEGER NOT NULL REFERENCES area (id),
+                cell INTEGER NOT NULL,
+                walkable_m2 REAL NOT NULL,
+                PRIMARY KEY (area_id, cell)) WITHOUT ROWID;
+            CREATE TABLE walkable_geom (
+                id INTEGER PRIMARY KEY,
+                area_id INTEGER NOT NULL REFERENCES area (id),
+                wkb BLOB NOT NULL);
             CREATE TABLE audit (
                 id INTEGER PRIMARY KEY,
                 at INTEGER NOT NULL,

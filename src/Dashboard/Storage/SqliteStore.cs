@@ -2,6 +2,7 @@ using System.Globalization;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Zones;
 using Microsoft.Data.Sqlite;
@@ -221,6 +222,48 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var areaId = await IdOf(connection, tx, "area", area.Name, null, cancellationToken).ConfigureAwait(false);
         var writer = new NetTopologySuite.IO.WKBWriter();
+        var spec = area.Grid.Spec;
+        await using (var grid = Command(connection, tx,
+            "INSERT OR REPLACE INTO grid (area_id, epsg, origin_x, origin_y, cell_size_m, rows, cols) VALUES ($area, $epsg, $x, $y, $size, $rows, $cols)"))
+        {
+            grid.Parameters.AddWithValue("$area", areaId);
+            grid.Parameters.AddWithValue("$epsg", spec.Epsg);
+            grid.Parameters.AddWithValue("$x", spec.OriginX);
+            grid.Parameters.AddWithValue("$y", spec.OriginY);
+            grid.Parameters.AddWithValue("$size", spec.CellSizeM);
+            grid.Parameters.AddWithValue("$rows", spec.Rows);
+            grid.Parameters.AddWithValue("$cols", spec.Cols);
+            await grid.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var table in new[] { "cell", "walkable_geom" })
+        {
+            await using var clear = Command(connection, tx, $"DELETE FROM {table} WHERE area_id = $area");
+            clear.Parameters.AddWithValue("$area", areaId);
+            await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var cells = Command(connection, tx, "INSERT INTO cell (area_id, cell, walkable_m2) VALUES ($area, $cell, $walkable)"))
+        {
+            cells.Parameters.AddWithValue("$area", areaId);
+            var cell = cells.Parameters.Add("$cell", SqliteType.Integer);
+            var walkable = cells.Parameters.Add("$walkable", SqliteType.Real);
+            cells.Prepare();
+            for (var id = 0; id < spec.CellCount; id++)
+            {
+                (cell.Value, walkable.Value) = (id, area.WalkableM2[id]);
+                await cells.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var surface in area.WalkableSurfaces)
+        {
+            await using var save = Command(connection, tx, "INSERT INTO walkable_geom (area_id, wkb) VALUES ($area, $wkb)");
+            save.Parameters.AddWithValue("$area", areaId);
+            save.Parameters.AddWithValue("$wkb", writer.Write(surface));
+            await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         for (var z = 0; z < area.Zones.Zones.Count; z++)
         {
             var zone = area.Zones.Zones[z];
@@ -236,6 +279,50 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredArea?> LoadAreaAsync(string area, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        GridSpec spec;
+        long areaId;
+        await using (var grid = Command(connection, null,
+            "SELECT g.area_id, epsg, origin_x, origin_y, cell_size_m, rows, cols FROM grid g JOIN area a ON a.id = g.area_id WHERE a.name = $area"))
+        {
+            grid.Parameters.AddWithValue("$area", area);
+            await using var reader = await grid.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+            areaId = reader.GetInt64(0);
+            spec = new GridSpec(reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt32(5), reader.GetInt32(6));
+        }
+
+        var walkable = new double[spec.CellCount];
+        var surfaces = new List<Geometry>();
+        var zones = new List<string>();
+        var wkb = new NetTopologySuite.IO.WKBReader();
+        await using (var command = Command(connection, null, "SELECT cell, walkable_m2 FROM cell WHERE area_id = $area"))
+        {
+            command.Parameters.AddWithValue("$area", areaId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) walkable[reader.GetInt32(0)] = reader.GetDouble(1);
+        }
+
+        await using (var command = Command(connection, null, "SELECT wkb FROM walkable_geom WHERE area_id = $area ORDER BY id"))
+        {
+            command.Parameters.AddWithValue("$area", areaId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) surfaces.Add(wkb.Read((byte[])reader.GetValue(0)));
+        }
+
+        await using (var command = Command(connection, null, "SELECT z.name FROM zone z JOIN zone_geom g ON g.zone_id = z.id WHERE z.area_id = $area ORDER BY z.id"))
+        {
+            command.Parameters.AddWithValue("$area", areaId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) zones.Add(reader.GetString(0));
+        }
+
+        return new StoredArea(spec, walkable, surfaces, zones);
     }
 
     /// <inheritdoc />

@@ -18,6 +18,7 @@ public sealed class Area
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems));
         Settings = settings;
         Grid = Grid.Create(settings.Grid);
+        WalkableSurfaces = walkableSurfaces;
         WalkableM2 = WalkableArea.PerCell(Grid, walkableSurfaces, settings.WalkableFraction);
         Zones = new ZoneLayer(Grid, zones);
         K = new KThreshold(settings.K);
@@ -35,6 +36,9 @@ public sealed class Area
 
     /// <summary>The grid.</summary>
     public Grid Grid { get; }
+
+    /// <summary>The walkable-surface layer (WGS84) the walkable areas come from; empty when a fraction of each cell is used.</summary>
+    public IReadOnlyList<NetTopologySuite.Geometries.Geometry> WalkableSurfaces { get; }
 
     /// <summary>Walkable ground m² per cell.</summary>
     public double[] WalkableM2 { get; }

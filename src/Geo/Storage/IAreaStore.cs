@@ -11,8 +11,14 @@ namespace CrowdWatch.Geo.Storage;
 /// </summary>
 public interface IAreaStore
 {
-    /// <summary>Keeps the area's grid cells and zones with their geometry (WGS84 and the grid's projected CRS).</summary>
+    /// <summary>
+    /// Keeps the area's grid, its cells (with their walkable m²), the walkable-surface layer and the zones, with
+    /// their geometry, replacing what was kept for the area before.
+    /// </summary>
     Task SaveAreaAsync(Area area, CancellationToken cancellationToken = default);
+
+    /// <summary>The area as last saved; null when it never was.</summary>
+    Task<StoredArea?> LoadAreaAsync(string area, CancellationToken cancellationToken = default);
 
     /// <summary>The cells a drawn polygon (WGS84) covers, each with the area and share of it covered, in cell order.</summary>
     Task<IReadOnlyList<ZoneOverlap>> OverlapsAsync(Area area, Geometry drawnWgs84, CancellationToken cancellationToken = default);

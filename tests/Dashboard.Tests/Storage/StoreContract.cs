@@ -1,7 +1,10 @@
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Zones;
 
 namespace CrowdWatch.Dashboard.Tests.Storage;
 
@@ -211,5 +214,36 @@ public abstract class StoreContract
         Assert.Empty(await store.EventsAsync(id));
         Assert.Single(await store.EventsAsync(later));
         Assert.Equal(["cap"], (await store.DueAsync(Slot0 + Slot, 10)).Select(m => m.Channel));
+    }
+
+    [Fact]
+    public async Task An_area_is_kept_with_its_grid_walkable_surfaces_and_zones_and_saved_again_replaces_it()
+    {
+        var store = (IAreaStore)await NewStoreAsync();
+        var factory = new NetTopologySuite.Geometries.GeometryFactory();
+        var plaza = factory.CreatePolygon([new(106.5780, 29.5625), new(106.5800, 29.5625), new(106.5800, 29.5640), new(106.5780, 29.5640), new(106.5780, 29.5625)]);
+        var deck = factory.CreatePolygon([new(106.5776, 29.5623), new(106.5803, 29.5625), new(106.5805, 29.5640), new(106.5776, 29.5623)]);
+        Area NewArea(params NetTopologySuite.Geometries.Geometry[] walkable) => new(new AreaSettings
+        {
+            Name = "hongyadong",
+            Grid = new GridDefinition { Centre = (106.5790, 29.5630), WidthM = 1000, HeightM = 800 },
+        }, walkable, [new Zone("洪崖洞 Hongyadong", deck, 20_000, null, null)]);
+
+        Assert.Null(await store.LoadAreaAsync("hongyadong"));
+        var area = NewArea(plaza);
+        await store.SaveAreaAsync(area);
+        var kept = await store.LoadAreaAsync("hongyadong");
+        Assert.Equal(area.Grid.Spec, kept!.Grid);
+        Assert.Equal(area.WalkableM2, kept.WalkableM2);
+        Assert.True(kept.WalkableM2.Sum() > 10_000, $"{kept.WalkableM2.Sum()} m²"); // the plaza, about 190 m x 170 m
+        Assert.True(plaza.EqualsExact(Assert.Single(kept.WalkableSurfaces), 1e-12));
+        Assert.Equal(["洪崖洞 Hongyadong"], kept.Zones);
+
+        // Saved again without the plaza: the cells fall back to the default walkable share, and no surface is left.
+        var plain = NewArea();
+        await store.SaveAreaAsync(plain);
+        kept = await store.LoadAreaAsync("hongyadong");
+        Assert.Empty(kept!.WalkableSurfaces);
+        Assert.Equal(plain.WalkableM2, kept.WalkableM2);
     }
 }
