@@ -25,9 +25,16 @@ public sealed class StoreOptions
     [RegularExpression("^(embedded|postgres)$", ErrorMessage = "Store:Provider must be 'embedded' or 'postgres'")]
     public string Provider { get; set; } = Embedded;
 
-    /// <summary>Folder of the embedded store's file, created on first use.</summary>
+    /// <summary>
+    /// Folder of the embedded store's file, created on first use. The default is the user's data folder
+    /// (<c>~/.local/share/crowdwatch/store</c> on Linux), the same whichever folder the host or a verb is started from.
+    /// </summary>
     [Required]
-    public string DataDirectory { get; set; } = "data/store";
+    public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>The default <see cref="DataDirectory"/>.</summary>
+    public static string DefaultDataDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "crowdwatch", "store");
 
     /// <summary>Days binned counts are kept; the retention sweep deletes older slots.</summary>
     [Range(1, 36_500)]
