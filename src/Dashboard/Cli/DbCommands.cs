@@ -61,15 +61,26 @@ internal static class DbCommands
             var fromMs = Instant(parse.GetValue(from)!, "--from");
             var toMs = Instant(parse.GetValue(to)!, "--to");
             if (toMs <= fromMs) throw new InvalidDataException("--to must be after --from");
-            var (place, overlaps) = Place(a, parse.GetValue(zone), parse.GetValue(polygon));
+            var (place, drawn) = Place(a, parse.GetValue(zone), parse.GetValue(polygon));
             var (options, connection) = Settings(environment);
             var store = Stores.OpenAsync(options, connection).GetAwaiter().GetResult();
             using var lifetime = store as IDisposable;
             var channelName = parse.GetValue(channel)!;
-            // A zone's totals were kept at ingest; a drawn area is summed from its cells.
-            var points = parse.GetValue(zone) is { } z
-                ? [.. store.ReadZoneAsync(new ZoneQuery(a.Name, z, channelName, fromMs, toMs)).GetAwaiter().GetResult().Select(r => new StoredSeries.Point(r.SlotStartMs, r.Value))]
-                : StoredSeries.ReadAsync(store, a.Name, channelName, overlaps, fromMs, toMs).GetAwaiter().GetResult();
+            IReadOnlyList<(long SlotStartMs, double Value)> points;
+            if (parse.GetValue(zone) is { } z)
+            {
+                // A zone's totals were kept at ingest.
+                points = [.. store.ReadZoneAsync(new ZoneQuery(a.Name, z, channelName, fromMs, toMs)).GetAwaiter().GetResult().Select(r => (r.SlotStartMs, r.Value))];
+            }
+            else
+            {
+                // A drawn area (or the whole grid) is measured by the store itself: PostGIS in SQL, the embedded store
+                // with NetTopologySuite; the area's cells are saved first so that PostGIS has them.
+                var spatial = (IAreaStore)store;
+                spatial.SaveAreaAsync(a).GetAwaiter().GetResult();
+                points = spatial.ReadAreaAsync(a, drawn, channelName, fromMs, toMs).GetAwaiter().GetResult();
+            }
+
             using var file = parse.GetValue(outPath) is { } path ? new StreamWriter(path) : null;
             var writer = file ?? output;
             writer.WriteLine("area,place,channel,slot_start,value");
@@ -90,17 +101,15 @@ internal static class DbCommands
         : DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t.ToUnixTimeMilliseconds()
         : throw new InvalidDataException($"{option} '{text}': expected an ISO 8601 instant with an offset, e.g. 2025-10-01T18:00+08:00");
 
-    // The cells of the place asked for, with the share of each it covers: a zone's from the area's layer, a drawn
-    // area's computed here the same way; neither: every cell whole.
-    private static (string Name, IReadOnlyList<ZoneOverlap> Overlaps) Place(Geo.Areas.Area area, string? zone, string? polygon)
+    // The place asked for: a zone by name (its outline), a drawn area from GeoJSON, or neither: the whole grid.
+    private static (string Name, Geometry Outline) Place(Geo.Areas.Area area, string? zone, string? polygon)
     {
         if (zone is not null && polygon is not null) throw new InvalidDataException("give --zone or --polygon, not both");
         if (zone is not null)
         {
-            var index = area.Zones.Zones.Select((z, i) => (z, i)).FirstOrDefault(p => p.z.Name == zone);
-            if (index.z is null)
-                throw new InvalidDataException($"area '{area.Name}' has no zone '{zone}'; its zones: {string.Join(", ", area.Zones.Zones.Select(z => z.Name))}");
-            return (zone, area.Zones.Overlaps[index.i]);
+            var match = area.Zones.Zones.FirstOrDefault(z => z.Name == zone)
+                ?? throw new InvalidDataException($"area '{area.Name}' has no zone '{zone}'; its zones: {string.Join(", ", area.Zones.Zones.Select(z => z.Name))}");
+            return (zone, match.Geometry);
         }
 
         if (polygon is not null)
@@ -110,9 +119,14 @@ internal static class DbCommands
             if (problems.Count > 0) throw new InvalidDataException(string.Join("; ", problems));
             if (features.Count == 0) throw new InvalidDataException($"{polygon}: no Polygon or MultiPolygon feature");
             var drawn = features.Count == 1 ? features[0].Geometry : new GeometryCollection([.. features.Select(f => f.Geometry)]).Union();
-            return (Path.GetFileNameWithoutExtension(polygon), DrawnArea.Overlaps(area, drawn));
+            return (Path.GetFileNameWithoutExtension(polygon), drawn);
         }
 
-        return ("all", [.. Enumerable.Range(0, area.Grid.Spec.CellCount).Select(c => new ZoneOverlap(c, 0, 1))]);
+        // The grid's WGS84 box, widened so that the cells along its edges (whose sides are not quite meridians and
+        // parallels) lie wholly inside.
+        var b = area.Grid.Bounds;
+        var box = new Envelope(b.MinLon, b.MaxLon, b.MinLat, b.MaxLat);
+        box.ExpandBy(0.01);
+        return ("all", new GeometryFactory().ToGeometry(box));
     }
 }

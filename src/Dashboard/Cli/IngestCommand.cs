@@ -76,6 +76,8 @@ internal static class IngestCommand
             var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
             var store = parse.GetValue(toStore) ? Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult() : null;
             using var storeLifetime = store as IDisposable;
+            // The area as counted goes into the store with its counts: cells, walkable layer and zones.
+            (store as Geo.Storage.IAreaStore)?.SaveAreaAsync(area).GetAwaiter().GetResult();
             // Pings and the pre-aggregated inputs close their slots separately, so each writes under a source of its
             // own: a slot written by one never replaces what the other wrote.
             var prefix = parse.GetValue(sourceName);

@@ -46,6 +46,10 @@ public static class WebHost
         // Load the areas now: a bad deployment should stop the host at start with its reason, not fail requests later.
         _ = app.Services.GetRequiredService<AreaCatalog>();
         _ = app.Services.GetRequiredService<ICountStore>();
+        // The served areas go into the store as they are now (grid, cells, walkable layer, zones), so that spatial
+        // questions asked of the store, PostGIS's among them, see the same cells and zones as the host.
+        var areas = app.Services.GetRequiredService<IAreaStore>();
+        foreach (var area in app.Services.GetRequiredService<AreaCatalog>().Areas.Values) areas.SaveAreaAsync(area).GetAwaiter().GetResult();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health");

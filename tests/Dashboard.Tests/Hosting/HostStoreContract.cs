@@ -24,6 +24,10 @@ public abstract class HostStoreContract
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+        // The served area went into the store at start: its grid and zone are there for spatial questions.
+        var kept = await app.Services.GetRequiredService<IAreaStore>().LoadAreaAsync("hongyadong");
+        Assert.Equal(441, kept!.Grid.CellCount);
+        Assert.Equal(["洪崖洞 Hongyadong"], kept.Zones);
 
         var slot = DateTimeOffset.Parse("2026-10-01T20:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
         var store = app.Services.GetRequiredService<ICountStore>();
