@@ -1,0 +1,68 @@
+using CrowdWatch.Forecast.Evaluation;
+using CrowdWatch.Forecast.Models;
+using CrowdWatch.Forecast.Series;
+using CrowdWatch.Geo.Calendar;
+
+namespace CrowdWatch.Forecast.Tests.Evaluation;
+
+public class BacktestTests
+{
+    private const int PerDay = 96;
+    private static readonly SlotCalendar Calendar = new(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), HolidayCalendar.Empty);
+    private static readonly long Start = new DateTimeOffset(2025, 9, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
+
+    private static SlotSeries Weekly(string key, int days, double scale) =>
+        new(key, Start, 15, [.. Enumerable.Range(0, days * PerDay).Select(i => scale * (20 + (10 * ((i / PerDay) % 7)) + (i % PerDay)))]);
+
+    // Remembers how much of each series it was fitted on.
+    private sealed class Spy : IForecastModel
+    {
+        public int LongestTraining { get; private set; }
+
+        public string Name => "spy";
+
+        public void Fit(IReadOnlyList<SlotSeries> training, SlotCalendar calendar) => LongestTraining = training.Max(s => s.Values.Length);
+
+        public double[] Forecast(SlotSeries history, int horizons, SlotCalendar calendar) => new double[horizons];
+    }
+
+    [Fact]
+    public void Last_weeks_naive_scores_zero_on_a_weekly_pattern_and_yesterdays_does_not()
+    {
+        var series = new[] { Weekly("a", 21, 1), Weekly("b", 21, 3) };
+        var scores = Backtest.Run([new SeasonalNaive(7), new SeasonalNaive(1)], series, Calendar, testStart: 14 * PerDay, horizons: 4, originStep: 8);
+        var week = scores.Where(s => s.Model == "naive-last-week").ToList();
+        Assert.Equal([1, 2, 3, 4], week.Select(s => s.Horizon));
+        Assert.All(week, s => Assert.Equal(0, s.Rmse));
+        // 84 origins per series (7 days x 96 / 8), less those whose horizon runs past the end.
+        Assert.Equal(2 * 84, week[0].Pairs);
+        Assert.Equal(2 * 84, week[3].Pairs); // the last origin is 8 slots before the end: all four horizons land
+        Assert.All(scores.Where(s => s.Model == "naive-yesterday"), s => Assert.True(s.Rmse > 5, $"{s.Rmse}"));
+    }
+
+    [Fact]
+    public void Models_are_fitted_on_the_slots_before_the_test_window_only()
+    {
+        var spy = new Spy();
+        Backtest.Run([spy], [Weekly("a", 14, 1)], Calendar, testStart: 10 * PerDay, horizons: 1, originStep: PerDay);
+        Assert.Equal(10 * PerDay, spy.LongestTraining);
+    }
+
+    [Fact]
+    public void The_table_has_a_row_per_model_and_rmse_mae_mape_per_horizon()
+    {
+        var scores = Backtest.Run([new SeasonalNaive(7), new HistoricalAverage()], [Weekly("a", 21, 1)], Calendar, 14 * PerDay, 4, 8);
+        var table = Backtest.Markdown(scores, [1, 4], 15).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("| Model | RMSE 15 min | MAE 15 min | MAPE 15 min | RMSE 60 min | MAE 60 min | MAPE 60 min |", table[0]);
+        Assert.Equal(4, table.Length);
+        Assert.StartsWith("| naive-last-week | 0.00 | 0.00 | 0.0% |", table[2], StringComparison.Ordinal);
+        Assert.StartsWith("| historical-average |", table[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Series_that_do_not_line_up_are_refused_with_the_reason()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Backtest.Run([new SeasonalNaive(7)], [Weekly("a", 14, 1), Weekly("b", 13, 1)], Calendar, PerDay, 1));
+        Assert.Contains("share their start, slot length and length", error.Message, StringComparison.Ordinal);
+    }
+}
