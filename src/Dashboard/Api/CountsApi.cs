@@ -1,6 +1,5 @@
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Series;
-using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,7 +42,7 @@ public static class CountsApi
             CancellationToken cancellationToken) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
-            if (!Timestamps.TryParse(slot, out var at, out _)) return BadWindow(TimeSpan.Zero);
+            if (!Instants.TryParse(slot, out var at)) return BadWindow(TimeSpan.Zero);
             var start = area.NewClock().SlotStartMs(at);
             var rows = await store.ReadAsync(new CountQuery(name, "people", start, start + 1), cancellationToken);
             var people = new double[area.Grid.Spec.CellCount];
@@ -60,10 +59,10 @@ public static class CountsApi
 
     private static ProblemHttpResult BadWindow(TimeSpan max) => TypedResults.Problem(
         max > TimeSpan.Zero
-            ? $"from and to must be ISO 8601 instants with an offset (e.g. 2025-10-01T18:00:00+08:00), to after from, at most {max.TotalDays} days later"
-            : "slot must be an ISO 8601 instant with an offset, e.g. 2025-10-01T18:00:00+08:00",
+            ? $"from and to must each be {Instants.Expected}, to after from, at most {max.TotalDays} days later"
+            : $"slot must be {Instants.Expected}",
         title: "Bad time", statusCode: StatusCodes.Status400BadRequest);
 
     private static (long From, long To)? Window(string from, string to, TimeSpan max) =>
-        Timestamps.TryParse(from, out var f, out _) && Timestamps.TryParse(to, out var t, out _) && t > f && t - f <= (long)max.TotalMilliseconds ? (f, t) : null;
+        Instants.TryParse(from, out var f) && Instants.TryParse(to, out var t) && t > f && t - f <= (long)max.TotalMilliseconds ? (f, t) : null;
 }

@@ -1,7 +1,5 @@
-using System.Globalization;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Series;
-using CrowdWatch.Geo.Ingest;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;
@@ -27,7 +25,7 @@ public static class HistoryApi
                 return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
             var z = area.Zones.Zones.Select((x, i) => (x, i)).FirstOrDefault(p => p.x.Name == zone);
             if (z.x is null) return TypedResults.Problem($"Area '{name}' has no zone '{zone}'.", title: "Unknown zone", statusCode: StatusCodes.Status404NotFound);
-            if (!TryInstant(from, out var fromMs) || !TryInstant(to, out var toMs))
+            if (!Instants.TryParse(from, out var fromMs) || !Instants.TryParse(to, out var toMs))
                 return TypedResults.Problem("from and to must be ISO 8601 instants with an offset, e.g. 2025-10-01T18:00+08:00", title: "Bad time", statusCode: StatusCodes.Status400BadRequest);
             if (toMs <= fromMs || toMs - fromMs > (long)MaxSpan.TotalMilliseconds)
                 return TypedResults.Problem($"to must be after from, at most {MaxSpan.TotalDays} days later", title: "Bad range", statusCode: StatusCodes.Status400BadRequest);
@@ -43,15 +41,6 @@ public static class HistoryApi
             return TypedResults.Ok(new ZoneSeries(zone, z.x.Capacity, walkable, points));
         }).WithTags("History");
         return app;
-    }
-
-    // ISO 8601 with an offset, seconds optional (a slot start is on the minute).
-    private static bool TryInstant(string text, out long unixMs)
-    {
-        if (Timestamps.TryParse(text, out unixMs, out _)) return true;
-        if (!DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return false;
-        unixMs = t.ToUnixTimeMilliseconds();
-        return true;
     }
 
     private static double? Round(double? v, int digits = 1) => v is { } x ? Math.Round(x, digits) : null;

@@ -97,9 +97,7 @@ internal static class DbCommands
         (StoreOptions.FromEnvironment(environment), environment($"ConnectionStrings__{StoreOptions.ConnectionName}"));
 
     private static long Instant(string text, string option) =>
-        Timestamps.TryParse(text, out var ms, out _) ? ms
-        : DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t.ToUnixTimeMilliseconds()
-        : throw new InvalidDataException($"{option} '{text}': expected an ISO 8601 instant with an offset, e.g. 2025-10-01T18:00+08:00");
+        Instants.TryParse(text, out var ms) ? ms : throw new InvalidDataException($"{option} '{text}': expected {Instants.Expected}");
 
     // The place asked for: a zone by name (its outline), a drawn area from GeoJSON, or neither: the whole grid.
     private static (string Name, Geometry Outline) Place(Geo.Areas.Area area, string? zone, string? polygon)

@@ -17,6 +17,10 @@ namespace CrowdWatch.Dashboard.Storage;
 /// </summary>
 public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore, IAsyncDisposable, IDisposable
 {
+    // How this backend keeps an instant and an alert id, for the rows both backends share (DbRows).
+    private static readonly Func<System.Data.Common.DbDataReader, int, long> Instant = static (r, i) => Ms(r.GetFieldValue<DateTime>(i));
+    private static readonly Func<System.Data.Common.DbDataReader, int, Guid> AlertId = static (r, i) => r.GetGuid(i);
+
     private readonly NpgsqlDataSource _dataSource;
 
     // Ids of areas, sources and channels, and the month partitions known to exist: rows that are never deleted, so
@@ -75,7 +79,8 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
             zones[name] = await IdOf(connection, tx, "zone", name, areaId, looked, cancellationToken).ConfigureAwait(false);
 
         var slots = batch.Slots.Distinct().Order().ToArray();
-        foreach (var month in slots.Select(MonthOf).Distinct().Where(m => !_partitions.ContainsKey(m)))
+        var months = slots.Select(MonthOf).Distinct().ToList();
+        foreach (var month in months.Where(m => !_partitions.ContainsKey(m)))
             await EnsurePartition(connection, tx, month, cancellationToken).ConfigureAwait(false);
 
         // Only slots this source wrote before have rows to replace: a load of new slots deletes nothing.
@@ -99,7 +104,6 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         }
 
         // Straight into the month's partition when the batch lies in one month (as a slot always does): no routing.
-        var months = slots.Select(MonthOf).Distinct().ToList();
         var table = months.Count == 1 ? PartitionName(months[0]) : "count";
         await using (var copy = await connection.BeginBinaryImportAsync(
             $"COPY {table} (channel_id, slot_start, cell, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
@@ -153,7 +157,7 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var month in slots.Select(MonthOf)) _partitions.TryAdd(month, true);
+        foreach (var month in months) _partitions.TryAdd(month, true);
         foreach (var (key, id) in looked) _ids.TryAdd(key, id);
     }
 
@@ -172,11 +176,8 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.FromMs) });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.ToMs) });
         if (query.Cells is not null) command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = query.Cells.ToArray() });
-        var result = new List<CountRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new CountRecord(Ms(reader.GetFieldValue<DateTime>(0)), query.Channel, reader.GetInt32(1), reader.GetDouble(2)));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            new CountRecord(Ms(reader.GetFieldValue<DateTime>(0)), query.Channel, reader.GetInt32(1), reader.GetDouble(2)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -193,11 +194,8 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Channel });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.FromMs) });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(query.ToMs) });
-        var result = new List<ZoneCountRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new ZoneCountRecord(Ms(reader.GetFieldValue<DateTime>(0)), query.Channel, query.Zone, reader.GetDouble(1)));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            new ZoneCountRecord(Ms(reader.GetFieldValue<DateTime>(0)), query.Channel, query.Zone, reader.GetDouble(1)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -208,10 +206,7 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
             + "WHERE a.name = $1 AND o.name = $2 ORDER BY s.slot_start");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = area });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
-        var slots = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) slots.Add(Ms(reader.GetFieldValue<DateTime>(0)));
-        return slots;
+        return await DbRows.ListAsync(command, reader => Ms(reader.GetFieldValue<DateTime>(0)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -333,12 +328,12 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
             await using var reader = await grid.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
             areaId = reader.GetInt32(0);
-            spec = new GridSpec(reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt32(5), reader.GetInt32(6));
+            spec = DbRows.Grid(reader, 1);
         }
 
         var walkable = new double[spec.CellCount];
-        var surfaces = new List<Geometry>();
-        var zones = new List<string>();
+        List<Geometry> surfaces;
+        List<string> zones;
         await using (var command = _dataSource.CreateCommand("SELECT cell, walkable_m2 FROM cell_geom WHERE area_id = $1"))
         {
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
@@ -349,15 +344,13 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         await using (var command = _dataSource.CreateCommand("SELECT geom FROM walkable_geom WHERE area_id = $1 ORDER BY id"))
         {
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) surfaces.Add(reader.GetFieldValue<Geometry>(0));
+            surfaces = await DbRows.ListAsync(command, reader => reader.GetFieldValue<Geometry>(0), cancellationToken).ConfigureAwait(false);
         }
 
         await using (var command = _dataSource.CreateCommand("SELECT z.name FROM zone z JOIN zone_geom g ON g.zone_id = z.id WHERE z.area_id = $1 ORDER BY z.id"))
         {
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = areaId });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) zones.Add(reader.GetString(0));
+            zones = await DbRows.ListAsync(command, reader => reader.GetString(0), cancellationToken).ConfigureAwait(false);
         }
 
         return new StoredArea(spec, walkable, surfaces, zones);
@@ -378,11 +371,8 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         ArgumentNullException.ThrowIfNull(area);
         await using var command = _dataSource.CreateCommand(OverlapSql + " SELECT cell, covered, covered / whole FROM o WHERE covered > 0 ORDER BY cell");
         AddDrawn(command, area, drawnWgs84);
-        var result = new List<ZoneOverlap>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new ZoneOverlap(reader.GetInt32(0), reader.GetDouble(1), reader.GetDouble(2)));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            new ZoneOverlap(reader.GetInt32(0), reader.GetDouble(1), reader.GetDouble(2)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -400,10 +390,8 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(fromMs) });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(toMs) });
-        var result = new List<(long, double)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) result.Add((Ms(reader.GetFieldValue<DateTime>(0)), reader.GetDouble(1)));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            (Ms(reader.GetFieldValue<DateTime>(0)), reader.GetDouble(1)), cancellationToken).ConfigureAwait(false);
     }
 
     private static void AddDrawn(NpgsqlCommand command, Area area, Geometry drawnWgs84)
@@ -437,11 +425,7 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(fromMs) });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(toMs) });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)actor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        var result = new List<AuditEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new AuditEntry(Ms(reader.GetFieldValue<DateTime>(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        return result;
+        return await DbRows.ListAsync(command, reader => DbRows.Audit(reader, Instant), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -547,12 +531,8 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = isZone });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = place });
-        var result = new List<ForecastValue>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new ForecastValue(place, isZone, reader.GetInt32(0), Ms(reader.GetFieldValue<DateTime>(1)), reader.GetDouble(2), reader.GetDouble(3),
-                reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetFieldValue<double[]>(7)));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            new ForecastValue(place, isZone, reader.GetInt32(0), Ms(reader.GetFieldValue<DateTime>(1)), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetFieldValue<double[]>(7)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -602,12 +582,7 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         await using var command = _dataSource.CreateCommand(
             "SELECT sequence, at, kind, area, place, level, actor, note, message FROM alert_event WHERE alert_id = $1 ORDER BY sequence");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = alertId });
-        var result = new List<AlertEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new AlertEvent(alertId, reader.GetInt32(0), Ms(reader.GetFieldValue<DateTime>(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
-        return result;
+        return await DbRows.ListAsync(command, reader => DbRows.Event(reader, alertId, Instant), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -618,12 +593,7 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
             + "WHERE delivered_at IS NULL AND next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nowMs) });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var result = new List<OutboxMessage>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new OutboxMessage(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetInt32(6), Ms(reader.GetFieldValue<DateTime>(7)), null, reader.IsDBNull(8) ? null : reader.GetString(8)));
-        return result;
+        return await DbRows.ListAsync(command, reader => DbRows.Outbox(reader, AlertId, Instant), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -16,6 +16,10 @@ namespace CrowdWatch.Dashboard.Storage;
 /// </summary>
 public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, IForecastStore, IAlertStore
 {
+    // How this backend keeps an instant and an alert id, for the rows both backends share (DbRows).
+    private static readonly Func<System.Data.Common.DbDataReader, int, long> Instant = static (r, i) => r.GetInt64(i);
+    private static readonly Func<System.Data.Common.DbDataReader, int, Guid> AlertId = static (r, i) => Guid.Parse(r.GetString(i));
+
     private readonly string _connectionString;
 
     private SqliteStore(string connectionString) => _connectionString = connectionString;
@@ -150,11 +154,8 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         command.Parameters.AddWithValue("$channel", query.Channel);
         command.Parameters.AddWithValue("$from", query.FromMs);
         command.Parameters.AddWithValue("$to", query.ToMs);
-        var result = new List<ZoneCountRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new ZoneCountRecord(reader.GetInt64(0), query.Channel, query.Zone, reader.GetDouble(1)));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            new ZoneCountRecord(reader.GetInt64(0), query.Channel, query.Zone, reader.GetDouble(1)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -173,11 +174,8 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         command.Parameters.AddWithValue("$from", query.FromMs);
         command.Parameters.AddWithValue("$to", query.ToMs);
         if (query.Cells is not null) command.Parameters.AddWithValue("$cells", "[" + string.Join(',', query.Cells) + "]");
-        var result = new List<CountRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new CountRecord(reader.GetInt64(0), query.Channel, reader.GetInt32(1), reader.GetDouble(2)));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            new CountRecord(reader.GetInt64(0), query.Channel, reader.GetInt32(1), reader.GetDouble(2)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -189,10 +187,7 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
             + "WHERE a.name = $area AND o.name = $source ORDER BY s.slot_start");
         command.Parameters.AddWithValue("$area", area);
         command.Parameters.AddWithValue("$source", source);
-        var slots = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) slots.Add(reader.GetInt64(0));
-        return slots;
+        return await DbRows.ListAsync(command, reader => reader.GetInt64(0), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -294,12 +289,12 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
             await using var reader = await grid.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
             areaId = reader.GetInt64(0);
-            spec = new GridSpec(reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt32(5), reader.GetInt32(6));
+            spec = DbRows.Grid(reader, 1);
         }
 
         var walkable = new double[spec.CellCount];
-        var surfaces = new List<Geometry>();
-        var zones = new List<string>();
+        List<Geometry> surfaces;
+        List<string> zones;
         var wkb = new NetTopologySuite.IO.WKBReader();
         await using (var command = Command(connection, null, "SELECT cell, walkable_m2 FROM cell WHERE area_id = $area"))
         {
@@ -311,15 +306,13 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         await using (var command = Command(connection, null, "SELECT wkb FROM walkable_geom WHERE area_id = $area ORDER BY id"))
         {
             command.Parameters.AddWithValue("$area", areaId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) surfaces.Add(wkb.Read((byte[])reader.GetValue(0)));
+            surfaces = await DbRows.ListAsync(command, reader => wkb.Read((byte[])reader.GetValue(0)), cancellationToken).ConfigureAwait(false);
         }
 
         await using (var command = Command(connection, null, "SELECT z.name FROM zone z JOIN zone_geom g ON g.zone_id = z.id WHERE z.area_id = $area ORDER BY z.id"))
         {
             command.Parameters.AddWithValue("$area", areaId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) zones.Add(reader.GetString(0));
+            zones = await DbRows.ListAsync(command, reader => reader.GetString(0), cancellationToken).ConfigureAwait(false);
         }
 
         return new StoredArea(spec, walkable, surfaces, zones);
@@ -361,11 +354,7 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         command.Parameters.AddWithValue("$from", fromMs);
         command.Parameters.AddWithValue("$to", toMs);
         command.Parameters.AddWithValue("$actor", (object?)actor ?? DBNull.Value);
-        var result = new List<AuditEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new AuditEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        return result;
+        return await DbRows.ListAsync(command, reader => DbRows.Audit(reader, Instant), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -472,12 +461,8 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         command.Parameters.AddWithValue("$run", runId.ToString());
         command.Parameters.AddWithValue("$zone", isZone ? 1 : 0);
         command.Parameters.AddWithValue("$place", place);
-        var result = new List<ForecastValue>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new ForecastValue(place, isZone, reader.GetInt32(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4),
-                reader.GetDouble(5), reader.GetDouble(6), System.Text.Json.JsonSerializer.Deserialize<double[]>(reader.GetString(7)) ?? []));
-        return result;
+        return await DbRows.ListAsync(command, reader =>
+            new ForecastValue(place, isZone, reader.GetInt32(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), System.Text.Json.JsonSerializer.Deserialize<double[]>(reader.GetString(7)) ?? []), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -535,12 +520,7 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         await using var command = Command(connection, null,
             "SELECT sequence, at, kind, area, place, level, actor, note, message FROM alert_event WHERE alert_id = $id ORDER BY sequence");
         command.Parameters.AddWithValue("$id", alertId.ToString());
-        var result = new List<AlertEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new AlertEvent(alertId, reader.GetInt32(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
-        return result;
+        return await DbRows.ListAsync(command, reader => DbRows.Event(reader, alertId, Instant), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -552,12 +532,7 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
             + "WHERE delivered_at IS NULL AND next_attempt <= $now ORDER BY next_attempt, id LIMIT $limit");
         command.Parameters.AddWithValue("$now", nowMs);
         command.Parameters.AddWithValue("$limit", limit);
-        var result = new List<OutboxMessage>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new OutboxMessage(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7), null, reader.IsDBNull(8) ? null : reader.GetString(8)));
-        return result;
+        return await DbRows.ListAsync(command, reader => DbRows.Outbox(reader, AlertId, Instant), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
