@@ -1,69 +1,102 @@
 using System.Globalization;
 using System.Text;
+using CrowdWatch.Forecast.Engine;
 using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Series;
 
 namespace CrowdWatch.Forecast.Evaluation;
 
 /// <summary>
-/// Rolling-origin evaluation: each model is fitted on the slots before the test window only, then, from each origin
-/// in the window, forecasts the next slots from the history up to that origin; every forecast that lands inside the
-/// series is scored against what happened.
+/// Rolling-origin evaluation: each model is fitted (and its intervals calibrated) on the slots before the test window
+/// only, then, from each origin in the window, forecasts the next slots from the history up to that origin; every
+/// forecast that lands inside the panel is scored against what happened. The intervals keep calibrating on the errors
+/// of earlier origins as the window goes on, as they would live.
 /// </summary>
 public static class Backtest
 {
-    /// <summary>
-    /// Scores every model at every horizon from 1 to <paramref name="horizons"/>. The test window starts at slot
-    /// <paramref name="testStart"/> of the series (which share start and slot length); origins are every
-    /// <paramref name="originStep"/> slots from there.
-    /// </summary>
-    public static IReadOnlyList<BacktestScore> Run(IReadOnlyList<IForecastModel> models, IReadOnlyList<SlotSeries> series, SlotCalendar calendar,
-        int testStart, int horizons, int originStep = 1, IProgress<string>? progress = null)
+    /// <summary>Scores every model at every horizon from 1 to <see cref="BacktestOptions.Horizons"/>.</summary>
+    public static BacktestResult Run(IReadOnlyList<IForecastModel> models, SlotPanel panel, SlotCalendar calendar, BacktestOptions options,
+        IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(models);
-        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(panel);
         ArgumentNullException.ThrowIfNull(calendar);
-        if (series.Count == 0) throw new ArgumentException("no series to backtest", nameof(series));
-        var length = series[0].Values.Length;
-        if (series.Any(s => s.Values.Length != length || s.StartMs != series[0].StartMs || s.SlotMinutes != series[0].SlotMinutes))
-            throw new ArgumentException("the series must share their start, slot length and length", nameof(series));
-        if (testStart <= 0 || testStart >= length) throw new ArgumentOutOfRangeException(nameof(testStart), testStart, $"the test window must start inside the series (1..{length - 1})");
-        if (horizons <= 0) throw new ArgumentOutOfRangeException(nameof(horizons), horizons, "at least one slot ahead");
-        if (originStep <= 0) throw new ArgumentOutOfRangeException(nameof(originStep), originStep, "at least 1");
+        ArgumentNullException.ThrowIfNull(options);
+        var length = panel.Length;
+        var horizons = options.Horizons;
+        if (panel.Count == 0) throw new ArgumentException("no series to backtest", nameof(panel));
+        if (options.TestStart <= 0 || options.TestStart >= length) throw new ArgumentOutOfRangeException(nameof(options), options.TestStart, $"the test window must start inside the series (1..{length - 1})");
+        if (horizons <= 0) throw new ArgumentOutOfRangeException(nameof(options), horizons, "at least one slot ahead");
+        if (options.OriginStep <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.OriginStep, "OriginStep: at least 1");
+        if (options.Levels is { } lv && lv.Count != panel.Count) throw new ArgumentException("one list of levels per place", nameof(options));
 
         // The models learn from the training slots alone: nothing of the test window can leak into them.
-        var training = series.Select(s => s.Take(testStart)).ToList();
+        var training = panel.Take(options.TestStart);
         var scores = new List<BacktestScore>();
+        var traces = new List<BacktestTrace>();
+        var testSlots = length - options.TestStart;
         foreach (var model in models)
         {
-            model.Fit(training, calendar);
-            var actual = Enumerable.Range(0, horizons).Select(_ => new List<double>()).ToArray();
-            var forecast = Enumerable.Range(0, horizons).Select(_ => new List<double>()).ToArray();
-            foreach (var s in series)
+            var engine = new ForecastEngine(model, new ForecastEngineOptions { Horizons = horizons, CalibrationDays = options.CalibrationDays, CalibrationStep = options.OriginStep });
+            engine.Fit(training, calendar, progress);
+            var tallies = Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray();
+            var kept = options.Traced.Select(_ => Enumerable.Range(0, 6).Select(_ => Filled(testSlots)).ToArray()).ToArray();
+            var origins = 0;
+            for (var origin = options.TestStart; origin < length; origin += options.OriginStep)
             {
-                for (var origin = testStart; origin < length; origin += originStep)
+                var f = engine.Forecast(panel.Take(origin), calendar, options.Levels);
+                for (var s = 0; s < panel.Count; s++)
                 {
-                    var f = model.Forecast(s.Take(origin), horizons, calendar);
+                    var actual = panel.Values(s);
+                    var levels = options.Levels?[s] ?? [];
                     for (var h = 0; h < horizons && origin + h < length; h++)
                     {
-                        actual[h].Add(s.Values[origin + h]);
-                        forecast[h].Add(f[h]);
+                        var a = actual[origin + h];
+                        tallies[h].Add(a, f.Mean[s][h], f.Low80[s][h], f.High80[s][h], f.Low90[s][h], f.High90[s][h], f.Low95[s][h], f.High95[s][h]);
+                        for (var k = 0; k < levels.Length; k++) tallies[h].AddBrier(f.Exceedance[s][h][k], a >= levels[k]);
                     }
                 }
+
+                // Traces: the slots from lead to lead + step - 1 ahead of this origin, each from the latest origin that far back.
+                for (var i = 0; i < options.Traced.Count; i++)
+                {
+                    var s = options.Traced[i];
+                    for (var h = options.TraceLead; h < options.TraceLead + options.OriginStep && h <= horizons; h++)
+                    {
+                        var t = origin + h - 1;
+                        if (t >= length) break;
+                        var j = t - options.TestStart;
+                        kept[i][0][j] = panel.Values(s)[t];
+                        kept[i][1][j] = f.Mean[s][h - 1];
+                        kept[i][2][j] = f.Low80[s][h - 1];
+                        kept[i][3][j] = f.High80[s][h - 1];
+                        kept[i][4][j] = f.Low95[s][h - 1];
+                        kept[i][5][j] = f.High95[s][h - 1];
+                    }
+                }
+
+                if (++origins % 96 == 0) progress?.Report($"{model.Name}: {origins} origins forecast");
             }
 
-            for (var h = 0; h < horizons; h++)
+            for (var h = 0; h < horizons; h++) scores.Add(tallies[h].Score(model.Name, h + 1));
+            var starts = Enumerable.Range(options.TestStart, testSlots).Select(i => panel.SlotStart(i)).ToArray();
+            for (var i = 0; i < options.Traced.Count; i++)
             {
-                var a = actual[h].ToArray();
-                var f = forecast[h].ToArray();
-                var pairs = a.Zip(f).Count(p => !double.IsNaN(p.First) && !double.IsNaN(p.Second));
-                scores.Add(new BacktestScore(model.Name, h + 1, Scores.Rmse(a, f), Scores.Mae(a, f), Scores.Mape(a, f), pairs));
+                var k = kept[i];
+                traces.Add(new BacktestTrace(model.Name, panel.Keys[options.Traced[i]], options.TraceLead, starts, k[0], k[1], k[2], k[3], k[4], k[5]));
             }
 
-            progress?.Report($"{model.Name}: {series.Count} series scored");
+            progress?.Report($"{model.Name}: {panel.Count} series scored from {origins} origins");
         }
 
-        return scores;
+        return new BacktestResult(scores, traces);
+    }
+
+    private static double[] Filled(int n)
+    {
+        var a = new double[n];
+        Array.Fill(a, double.NaN);
+        return a;
     }
 
     /// <summary>

@@ -3,8 +3,9 @@ using CrowdWatch.Forecast.Series;
 namespace CrowdWatch.Forecast.Models;
 
 /// <summary>
-/// The historical average: the mean of the series' own past values at the same slot of day on days of the same class
-/// (the same weekday, or any holiday for a holiday), over the last <see cref="Weeks"/> weeks of its history.
+/// The historical average: the mean of a place's own past values at the same slot of day on days of the same class
+/// (the same weekday, or any holiday for a holiday), over the last <see cref="Weeks"/> weeks of its history. A holiday
+/// with no holiday in the history is compared with Sundays, the nearest ordinary day.
 /// </summary>
 /// <param name="weeks">How many weeks back the average reaches.</param>
 public sealed class HistoricalAverage(int weeks = 8) : IForecastModel
@@ -16,35 +17,45 @@ public sealed class HistoricalAverage(int weeks = 8) : IForecastModel
     public string Name => "historical-average";
 
     /// <inheritdoc />
-    public void Fit(IReadOnlyList<SlotSeries> training, SlotCalendar calendar)
+    public void Fit(SlotPanel training, SlotCalendar calendar)
     {
-        // Nothing to learn across series: each is averaged over its own history when forecast.
+        // Nothing to learn across places: each is averaged over its own history when forecast.
     }
 
     /// <inheritdoc />
-    public double[] Forecast(SlotSeries history, int horizons, SlotCalendar calendar)
+    public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(calendar);
-        var perDay = 24 * 60 / history.SlotMinutes;
-        var n = history.Values.Length;
+        var perDay = history.SlotsPerDay;
+        var n = history.Length;
+        var times = calendar.Times(history.StartMs, history.SlotMinutes, n + horizons);
         var from = Math.Max(0, n - (Weeks * 7 * perDay));
-        var sums = new Dictionary<(int Day, int Slot), (double Sum, int Count)>();
-        for (var i = from; i < n; i++)
+        var classes = SlotCalendar.HolidayClass + 1;
+        var sums = new double[classes * perDay];
+        var counts = new int[classes * perDay];
+        var result = new double[history.Count][];
+        for (var s = 0; s < history.Count; s++)
         {
-            var v = history.Values[i];
-            if (double.IsNaN(v)) continue;
-            var at = history.SlotStart(i);
-            var key = (calendar.DayClass(at), calendar.SlotOfDay(at, history.SlotMinutes));
-            var (sum, count) = sums.GetValueOrDefault(key);
-            sums[key] = (sum + v, count + 1);
-        }
+            Array.Clear(sums);
+            Array.Clear(counts);
+            var values = history.Values(s);
+            for (var i = from; i < n; i++)
+            {
+                var v = values[i];
+                if (double.IsNaN(v)) continue;
+                var k = (times.DayClass[i] * perDay) + times.SlotOfDay[i];
+                sums[k] += v;
+                counts[k]++;
+            }
 
-        var result = new double[horizons];
-        for (var h = 0; h < horizons; h++)
-        {
-            var at = history.SlotStart(n + h);
-            result[h] = sums.TryGetValue((calendar.DayClass(at), calendar.SlotOfDay(at, history.SlotMinutes)), out var s) ? s.Sum / s.Count : double.NaN;
+            var f = result[s] = new double[horizons];
+            for (var h = 0; h < horizons; h++)
+            {
+                var k = (times.DayClass[n + h] * perDay) + times.SlotOfDay[n + h];
+                if (counts[k] == 0 && times.DayClass[n + h] == SlotCalendar.HolidayClass) k = times.SlotOfDay[n + h];
+                f[h] = counts[k] > 0 ? sums[k] / counts[k] : double.NaN;
+            }
         }
 
         return result;

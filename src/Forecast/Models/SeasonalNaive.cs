@@ -16,24 +16,29 @@ public sealed class SeasonalNaive(int seasonDays) : IForecastModel
     public string Name => SeasonDays == 1 ? "naive-yesterday" : SeasonDays == 7 ? "naive-last-week" : $"naive-{SeasonDays}d";
 
     /// <inheritdoc />
-    public void Fit(IReadOnlyList<SlotSeries> training, SlotCalendar calendar)
+    public void Fit(SlotPanel training, SlotCalendar calendar)
     {
         // Nothing to learn: the forecast is the series' own past.
     }
 
     /// <inheritdoc />
-    public double[] Forecast(SlotSeries history, int horizons, SlotCalendar calendar)
+    public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var season = SeasonDays * 24 * 60 / history.SlotMinutes;
-        var n = history.Values.Length;
-        var result = new double[horizons];
-        for (var h = 0; h < horizons; h++)
+        var season = SeasonDays * history.SlotsPerDay;
+        var n = history.Length;
+        var result = new double[history.Count][];
+        for (var s = 0; s < history.Count; s++)
         {
-            // Step back whole seasons until the slot is in the history.
-            var i = n + h - season;
-            while (i >= n) i -= season;
-            result[h] = i >= 0 ? history.Values[i] : double.NaN;
+            var values = history.Values(s);
+            var f = result[s] = new double[horizons];
+            for (var h = 0; h < horizons; h++)
+            {
+                // Step back whole seasons until the slot is in the history.
+                var i = n + h - season;
+                while (i >= n) i -= season;
+                f[h] = i >= 0 ? values[i] : double.NaN;
+            }
         }
 
         return result;

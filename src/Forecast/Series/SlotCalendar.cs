@@ -12,6 +12,8 @@ public sealed class SlotCalendar
 
     private readonly TimeZoneInfo _zone;
     private readonly HolidayCalendar _holidays;
+    private readonly Lock _gate = new();
+    private (long StartMs, int SlotMinutes, SlotTimes Times)? _last;
 
     /// <summary>A calendar in <paramref name="zone"/>, holiday-aware through <paramref name="holidays"/>.</summary>
     public SlotCalendar(TimeZoneInfo zone, HolidayCalendar holidays)
@@ -19,6 +21,9 @@ public sealed class SlotCalendar
         _zone = zone ?? throw new ArgumentNullException(nameof(zone));
         _holidays = holidays ?? throw new ArgumentNullException(nameof(holidays));
     }
+
+    /// <summary>The holidays, adjusted working days and events this calendar knows.</summary>
+    public HolidayCalendar Holidays => _holidays;
 
     /// <summary>The local date and time of an instant.</summary>
     public DateTime Local(long unixMs) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), _zone).DateTime;
@@ -42,5 +47,72 @@ public sealed class SlotCalendar
         if (kind == DayKind.Holiday) return HolidayClass;
         if (kind == DayKind.Workday && date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) return (int)DayOfWeek.Monday;
         return (int)date.DayOfWeek;
+    }
+
+    /// <summary>
+    /// The calendar facts of <paramref name="count"/> slots from <paramref name="startMs"/>. The longest table asked for
+    /// is kept, so a backtest asking again from each origin converts each slot once.
+    /// </summary>
+    public SlotTimes Times(long startMs, int slotMinutes, int count)
+    {
+        lock (_gate)
+        {
+            if (_last is { } last && last.StartMs == startMs && last.SlotMinutes == slotMinutes && last.Times.Count >= count) return last.Times;
+        }
+
+        var slotMs = slotMinutes * 60_000L;
+        var t = new SlotTimes(new int[count], new int[count], new int[count], new bool[count], new int[count], new int[count]);
+        var day = DateOnly.MinValue;
+        var (dayClass, dow, adjusted, toHoliday, into) = (0, 0, false, 0, 0);
+        for (var i = 0; i < count; i++)
+        {
+            var local = Local(startMs + (i * slotMs));
+            var date = DateOnly.FromDateTime(local);
+            if (date != day)
+            {
+                day = date;
+                var kind = _holidays.KindOf(date);
+                dow = (int)date.DayOfWeek;
+                adjusted = kind == DayKind.Workday && date.DayOfWeek is System.DayOfWeek.Saturday or System.DayOfWeek.Sunday;
+                dayClass = kind == DayKind.Holiday ? HolidayClass : adjusted ? (int)System.DayOfWeek.Monday : dow;
+                toHoliday = _holidays.DaysToHoliday(date) ?? 30;
+                into = _holidays.DayIntoHoliday(date);
+            }
+
+            t.DayClass[i] = dayClass;
+            t.SlotOfDay[i] = ((local.Hour * 60) + local.Minute) / slotMinutes;
+            t.DayOfWeek[i] = dow;
+            t.AdjustedWorkday[i] = adjusted;
+            t.DaysToHoliday[i] = toHoliday;
+            t.DayIntoHoliday[i] = into;
+        }
+
+        lock (_gate) _last = (startMs, slotMinutes, t);
+        return t;
+    }
+
+    /// <summary>
+    /// Expected attendance of the events in <paramref name="zones"/> under way at the local time of
+    /// <paramref name="unixMs"/>: what a scheduled event adds to an ordinary day there.
+    /// </summary>
+    public double EventAttendance(IReadOnlyList<string> zones, long unixMs)
+    {
+        ArgumentNullException.ThrowIfNull(zones);
+        if (zones.Count == 0 || _holidays.Events.Count == 0) return 0;
+        var local = Local(unixMs);
+        var date = DateOnly.FromDateTime(local);
+        var time = TimeOnly.FromDateTime(local);
+        double sum = 0;
+        foreach (var e in _holidays.Events)
+        {
+            if (!zones.Contains(e.Zone)) continue;
+            // An event past midnight belongs to the date it started on.
+            var running = e.End > e.Start
+                ? e.OccursOn(date) && time >= e.Start && time < e.End
+                : (e.OccursOn(date) && time >= e.Start) || (e.OccursOn(date.AddDays(-1)) && time < e.End);
+            if (running) sum += e.Attendance;
+        }
+
+        return sum;
     }
 }

@@ -14,23 +14,31 @@ public class BacktestTests
     private static SlotSeries Weekly(string key, int days, double scale) =>
         new(key, Start, 15, [.. Enumerable.Range(0, days * PerDay).Select(i => scale * (20 + (10 * ((i / PerDay) % 7)) + (i % PerDay)))]);
 
-    // Remembers how much of each series it was fitted on.
+    // Remembers how much of the panel it was fitted on, and the history of each forecast.
     private sealed class Spy : IForecastModel
     {
         public int LongestTraining { get; private set; }
 
+        public List<int> Histories { get; } = [];
+
         public string Name => "spy";
 
-        public void Fit(IReadOnlyList<SlotSeries> training, SlotCalendar calendar) => LongestTraining = training.Max(s => s.Values.Length);
+        public void Fit(SlotPanel training, SlotCalendar calendar) => LongestTraining = Math.Max(LongestTraining, training.Length);
 
-        public double[] Forecast(SlotSeries history, int horizons, SlotCalendar calendar) => new double[horizons];
+        public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar)
+        {
+            Histories.Add(history.Length);
+            return [.. Enumerable.Range(0, history.Count).Select(_ => new double[horizons])];
+        }
     }
+
+    private static BacktestOptions Options(int testStart, int horizons, int step) => new() { TestStart = testStart, Horizons = horizons, OriginStep = step };
 
     [Fact]
     public void Last_weeks_naive_scores_zero_on_a_weekly_pattern_and_yesterdays_does_not()
     {
         var series = new[] { Weekly("a", 21, 1), Weekly("b", 21, 3) };
-        var scores = Backtest.Run([new SeasonalNaive(7), new SeasonalNaive(1)], series, Calendar, testStart: 14 * PerDay, horizons: 4, originStep: 8);
+        var scores = Backtest.Run([new SeasonalNaive(7), new SeasonalNaive(1)], SlotPanel.Of(series), Calendar, Options(14 * PerDay, 4, 8)).Scores;
         var week = scores.Where(s => s.Model == "naive-last-week").ToList();
         Assert.Equal([1, 2, 3, 4], week.Select(s => s.Horizon));
         Assert.All(week, s => Assert.Equal(0, s.Rmse));
@@ -44,14 +52,16 @@ public class BacktestTests
     public void Models_are_fitted_on_the_slots_before_the_test_window_only()
     {
         var spy = new Spy();
-        Backtest.Run([spy], [Weekly("a", 14, 1)], Calendar, testStart: 10 * PerDay, horizons: 1, originStep: PerDay);
+        Backtest.Run([spy], SlotPanel.Of([Weekly("a", 14, 1)]), Calendar, Options(10 * PerDay, 1, PerDay));
         Assert.Equal(10 * PerDay, spy.LongestTraining);
+        // Calibration origins over the last 7 training days, then one origin per test day, each seeing only its past.
+        Assert.Equal([.. Enumerable.Range(3, 7).Select(d => d * PerDay), .. Enumerable.Range(10, 4).Select(d => d * PerDay)], spy.Histories);
     }
 
     [Fact]
     public void The_table_has_a_row_per_model_and_rmse_mae_mape_per_horizon()
     {
-        var scores = Backtest.Run([new SeasonalNaive(7), new HistoricalAverage()], [Weekly("a", 21, 1)], Calendar, 14 * PerDay, 4, 8);
+        var scores = Backtest.Run([new SeasonalNaive(7), new HistoricalAverage()], SlotPanel.Of([Weekly("a", 21, 1)]), Calendar, Options(14 * PerDay, 4, 8)).Scores;
         var table = Backtest.Markdown(scores, [1, 4], 15).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("| Model | RMSE 15 min | MAE 15 min | MAPE 15 min | RMSE 60 min | MAE 60 min | MAPE 60 min |", table[0]);
         Assert.Equal(4, table.Length);
@@ -62,7 +72,7 @@ public class BacktestTests
     [Fact]
     public void Series_that_do_not_line_up_are_refused_with_the_reason()
     {
-        var error = Assert.Throws<ArgumentException>(() => Backtest.Run([new SeasonalNaive(7)], [Weekly("a", 14, 1), Weekly("b", 13, 1)], Calendar, PerDay, 1));
+        var error = Assert.Throws<ArgumentException>(() => SlotPanel.Of([Weekly("a", 14, 1), Weekly("b", 13, 1)]));
         Assert.Contains("share their start, slot length and length", error.Message, StringComparison.Ordinal);
     }
 }

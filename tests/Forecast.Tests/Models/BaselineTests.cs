@@ -13,6 +13,9 @@ public class BaselineTests
     // Monday 2025-09-01 00:00 local.
     private static readonly long Start = new DateTimeOffset(2025, 9, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
 
+    private static double[] One(IForecastModel model, SlotSeries history, int horizons, SlotCalendar calendar) =>
+        model.Forecast(SlotPanel.Of([history]), horizons, calendar)[0];
+
     private static SlotCalendar Calendar(params Holiday[] holidays) => new(Shanghai, new HolidayCalendar(holidays, []));
 
     // A pattern that differs by weekday and by time of day, as crowds do; holidays have a pattern of their own.
@@ -39,10 +42,10 @@ public class BaselineTests
         var full = Series(30, calendar);
         var history = full.Take(28 * PerDay);
         var actual = full.Values[(28 * PerDay)..];
-        Assert.Equal(actual, new SeasonalNaive(7).Forecast(history, 2 * PerDay, calendar));
-        var average = new HistoricalAverage().Forecast(history, 2 * PerDay, calendar);
+        Assert.Equal(actual, One(new SeasonalNaive(7), history, 2 * PerDay, calendar));
+        var average = One(new HistoricalAverage(), history, 2 * PerDay, calendar);
         for (var h = 0; h < actual.Length; h++) Assert.Equal(actual[h], average[h], 9);
-        var yesterday = new SeasonalNaive(1).Forecast(history, 2 * PerDay, calendar);
+        var yesterday = One(new SeasonalNaive(1), history, 2 * PerDay, calendar);
         Assert.True(actual.Zip(yesterday).Max(p => Math.Abs(p.First - p.Second)) >= 39, "yesterday's weekday differs by 40");
     }
 
@@ -55,10 +58,10 @@ public class BaselineTests
             new Holiday("Test day 2", "测试二", new DateOnly(2025, 9, 26), new DateOnly(2025, 9, 26), []));
         var full = Series(26, calendar);
         var history = full.Take(25 * PerDay);
-        var forecast = new HistoricalAverage().Forecast(history, PerDay, calendar);
+        var forecast = One(new HistoricalAverage(), history, PerDay, calendar);
         for (var slot = 0; slot < PerDay; slot++) Assert.Equal(Weekly(25, slot, holiday: true), forecast[slot], 9);
         // Last week's Friday was an ordinary Friday: the seasonal naive cannot know.
-        Assert.NotEqual(Weekly(25, 40, holiday: true), new SeasonalNaive(7).Forecast(history, PerDay, calendar)[40]);
+        Assert.NotEqual(Weekly(25, 40, holiday: true), One(new SeasonalNaive(7), history, PerDay, calendar)[40]);
     }
 
     [Fact]
@@ -67,11 +70,12 @@ public class BaselineTests
         var calendar = Calendar();
         var history = Series(21, calendar);
         history.Values[(14 * PerDay) + 10] = double.NaN; // last week's Monday, slot 10
-        var average = new HistoricalAverage().Forecast(history, PerDay, calendar);
+        var average = One(new HistoricalAverage(), history, PerDay, calendar);
         Assert.Equal(Weekly(21, 10, false), average[10], 9);
-        Assert.True(double.IsNaN(new SeasonalNaive(7).Forecast(history, PerDay, calendar)[10]));
-        // With no history for a slot class at all, the average says so rather than guessing.
-        Assert.True(double.IsNaN(new HistoricalAverage().Forecast(history.Take(3 * PerDay), 1, calendar)[0]));
+        Assert.True(double.IsNaN(One(new SeasonalNaive(7), history, PerDay, calendar)[10]));
+        // With no history for a slot class at all, the average says so rather than guessing (three days from a Monday:
+        // no Thursday yet).
+        Assert.True(double.IsNaN(One(new HistoricalAverage(), history.Take(3 * PerDay), 1, calendar)[0]));
     }
 
     [Fact]
@@ -81,11 +85,11 @@ public class BaselineTests
         var full = Series(28, calendar);
         var cut = 21 * PerDay;
         var before = new IForecastModel[] { new HistoricalAverage(), new SeasonalNaive(1), new SeasonalNaive(7) }
-            .Select(m => m.Forecast(full.Take(cut), PerDay, calendar)).ToList();
+            .Select(m => One(m, full.Take(cut), PerDay, calendar)).ToList();
         // A signal planted only in the test window.
         for (var i = cut; i < full.Values.Length; i++) full.Values[i] += 10_000;
         var after = new IForecastModel[] { new HistoricalAverage(), new SeasonalNaive(1), new SeasonalNaive(7) }
-            .Select(m => m.Forecast(full.Take(cut), PerDay, calendar)).ToList();
+            .Select(m => One(m, full.Take(cut), PerDay, calendar)).ToList();
         for (var m = 0; m < before.Count; m++) Assert.Equal(before[m], after[m]);
         Assert.All(after, f => Assert.True(f.Max() < 1000));
     }

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Forecast.Evaluation;
+using CrowdWatch.Forecast.Series;
+using CrowdWatch.Geo.Calendar;
+using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Zones;
+
+namespace CrowdWatch.Dashboard.Cli;
+
+/// <summary>
+/// <c>crowdwatch backtest</c>: every model fitted on the slots before a test window and scored from rolling origins
+/// across it; writes the papers' table (Markdown), every score (CSV) and forecast-against-actual charts (PNG).
+/// </summary>
+internal static class BacktestCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var area = new AreaOptions();
+        var history = new Option<string?>("--history") { Description = "Wide history file (default: the deployment's history, e.g. the sample city's eight weeks)" };
+        var counts = new Option<string?>("--counts") { Description = "Instead: a long counts CSV (timestamp, a key column, value columns), e.g. bike-share or pedestrian counters" };
+        var channel = new Option<string?>("--channel") { Description = "With --counts: the value column to forecast (default: the first)" };
+        var key = new Option<string?>("--key") { Description = "With --counts: the key column (default: key, series, sensor_id, station or cell)" };
+        var calendarFile = new Option<string?>("--calendar") { Description = "With --counts: holidays and events JSON (as data/samples/chongqing/calendar.json)" };
+        var testDays = new Option<int>("--test-days") { Description = "Test window: the last N days", DefaultValueFactory = _ => 14 };
+        var trainingDays = new Option<int>("--training-days") { Description = "Training window: the N days before the test window (default: all of them)" };
+        var horizons = new Option<int>("--horizons") { Description = "Slots ahead to forecast from each origin", DefaultValueFactory = _ => 48 };
+        var step = new Option<int>("--step") { Description = "Slots between origins", DefaultValueFactory = _ => 4 };
+        var calibrationDays = new Option<int>("--calibration-days") { Description = "Days at the end of the training held out to calibrate the intervals", DefaultValueFactory = _ => 7 };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ModelCatalog.Names)}", DefaultValueFactory = _ => string.Join(',', ModelCatalog.Names) };
+        var charts = new Option<int>("--charts") { Description = "Charts for the N busiest cells and zones", DefaultValueFactory = _ => 4 };
+        var outDir = new Option<string>("--out", "-o") { Description = "Folder for backtest.md, scores.csv and the charts", DefaultValueFactory = _ => "backtest" };
+        var command = new Command("backtest", "Fit every model before a test window and score its forecasts across it (RMSE, MAE, MAPE, interval coverage, Winkler, Brier)");
+        area.AddTo(command);
+        foreach (var o in new Option[] { history, counts, channel, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, models, charts, outDir }) command.Options.Add(o);
+        command.SetAction(parse => CliErrors.Run(error, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var progress = new Progress(error, clock);
+            var names = parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var h = parse.GetValue(horizons);
+            if (h <= 0) throw new ArgumentException("--horizons: at least 1");
+            var report = new IngestReport();
+            var log = new RejectLog(report, observer: r => error.WriteLine($"warning: {r}"));
+            var panels = new List<(string Name, SlotPanel Panel, double[][]? Levels)>();
+            SlotCalendar calendar;
+            TimeZoneInfo zone;
+            string source;
+            if (parse.GetValue(counts) is { } countsFile)
+            {
+                zone = TimeZoneInfo.FindSystemTimeZoneById(parse.GetValue(area.TimeZone) ?? "UTC");
+                var holidays = parse.GetValue(calendarFile) is { } c ? ReadCalendar(c) : HolidayCalendar.Empty;
+                calendar = new SlotCalendar(zone, holidays);
+                var panel = LongCountsPanel.Read(countsFile, parse.GetValue(key), parse.GetValue(channel), parse.GetValue(area.SlotMinutes), log);
+                panels.Add(("series", panel, null));
+                source = countsFile;
+            }
+            else
+            {
+                var resolved = area.Resolve(parse, error, out var entry);
+                var file = parse.GetValue(history) ?? entry?.HistoryPath ?? throw new ArgumentException("--history: the deployment names no history file; give one, or --counts");
+                zone = resolved.TimeZone;
+                var holidays = entry?.CalendarPath is { } c && File.Exists(c) ? ReadCalendar(c) : HolidayCalendar.Empty;
+                calendar = new SlotCalendar(zone, holidays);
+                var ap = AreaPanels.LoadWide(resolved, file, log);
+                panels.Add(("cells", ap.Cells, ap.CellLevels));
+                if (ap.Zones.Count > 0) panels.Add(("zones", ap.Zones, ap.ZoneLevels));
+                source = file;
+            }
+
+            if (report.FileErrors.Count > 0) return 1;
+            var first = panels[0].Panel;
+            var perDay = first.SlotsPerDay;
+            var testStart = first.Length - (parse.GetValue(testDays) * perDay);
+            if (testStart <= 0) throw new ArgumentException($"--test-days {parse.GetValue(testDays)}: the series have {first.Length / (double)perDay:0.#} days");
+            var from = parse.GetValue(trainingDays) is > 0 and var td ? Math.Max(0, testStart - (td * perDay)) : 0;
+            var dir = parse.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
+            var md = new StringBuilder();
+            var csv = new StringBuilder(BacktestReport.CsvHeader + "\n");
+            var ci = CultureInfo.InvariantCulture;
+            md.Append(ci, $"# Backtest of {source}\n\nTest window: the last {parse.GetValue(testDays)} days ({Local(first.SlotStart(testStart), zone)} to {Local(first.SlotStart(first.Length), zone)}), ")
+              .Append(ci, $"origins every {parse.GetValue(step)} slots, horizons 1 to {h} ({first.SlotMinutes}-minute slots); training from {Local(first.SlotStart(from), zone)}.\n");
+            foreach (var (name, whole, levels) in panels)
+            {
+                var panel = from > 0 ? Slice(whole, from) : whole;
+                var busiest = Enumerable.Range(0, panel.Count).OrderByDescending(s => Mean(panel.Values(s)[(testStart - from)..])).Take(parse.GetValue(charts)).ToArray();
+                var result = Backtest.Run([.. names.Select(n => ModelCatalog.Create(n, h, progress))], panel, calendar, new BacktestOptions
+                {
+                    TestStart = testStart - from,
+                    Horizons = h,
+                    OriginStep = parse.GetValue(step),
+                    CalibrationDays = parse.GetValue(calibrationDays),
+                    Levels = levels,
+                    Traced = busiest,
+                }, progress);
+                int[] shown = [.. new[] { 1, 2, 4, 8, 16, 48 }.Where(x => x <= h)];
+                md.Append(ci, $"\n## {name} ({panel.Count})\n\n").Append(Backtest.Markdown(result.Scores, shown, first.SlotMinutes))
+                  .Append('\n').Append(BacktestReport.IntervalMarkdown(result.Scores, [.. new[] { 1, 4, 16, 48 }.Where(x => x <= h)], first.SlotMinutes));
+                BacktestReport.AppendCsv(csv, name, result.Scores, first.SlotMinutes);
+                foreach (var s in busiest)
+                {
+                    var k = panel.Keys[s];
+                    var path = Path.Combine(dir, $"{name}-{string.Concat(k.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'))}.png");
+                    BacktestReport.Chart(path, $"{name} {k}: observed and forecast", [.. result.Traces.Where(t => t.Key == k)], zone);
+                    output.WriteLine($"wrote {path}");
+                }
+            }
+
+            File.WriteAllText(Path.Combine(dir, "backtest.md"), md.ToString());
+            File.WriteAllText(Path.Combine(dir, "scores.csv"), csv.ToString());
+            output.Write(md.ToString());
+            output.WriteLine($"wrote {Path.Combine(dir, "backtest.md")} and {Path.Combine(dir, "scores.csv")} in {clock.Elapsed.TotalSeconds:0.0} s");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static HolidayCalendar ReadCalendar(string path)
+    {
+        var problems = new List<LayerProblem>();
+        var calendar = CalendarReader.Read(File.ReadAllText(path), path, problems);
+        if (problems.Count > 0) throw new InvalidDataException(string.Join("; ", problems.Select(p => p.ToString())));
+        return calendar;
+    }
+
+    private static SlotPanel Slice(SlotPanel whole, int from)
+    {
+        var values = Enumerable.Range(0, whole.Count).Select(s => whole.Values(s)[from..].ToArray()).ToArray();
+        var search = whole.HasSearch ? Enumerable.Range(0, whole.Count).Select(s => whole.Search(s)[from..].ToArray()).ToArray() : null;
+        return new SlotPanel(whole.Keys, whole.SlotStart(from), whole.SlotMinutes, values, search,
+            [.. Enumerable.Range(0, whole.Count).Select(s => whole.Neighbours(s).ToArray())], [.. Enumerable.Range(0, whole.Count).Select(s => whole.ZonesOf(s).ToArray())]);
+    }
+
+    private static double Mean(ReadOnlySpan<double> v)
+    {
+        double sum = 0;
+        foreach (var x in v) if (!double.IsNaN(x)) sum += x;
+        return v.Length == 0 ? 0 : sum / v.Length;
+    }
+
+    private static string Local(long ms, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
+
+    private sealed class Progress(TextWriter error, Stopwatch clock) : IProgress<string>
+    {
+        public void Report(string value) => error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {value}");
+    }
+}

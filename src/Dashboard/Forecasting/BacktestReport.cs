@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+using CrowdWatch.Dashboard.Heatmap;
+using CrowdWatch.Forecast.Evaluation;
+using ScottPlot;
+
+namespace CrowdWatch.Dashboard.Forecasting;
+
+/// <summary>Writes a backtest's results: the papers' table and the intervals' table as Markdown, every score as CSV, charts as PNG.</summary>
+internal static class BacktestReport
+{
+    /// <summary>The CSV header.</summary>
+    public const string CsvHeader = "panel,model,horizon,minutes,rmse,mae,mape,pairs,coverage80,coverage90,coverage95,winkler90,brier";
+
+    /// <summary>The table of intervals and danger-level probabilities at the chosen horizons.</summary>
+    public static string IntervalMarkdown(IReadOnlyList<BacktestScore> scores, IReadOnlyList<int> horizons, int slotMinutes)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("| Model | Horizon | Coverage 80% | Coverage 90% | Coverage 95% | Winkler 90% | Brier (levels) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var model in scores.Select(s => s.Model).Distinct())
+        {
+            foreach (var h in horizons)
+            {
+                if (scores.FirstOrDefault(x => x.Model == model && x.Horizon == h) is not { } s) continue;
+                sb.Append(ci, $"| {model} | {h * slotMinutes} min | {Percent(s.Coverage80)} | {Percent(s.Coverage90)} | {Percent(s.Coverage95)} | {Number(s.Winkler90, "0.0")} | {Number(s.Brier, "0.0000")} |\n");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Appends every score as CSV rows, <paramref name="panel"/> naming what was forecast (cells, zones ...).</summary>
+    public static void AppendCsv(StringBuilder csv, string panel, IReadOnlyList<BacktestScore> scores, int slotMinutes)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        foreach (var s in scores)
+        {
+            csv.Append(ci, $"{panel},{s.Model},{s.Horizon},{s.Horizon * slotMinutes},{Csv(s.Rmse)},{Csv(s.Mae)},{Csv(s.Mape)},{s.Pairs},")
+               .Append(ci, $"{Csv(s.Coverage80)},{Csv(s.Coverage90)},{Csv(s.Coverage95)},{Csv(s.Winkler90)},{Csv(s.Brier)}\n");
+        }
+    }
+
+    /// <summary>
+    /// A chart of one place: what happened, and the forecasts of each model made at least the trace's lead ahead,
+    /// with the 80% and 95% bands of the first model.
+    /// </summary>
+    public static void Chart(string path, string title, IReadOnlyList<BacktestTrace> traces, TimeZoneInfo zone)
+    {
+        if (traces.Count == 0) return;
+        var plot = new Plot();
+        var first = traces[0];
+        var xs = first.SlotStartMs.Select(ms => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).DateTime.ToOADate()).ToArray();
+        Band(plot, xs, first.Low95, first.High95, Colors.SteelBlue.WithAlpha(0.18), $"{first.Model} 95%");
+        Band(plot, xs, first.Low80, first.High80, Colors.SteelBlue.WithAlpha(0.3), $"{first.Model} 80%");
+        var actual = plot.Add.Scatter(xs, first.Actual);
+        actual.MarkerSize = 0;
+        actual.LineWidth = 1.5f;
+        actual.Color = Colors.Black;
+        actual.LegendText = "observed";
+        Color[] palette = [Colors.SteelBlue, Colors.OrangeRed, Colors.SeaGreen, Colors.Purple, Colors.DarkGoldenRod, Colors.Gray];
+        for (var i = 0; i < traces.Count; i++)
+        {
+            var line = plot.Add.Scatter(xs, traces[i].Mean);
+            line.MarkerSize = 0;
+            line.LineWidth = i == 0 ? 1.5f : 1;
+            line.Color = palette[i % palette.Length];
+            line.LegendText = $"{traces[i].Model} ({traces[i].Lead * (first.SlotStartMs.Length > 1 ? (first.SlotStartMs[1] - first.SlotStartMs[0]) / 60_000 : 0)} min ahead)";
+        }
+
+        plot.Axes.DateTimeTicksBottom();
+        plot.Title(title);
+        plot.Axes.Title.Label.FontName = ChartFont.Family;
+        plot.YLabel("people");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, 1600, 600);
+    }
+
+    private static void Band(Plot plot, double[] xs, double[] low, double[] high, Color color, string label)
+    {
+        // Only the slots where the band is known (the first hours of a window may have none).
+        var idx = Enumerable.Range(0, xs.Length).Where(i => !double.IsNaN(low[i]) && !double.IsNaN(high[i])).ToArray();
+        if (idx.Length < 2) return;
+        var fill = plot.Add.FillY(idx.Select(i => xs[i]).ToArray(), idx.Select(i => low[i]).ToArray(), idx.Select(i => high[i]).ToArray());
+        fill.FillColor = color;
+        fill.LineWidth = 0;
+        fill.LegendText = label;
+    }
+
+    private static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Number(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Csv(double v) => double.IsNaN(v) ? "" : v.ToString("0.######", CultureInfo.InvariantCulture);
+}

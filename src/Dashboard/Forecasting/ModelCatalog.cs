@@ -1,0 +1,22 @@
+using CrowdWatch.Forecast.Models;
+using CrowdWatch.Forecast.Models.Trees;
+
+namespace CrowdWatch.Dashboard.Forecasting;
+
+/// <summary>The models a user can name on the command line or in configuration.</summary>
+internal static class ModelCatalog
+{
+    /// <summary>Every model's name, in the order tables list them.</summary>
+    public static readonly string[] Names = ["historical-average", "naive-yesterday", "naive-last-week", "lightgbm", "fasttree"];
+
+    /// <summary>A new model by name, for horizons up to <paramref name="horizons"/>.</summary>
+    public static IForecastModel Create(string name, int horizons, IProgress<string>? progress = null) => name switch
+    {
+        "historical-average" => new HistoricalAverage(),
+        "naive-yesterday" => new SeasonalNaive(1),
+        "naive-last-week" => new SeasonalNaive(7),
+        "lightgbm" => new GradientBoostedTrees(new TreeModelOptions { Horizons = horizons }) { Progress = progress },
+        "fasttree" => new GradientBoostedTrees(new TreeModelOptions { Learner = TreeLearner.FastTree, Horizons = horizons }) { Progress = progress },
+        _ => throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}"),
+    };
+}

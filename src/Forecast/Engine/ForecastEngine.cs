@@ -1,0 +1,130 @@
+using CrowdWatch.Forecast.Intervals;
+using CrowdWatch.Forecast.Models;
+using CrowdWatch.Forecast.Series;
+
+namespace CrowdWatch.Forecast.Engine;
+
+/// <summary>
+/// A model with calibrated uncertainty: it holds out the last days of the training to learn how wrong the model is
+/// at each horizon, then gives every forecast 80/90/95% intervals and the probabilities of reaching danger levels.
+/// As time goes on it compares its own past forecasts with what happened and keeps calibrating on the recent errors,
+/// so a holiday that proves harder to forecast than ordinary days widens the intervals within hours.
+/// </summary>
+public sealed class ForecastEngine
+{
+    private readonly ForecastEngineOptions _options;
+    private readonly SortedDictionary<int, (double[][] Mean, int Observed)> _pending = [];
+    private ConformalCalibration _calibration;
+
+    /// <summary>An engine around <paramref name="model"/>.</summary>
+    public ForecastEngine(IForecastModel model, ForecastEngineOptions? options = null)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? new ForecastEngineOptions();
+        if (_options.Horizons <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Horizons, "Horizons: at least one slot ahead");
+        if (_options.CalibrationDays <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.CalibrationDays, "CalibrationDays: at least one day");
+        _calibration = new ConformalCalibration(_options.Horizons, 1);
+    }
+
+    /// <summary>The model.</summary>
+    public IForecastModel Model { get; }
+
+    /// <summary>Horizons forecast.</summary>
+    public int Horizons => _options.Horizons;
+
+    /// <summary>The calibration of the intervals as it stands.</summary>
+    public ConformalCalibration Calibration => _calibration;
+
+    /// <summary>
+    /// Fits the model on <paramref name="training"/> without its last <see cref="ForecastEngineOptions.CalibrationDays"/>,
+    /// forecasts those days from rolling origins to learn the errors, then (by default) fits again on all of it.
+    /// </summary>
+    public void Fit(SlotPanel training, SlotCalendar calendar, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var window = _options.CalibrationDays * training.SlotsPerDay;
+        _calibration = new ConformalCalibration(_options.Horizons, window);
+        _pending.Clear();
+        var cut = training.Length - window;
+        if (cut < 2 * training.SlotsPerDay) throw new ArgumentException($"the training has {training.Length} slots: too short to hold out {_options.CalibrationDays} days for calibration", nameof(training));
+        FitModel(training.Take(cut), calendar);
+        progress?.Report($"{Model.Name}: fitted on {cut} slots, calibrating on the last {window}");
+        for (var origin = cut; origin < training.Length; origin += Math.Max(1, _options.CalibrationStep))
+        {
+            Remember(origin, Model.Forecast(training.Take(origin), _options.Horizons, calendar));
+            Observe(training.Take(Math.Min(training.Length, origin + Math.Max(1, _options.CalibrationStep))));
+        }
+
+        Observe(training);
+        _pending.Clear();
+        if (_options.Refit)
+        {
+            FitModel(training, calendar);
+            progress?.Report($"{Model.Name}: fitted again on all {training.Length} slots");
+        }
+    }
+
+    /// <summary>
+    /// Forecasts the next slots of every place of <paramref name="history"/>, with intervals and, where
+    /// <paramref name="levels"/> gives a place's danger levels (counts, lowest first), the probability of reaching each.
+    /// Forecasts made earlier are first compared with what <paramref name="history"/> now shows of their targets.
+    /// </summary>
+    public PanelForecast Forecast(SlotPanel history, SlotCalendar calendar, IReadOnlyList<double[]>? levels = null)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(calendar);
+        if (levels is not null && levels.Count != history.Count) throw new ArgumentException("one list of levels per place", nameof(levels));
+        Observe(history);
+        var origin = history.Length;
+        var mean = Model.Forecast(history, _options.Horizons, calendar);
+        Remember(origin, mean);
+        var places = history.Count;
+        var horizons = _options.Horizons;
+        double[][] New() => [.. Enumerable.Range(0, places).Select(_ => new double[horizons])];
+        var (l80, h80, l90, h90, l95, h95) = (New(), New(), New(), New(), New(), New());
+        var exceed = new double[places][][];
+        Parallel.For(0, places, s =>
+        {
+            var lv = levels?[s] ?? [];
+            exceed[s] = new double[horizons][];
+            for (var h = 0; h < horizons; h++)
+            {
+                var m = mean[s][h];
+                (l80[s][h], h80[s][h]) = _calibration.Interval(h + 1, m, 0.8);
+                (l90[s][h], h90[s][h]) = _calibration.Interval(h + 1, m, 0.9);
+                (l95[s][h], h95[s][h]) = _calibration.Interval(h + 1, m, 0.95);
+                var p = exceed[s][h] = new double[lv.Length];
+                for (var k = 0; k < lv.Length; k++) p[k] = _calibration.Exceedance(h + 1, m, lv[k]);
+            }
+        });
+
+        return new PanelForecast(origin, mean, l80, h80, l90, h90, l95, h95, exceed);
+    }
+
+    /// <summary>Compares the forecasts remembered with the slots of <paramref name="history"/> that have since happened.</summary>
+    public void Observe(SlotPanel history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var n = history.Length;
+        foreach (var origin in _pending.Keys.ToList())
+        {
+            var (mean, observed) = _pending[origin];
+            var upTo = Math.Min(_options.Horizons, n - origin);
+            for (var h = observed + 1; h <= upTo; h++)
+            {
+                var target = origin + h - 1;
+                for (var s = 0; s < mean.Length && s < history.Count; s++) _calibration.Observe(h, target, history.Values(s)[target], mean[s][h - 1]);
+            }
+
+            if (upTo >= _options.Horizons) _pending.Remove(origin);
+            else if (upTo > observed) _pending[origin] = (mean, upTo);
+        }
+
+        _calibration.Forget(n);
+    }
+
+    private void Remember(int origin, double[][] mean) => _pending[origin] = (mean, 0);
+
+    private void FitModel(SlotPanel training, SlotCalendar calendar) => Model.Fit(training, calendar);
+}

@@ -1,0 +1,20 @@
+namespace CrowdWatch.Forecast.Engine;
+
+/// <summary>How the engine fits, calibrates and forecasts.</summary>
+public sealed record ForecastEngineOptions
+{
+    /// <summary>How many slots ahead it forecasts (48 fifteen-minute slots: 12 hours).</summary>
+    public int Horizons { get; init; } = 48;
+
+    /// <summary>
+    /// Days at the end of the training that are held out to learn the model's errors before it goes live, and the
+    /// window of recent errors its intervals are calibrated on afterwards.
+    /// </summary>
+    public int CalibrationDays { get; init; } = 7;
+
+    /// <summary>Slots between the origins of the calibration forecasts.</summary>
+    public int CalibrationStep { get; init; } = 4;
+
+    /// <summary>Whether the model is fitted again on the whole training after calibration (better forecasts, twice the fitting time).</summary>
+    public bool Refit { get; init; } = true;
+}

@@ -1,0 +1,150 @@
+using CrowdWatch.Forecast.Series;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace CrowdWatch.Forecast.Models.Trees;
+
+/// <summary>
+/// One gradient-boosted-trees model across all places (a global model), forecasting each horizon directly rather
+/// than feeding its own forecasts back: a model per group of horizons (1, 2, 3-4, 5-8, 9-16, 17-32, 33-64 ...), each
+/// trained on rows sampled from every place and origin of the training panel, with the horizon as a feature.
+/// </summary>
+public sealed class GradientBoostedTrees : IForecastModel
+{
+    private readonly TreeModelOptions _options;
+    private TreeEnsemble[] _groups = [];
+
+    /// <summary>A model with the given settings (defaults when null).</summary>
+    public GradientBoostedTrees(TreeModelOptions? options = null)
+    {
+        _options = options ?? new TreeModelOptions();
+        if (_options.Horizons <= 0 || _options.Trees <= 0 || _options.Leaves < 2 || _options.RowsPerGroup <= 0 || _options.LearningRate is <= 0 or > 1)
+            throw new ArgumentException("tree model settings: Horizons, Trees and RowsPerGroup at least 1, Leaves at least 2, LearningRate in (0, 1]", nameof(options));
+    }
+
+    /// <inheritdoc />
+    public string Name => _options.Learner == TreeLearner.LightGbm ? "lightgbm" : "fasttree";
+
+    /// <summary>Reports each horizon group as it is trained.</summary>
+    public IProgress<string>? Progress { get; init; }
+
+    /// <summary>The horizon group of <paramref name="horizon"/>: 0 for 1, 1 for 2, 2 for 3-4, 3 for 5-8 ...</summary>
+    public static int Group(int horizon) => horizon <= 1 ? 0 : 32 - int.LeadingZeroCount(horizon - 1);
+
+    /// <inheritdoc />
+    public void Fit(SlotPanel training, SlotCalendar calendar)
+    {
+        var horizons = _options.Horizons;
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var n = training.Length;
+        var perDay = training.SlotsPerDay;
+        // Origins late enough that the lags of two weeks exist, where the training is long enough to allow it.
+        var firstOrigin = Math.Min((14 * perDay) + 8, n / 2);
+        if (n - firstOrigin < 2) throw new ArgumentException($"the training panel has {n} slots; the tree model needs at least a few days", nameof(training));
+        var times = calendar.Times(training.StartMs, training.SlotMinutes, n + horizons);
+        var scales = Scales(training);
+        var searchScales = SearchScales(training);
+        var groups = Group(horizons) + 1;
+        var fitted = new TreeEnsemble[groups];
+        var ml = new MLContext(_options.Seed);
+        for (var g = 0; g < groups; g++)
+        {
+            int lo = g == 0 ? 1 : (1 << (g - 1)) + 1, hi = Math.Min(1 << g, horizons);
+            var random = new Random(_options.Seed + g);
+            var rows = new FeatureRow[_options.RowsPerGroup];
+            var picks = new (int Series, int Origin, int Horizon)[rows.Length];
+            var count = 0;
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var h = random.Next(lo, hi + 1);
+                if (n - h < firstOrigin) continue;
+                picks[count++] = (random.Next(training.Count), random.Next(firstOrigin, n - h + 1), h);
+            }
+
+            if (count == 0) throw new ArgumentException($"the training panel is too short for horizon {lo}", nameof(training));
+            Parallel.For(0, count, r =>
+            {
+                var (s, origin, h) = picks[r];
+                var row = rows[r] = new FeatureRow();
+                var baseline = TreeFeatures.Write(row.Features, training, s, origin, h, times, calendar, scales[s], searchScales[s], scales, h >= _options.SeasonalBaselineFrom);
+                row.Label = TreeFeatures.Target(training.Values(s), origin + h - 1, baseline, scales[s]);
+            });
+
+            var data = ml.Data.LoadFromEnumerable(rows.Take(count));
+            RegressionTreeEnsemble ensemble = _options.Learner switch
+            {
+                TreeLearner.LightGbm => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+                {
+                    NumberOfIterations = _options.Trees,
+                    NumberOfLeaves = _options.Leaves,
+                    LearningRate = _options.LearningRate,
+                    MinimumExampleCountPerLeaf = _options.MinRowsPerLeaf,
+                    Seed = _options.Seed,
+                    Silent = true,
+                }).Fit(data).Model.TrainedTreeEnsemble,
+                _ => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+                {
+                    NumberOfTrees = _options.Trees,
+                    NumberOfLeaves = _options.Leaves,
+                    LearningRate = _options.LearningRate,
+                    MinimumExampleCountPerLeaf = _options.MinRowsPerLeaf,
+                }).Fit(data).Model.TrainedTreeEnsemble,
+            };
+            fitted[g] = TreeEnsemble.From(ensemble);
+            Progress?.Report($"{Name}: horizons {lo}-{hi} fitted on {count:N0} rows");
+        }
+
+        _groups = fitted;
+    }
+
+    /// <inheritdoc />
+    public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(calendar);
+        if (_groups.Length == 0) throw new InvalidOperationException("the model has not been fitted");
+        var origin = history.Length;
+        var times = calendar.Times(history.StartMs, history.SlotMinutes, origin + horizons);
+        var scales = Scales(history);
+        var searchScales = SearchScales(history);
+        var result = new double[history.Count][];
+        Parallel.For(0, history.Count, () => new float[TreeFeatures.Count], (s, _, x) =>
+        {
+            var f = result[s] = new double[horizons];
+            for (var h = 1; h <= horizons; h++)
+            {
+                var baseline = TreeFeatures.Write(x, history, s, origin, h, times, calendar, scales[s], searchScales[s], scales, h >= _options.SeasonalBaselineFrom);
+                var model = _groups[Math.Min(Group(h), _groups.Length - 1)];
+                f[h - 1] = TreeFeatures.Forecast(baseline, model.Evaluate(x), scales[s]);
+            }
+
+            return x;
+        }, _ => { });
+        return result;
+    }
+
+    private static double[] Scales(SlotPanel panel)
+    {
+        var scales = new double[panel.Count];
+        for (var s = 0; s < scales.Length; s++) scales[s] = TreeFeatures.Scale(panel.Values(s), panel.SlotsPerDay);
+        return scales;
+    }
+
+    private static double[] SearchScales(SlotPanel panel)
+    {
+        var scales = new double[panel.Count];
+        for (var s = 0; s < scales.Length; s++) scales[s] = panel.HasSearch ? TreeFeatures.Scale(panel.Search(s), panel.SlotsPerDay) : 1;
+        return scales;
+    }
+
+    private sealed class FeatureRow
+    {
+        [VectorType(TreeFeatures.Count)]
+        public float[] Features { get; set; } = new float[TreeFeatures.Count];
+
+        public float Label { get; set; }
+    }
+}

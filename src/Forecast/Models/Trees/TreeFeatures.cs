@@ -1,0 +1,206 @@
+using CrowdWatch.Forecast.Series;
+
+namespace CrowdWatch.Forecast.Models.Trees;
+
+/// <summary>
+/// The features of the global tree model for one place, origin and horizon, in the spirit of ST-ResNet's closeness,
+/// period and trend: recent slots, the same slot on previous days and weeks, the calendar, events, search heat and the
+/// neighbours. Counts are expressed as changes from the last observed value in units of the place's own scale, and the
+/// target likewise, so that one model serves a quiet alley and a packed square, and can forecast a crowd larger than
+/// any seen in training (which ends before the holiday it is tested on).
+/// </summary>
+public static class TreeFeatures
+{
+    /// <summary>Horizon (in slots) at which today's ratio to the same-class days counts half (in the exponent) in the seasonal baseline.</summary>
+    public const double DampingSlots = 16;
+
+    /// <summary>Number of features.</summary>
+    public const int Count = 36;
+
+    /// <summary>The features' names, in order (for reports and importance tables).</summary>
+    public static readonly string[] Names =
+    [
+        "horizon", "slot_of_day", "day_of_week", "holiday", "adjusted_workday", "days_to_holiday", "day_into_holiday", "origin_holiday",
+        "event_at_target", "event_at_origin", "last", "lag2", "lag3", "lag4", "lag8", "same_slot_yesterday", "same_slot_2_days",
+        "same_slot_last_week", "same_slot_2_weeks", "yesterday_at_origin", "last_week_at_origin", "yesterday_scaled", "last_week_scaled",
+        "weeks_mean", "search_last", "search_change_hour", "search_vs_yesterday", "search_at_target_yesterday", "neighbours_change",
+        "neighbours_vs_last_week", "neighbours_level", "scale", "same_class_mean", "same_class_at_origin", "same_class_scaled", "same_class_days",
+    ];
+
+    /// <summary>
+    /// The scale of a place: one plus the mean of its last four weeks (or what there is), never below one.
+    /// </summary>
+    public static double Scale(ReadOnlySpan<double> values, int perDay)
+    {
+        var from = Math.Max(0, values.Length - (28 * perDay));
+        double sum = 0;
+        var n = 0;
+        for (var i = from; i < values.Length; i++)
+        {
+            if (double.IsNaN(values[i])) continue;
+            sum += values[i];
+            n++;
+        }
+
+        return 1 + (n == 0 ? 0 : Math.Max(0, sum / n));
+    }
+
+    /// <summary>The value the features are measured from: the last observed value (0 when missing).</summary>
+    public static double Anchor(ReadOnlySpan<double> values, int origin) => origin > 0 && !double.IsNaN(values[origin - 1]) ? values[origin - 1] : 0;
+
+    /// <summary>
+    /// Writes the features of place <paramref name="series"/> for the slot <paramref name="horizon"/> slots after the
+    /// first <paramref name="origin"/> slots of <paramref name="panel"/> into <paramref name="features"/>, and returns
+    /// the baseline the model's target is measured from: the last observed value (<paramref name="seasonal"/> false,
+    /// best a few slots ahead), or the same slot on recent days of the same class scaled by how today compares with
+    /// them (true: best hours ahead, and it follows a holiday's level where a change from the last value would not).
+    /// Only slots before the origin are read.
+    /// </summary>
+    public static double Write(Span<float> features, SlotPanel panel, int series, int origin, int horizon, SlotTimes times,
+        SlotCalendar calendar, double scale, double searchScale, double[] scales, bool seasonal)
+    {
+        var y = panel.Values(series)[..origin];
+        var perDay = panel.SlotsPerDay;
+        var week = 7 * perDay;
+        var t = origin + horizon - 1;
+        var a = Anchor(y, origin);
+        var inv = 1 / scale;
+        float Rel(ReadOnlySpan<double> v, int i) => i >= 0 && i < origin && !double.IsNaN(v[i]) ? (float)((v[i] - a) * inv) : 0f;
+        double At(ReadOnlySpan<double> v, int i, double fallback) => i >= 0 && i < origin && !double.IsNaN(v[i]) ? v[i] : fallback;
+        // The same slot a whole number of seasons back, stepping back again while it lies at or past the origin.
+        int Back(int index, int season, int times2)
+        {
+            var i = index - (season * times2);
+            while (i >= origin) i -= season;
+            return i;
+        }
+
+        features[0] = horizon;
+        features[1] = times.SlotOfDay[t];
+        features[2] = times.DayOfWeek[t];
+        features[3] = times.DayClass[t] == SlotCalendar.HolidayClass ? 1 : 0;
+        features[4] = times.AdjustedWorkday[t] ? 1 : 0;
+        features[5] = times.DaysToHoliday[t];
+        features[6] = times.DayIntoHoliday[t];
+        features[7] = origin > 0 && times.DayClass[origin - 1] == SlotCalendar.HolidayClass ? 1 : 0;
+        var zones = panel.ZonesOf(series);
+        features[8] = zones.Count == 0 ? 0 : (float)Math.Log(1 + calendar.EventAttendance(zones, panel.SlotStart(t)));
+        features[9] = zones.Count == 0 || origin == 0 ? 0 : (float)Math.Log(1 + calendar.EventAttendance(zones, panel.SlotStart(origin - 1)));
+        features[10] = (float)(a * inv);
+        features[11] = Rel(y, origin - 2);
+        features[12] = Rel(y, origin - 3);
+        features[13] = Rel(y, origin - 4);
+        features[14] = Rel(y, origin - 8);
+        int d1 = Back(t, perDay, 1), d2 = Back(t, perDay, 2), w1 = Back(t, week, 1), w2 = Back(t, week, 2);
+        features[15] = Rel(y, d1);
+        features[16] = Rel(y, d2);
+        features[17] = Rel(y, w1);
+        features[18] = Rel(y, w2);
+        features[19] = Rel(y, origin - 1 - perDay);
+        features[20] = Rel(y, origin - 1 - week);
+        // Yesterday's and last week's course from the origin's slot to the target's, scaled by how busy today is
+        // compared with then: on a holiday three times as busy, the evening rise is three times as steep.
+        var ratioDay = Math.Clamp((a + 1) / (At(y, origin - 1 - perDay, a) + 1), 0.2, 5);
+        var ratioWeek = Math.Clamp((a + 1) / (At(y, origin - 1 - week, a) + 1), 0.2, 5);
+        features[21] = (float)((((At(y, d1, a) + 1) * ratioDay) - 1 - a) * inv);
+        features[22] = (float)((((At(y, w1, a) + 1) * ratioWeek) - 1 - a) * inv);
+        features[23] = (float)((((At(y, w1, a) + At(y, w2, a) + At(y, Back(t, week, 3), a)) / 3) - a) * inv);
+
+        if (panel.HasSearch)
+        {
+            var q = panel.Search(series)[..origin];
+            var invQ = 1 / searchScale;
+            double Q(ReadOnlySpan<double> v, int i) => At(v, i, 0);
+            double lastHour = 0, hourYesterday = 0;
+            for (var k = 1; k <= 4; k++)
+            {
+                lastHour += Q(q, origin - k);
+                hourYesterday += Q(q, origin - k - perDay);
+            }
+
+            features[24] = (float)(Q(q, origin - 1) * invQ);
+            features[25] = (float)((Q(q, origin - 1) - Q(q, origin - 5)) * invQ);
+            features[26] = (float)Math.Log((lastHour + 1) / (hourYesterday + 1));
+            features[27] = (float)(Q(q, d1) * invQ);
+        }
+        else
+        {
+            features[24] = features[25] = features[26] = features[27] = 0;
+        }
+
+        var neighbours = panel.Neighbours(series);
+        if (neighbours.Count > 0 && origin > 1)
+        {
+            double change = 0, anomaly = 0, level = 0;
+            foreach (var j in neighbours)
+            {
+                var v = panel.Values(j);
+                var last = At(v, origin - 1, 0);
+                var s = scales[j];
+                change += (last - At(v, origin - 2, last)) / s;
+                anomaly += (last - At(v, origin - 1 - week, last)) / s;
+                level += last;
+            }
+
+            features[28] = (float)(change / neighbours.Count);
+            features[29] = (float)(anomaly / neighbours.Count);
+            features[30] = (float)(level / neighbours.Count * inv);
+        }
+        else
+        {
+            features[28] = features[29] = features[30] = 0;
+        }
+
+        features[31] = (float)Math.Log(scale);
+
+        // The historical average's view: the same slot on the last few days of the same class (weekday, or holiday),
+        // at the target and at the origin, and the former scaled by how today compares with the latter.
+        var (classMean, days) = SameClassMean(y, t, origin, perDay, times);
+        var (originMean, _) = origin > 0 ? SameClassMean(y, origin - 1, origin, perDay, times) : (double.NaN, 0);
+        if (double.IsNaN(classMean)) classMean = a;
+        if (double.IsNaN(originMean)) originMean = a;
+        var ratioClass = Math.Clamp((a + 1) / (originMean + 1), 0.2, 5);
+        features[32] = (float)((classMean - a) * inv);
+        features[33] = (float)((originMean - a) * inv);
+        features[34] = (float)((((classMean + 1) * ratioClass) - 1 - a) * inv);
+        features[35] = days;
+        // Today's difference from the class fades with the horizon: it says much about the next hours, little about tonight.
+        var damped = Math.Pow(ratioClass, DampingSlots / (DampingSlots + (double)horizon));
+        return seasonal ? Math.Max(0, ((classMean + 1) * damped) - 1) : a;
+    }
+
+    /// <summary>
+    /// The mean at slot <paramref name="index"/>'s time of day over the last four days before the origin of the same
+    /// class as its own (up to eight weeks back); a holiday with no holiday before it takes Sundays. NaN when none.
+    /// </summary>
+    public static (double Mean, int Days) SameClassMean(ReadOnlySpan<double> values, int index, int origin, int perDay, SlotTimes times)
+    {
+        var wanted = times.DayClass[index];
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            double sum = 0;
+            var found = 0;
+            for (var j = 1; j <= 56 && found < 4; j++)
+            {
+                var i = index - (j * perDay);
+                if (i < 0) break;
+                if (i >= origin || times.DayClass[i] != wanted || double.IsNaN(values[i])) continue;
+                sum += values[i];
+                found++;
+            }
+
+            if (found > 0) return (sum / found, found);
+            if (wanted != SlotCalendar.HolidayClass) break;
+            wanted = 0;
+        }
+
+        return (double.NaN, 0);
+    }
+
+    /// <summary>The training target: the target slot's value less the baseline, in units of the scale.</summary>
+    public static float Target(ReadOnlySpan<double> values, int target, double baseline, double scale) =>
+        (float)(((double.IsNaN(values[target]) ? baseline : values[target]) - baseline) / scale);
+
+    /// <summary>A forecast from a predicted target: the baseline plus the predicted difference, never below zero.</summary>
+    public static double Forecast(double baseline, double predicted, double scale) => Math.Max(0, baseline + (predicted * scale));
+}
