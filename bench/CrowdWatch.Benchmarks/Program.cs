@@ -25,6 +25,35 @@ if (args.Length == 2 && args[0] == "memory")
     return;
 }
 
+// "forecast [CELLS]": the forecast engine on a synthetic city of CELLS cells (default 10 000) with eight weeks of
+// 15-minute slots: one fit of the LightGBM model with its interval calibration (what the service does once a day),
+// then forecasts of the next 48 slots for every cell (what it does every slot), timed, with peak memory.
+if (args.Length >= 1 && args[0] == "forecast")
+{
+    var cellCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+    var panel = SyntheticPanel.Create(cellCount);
+    var calendar = new CrowdWatch.Forecast.Series.SlotCalendar(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), CrowdWatch.Geo.Calendar.HolidayCalendar.Empty);
+    var progress = new Progress<string>(m => Console.Error.WriteLine(m));
+    var engine = new CrowdWatch.Forecast.Engine.ForecastEngine(new CrowdWatch.Forecast.Models.Trees.GradientBoostedTrees());
+    var fit = Stopwatch.StartNew();
+    engine.Fit(panel, calendar, progress);
+    fit.Stop();
+    var runs = new List<double>();
+    for (var i = 0; i < 6; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        var forecast = engine.Forecast(panel, calendar);
+        runs.Add(sw.Elapsed.TotalSeconds);
+        if (forecast.Mean.Length != cellCount) throw new InvalidOperationException("a forecast per cell expected");
+    }
+
+    using var self = Process.GetCurrentProcess();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"cells {cellCount:N0}, slots {panel.Length:N0}: fit with calibration {fit.Elapsed.TotalSeconds:0.0} s; forecast 48 slots, all cells: "
+        + $"first {runs[0]:0.00} s, then min {runs.Skip(1).Min():0.00} s, median {runs.Skip(1).Order().ElementAt(2):0.00} s; peak working set {self.PeakWorkingSet64 / 1e9:0.00} GB"));
+    return;
+}
+
 // "quick [DEVICES]": a fast check while tuning, in one process: exact ProjNET projection alone, the fast locate alone,
 // binning with a fresh binner and as a stretch of a stream, of the same 4 M points, 15 rounds each interleaved, minimum and median per point. Interleaving puts
 // all three in the same phase of a noisy machine, so their ratios hold even when absolute figures drift.

@@ -7,7 +7,7 @@ namespace CrowdWatch.Dashboard.Forecasting;
 internal static class ModelCatalog
 {
     /// <summary>Every model's name, in the order tables list them.</summary>
-    public static readonly string[] Names = ["historical-average", "naive-yesterday", "naive-last-week", "lightgbm", "fasttree"];
+    public static readonly string[] Names = ["historical-average", "naive-yesterday", "naive-last-week", "ssa", "lightgbm", "fasttree", "ensemble"];
 
     /// <summary>A new model by name, for horizons up to <paramref name="horizons"/>.</summary>
     public static IForecastModel Create(string name, int horizons, IProgress<string>? progress = null) => name switch
@@ -16,6 +16,8 @@ internal static class ModelCatalog
         "naive-yesterday" => new SeasonalNaive(1),
         "naive-last-week" => new SeasonalNaive(7),
         "lightgbm" => new GradientBoostedTrees(new TreeModelOptions { Horizons = horizons }) { Progress = progress },
+        "ssa" => new SingularSpectrum(),
+        "ensemble" => new WeightedEnsemble([new HistoricalAverage(), new SingularSpectrum(), Create("lightgbm", horizons, progress)], horizons),
         "fasttree" => new GradientBoostedTrees(new TreeModelOptions { Learner = TreeLearner.FastTree, Horizons = horizons }) { Progress = progress },
         _ => throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}"),
     };

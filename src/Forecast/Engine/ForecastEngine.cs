@@ -50,10 +50,11 @@ public sealed class ForecastEngine
         if (cut < 2 * training.SlotsPerDay) throw new ArgumentException($"the training has {training.Length} slots: too short to hold out {_options.CalibrationDays} days for calibration", nameof(training));
         FitModel(training.Take(cut), calendar);
         progress?.Report($"{Model.Name}: fitted on {cut} slots, calibrating on the last {window}");
-        for (var origin = cut; origin < training.Length; origin += Math.Max(1, _options.CalibrationStep))
+        var step = Math.Max(Math.Max(1, _options.CalibrationStep), (int)Math.Ceiling((double)training.Count * window / Math.Max(1, _options.CalibrationBudget)));
+        for (var origin = cut; origin < training.Length; origin += step)
         {
             Remember(origin, Model.Forecast(training.Take(origin), _options.Horizons, calendar));
-            Observe(training.Take(Math.Min(training.Length, origin + Math.Max(1, _options.CalibrationStep))));
+            Observe(training.Take(Math.Min(training.Length, origin + step)));
         }
 
         Observe(training);

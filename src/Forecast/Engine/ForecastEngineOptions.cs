@@ -15,6 +15,12 @@ public sealed record ForecastEngineOptions
     /// <summary>Slots between the origins of the calibration forecasts.</summary>
     public int CalibrationStep { get; init; } = 4;
 
+    /// <summary>
+    /// Most place-origins forecast for calibration: a city of many cells calibrates from fewer origins (each holding
+    /// errors of every cell), so that calibration costs about the same whatever the size.
+    /// </summary>
+    public int CalibrationBudget { get; init; } = 100_000;
+
     /// <summary>Whether the model is fitted again on the whole training after calibration (better forecasts, twice the fitting time).</summary>
     public bool Refit { get; init; } = true;
 }

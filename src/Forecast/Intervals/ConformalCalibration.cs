@@ -19,6 +19,7 @@ public sealed class ConformalCalibration
     private readonly int[] _total;
     private readonly Queue<(int Target, int Bin)>[] _recent;
     private readonly int[]?[] _tails;
+    private readonly Dictionary<double, (double Low, double High)>[] _quantiles;
 
     /// <summary>Calibration for horizons 1..<paramref name="horizons"/>, remembering errors of the last <paramref name="windowSlots"/> target slots.</summary>
     /// <param name="horizons">The longest horizon.</param>
@@ -35,6 +36,7 @@ public sealed class ConformalCalibration
         _total = new int[horizons];
         _recent = [.. Enumerable.Range(0, horizons).Select(_ => new Queue<(int, int)>())];
         _tails = new int[]?[horizons];
+        _quantiles = [.. Enumerable.Range(0, horizons).Select(_ => new Dictionary<double, (double, double)>())];
     }
 
     /// <summary>The longest horizon.</summary>
@@ -64,7 +66,7 @@ public sealed class ConformalCalibration
         _counts[h][bin]++;
         _total[h]++;
         _recent[h].Enqueue((target, bin));
-        _tails[h] = null;
+        Invalidate(h);
     }
 
     /// <summary>Forgets errors of target slots more than the window before <paramref name="now"/>.</summary>
@@ -82,7 +84,7 @@ public sealed class ConformalCalibration
                 changed = true;
             }
 
-            if (changed) _tails[h] = null;
+            if (changed) Invalidate(h);
         }
     }
 
@@ -94,13 +96,22 @@ public sealed class ConformalCalibration
         var n = _total[h];
         if (n < MinimumErrors || double.IsNaN(forecast)) return (double.NaN, double.NaN);
         var tail = Tail(h);
+        // The quantiles depend on the horizon and coverage alone: found once per change of the errors, not per place.
+        var quantiles = _quantiles[h];
+        (double Low, double High) q;
+        lock (quantiles)
+        {
+            if (!quantiles.TryGetValue(coverage, out q))
+            {
+                // The finite-sample conformal quantiles: ceil((n + 1)(1 - a/2)) of n from each side.
+                var alpha = 1 - coverage;
+                var k = Math.Min(n, (int)Math.Ceiling((n + 1) * (1 - (alpha / 2))));
+                quantiles[coverage] = q = (Value(QuantileBin(tail, k, fromTop: false)), Value(QuantileBin(tail, k, fromTop: true)));
+            }
+        }
+
         var scale = Scale(forecast);
-        // The finite-sample conformal quantiles: ceil((n + 1)(1 - a/2)) of n from each side.
-        var alpha = 1 - coverage;
-        var k = Math.Min(n, (int)Math.Ceiling((n + 1) * (1 - (alpha / 2))));
-        var low = Value(QuantileBin(tail, k, fromTop: false));
-        var high = Value(QuantileBin(tail, k, fromTop: true));
-        return (Math.Max(0, forecast + (low * scale)), Math.Max(0, forecast + (high * scale)));
+        return (Math.Max(0, forecast + (q.Low * scale)), Math.Max(0, forecast + (q.High * scale)));
     }
 
     /// <summary>
@@ -120,6 +131,12 @@ public sealed class ConformalCalibration
         var above = bin + 1 < Bins ? tail[bin + 1] : 0;
         var fraction = Math.Clamp(0.5 - ((needed - Value(bin)) * BinsPerUnit), 0, 1);
         return (above + (within * fraction)) / n;
+    }
+
+    private void Invalidate(int h)
+    {
+        _tails[h] = null;
+        lock (_quantiles[h]) _quantiles[h].Clear();
     }
 
     private static int Bin(double error) => (int)Math.Round((Math.Clamp(error, -Range, Range) + Range) * BinsPerUnit);

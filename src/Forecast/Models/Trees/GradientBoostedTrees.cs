@@ -47,6 +47,7 @@ public sealed class GradientBoostedTrees : IForecastModel
         var times = calendar.Times(training.StartMs, training.SlotMinutes, n + horizons);
         var scales = Scales(training);
         var searchScales = SearchScales(training);
+        var events = new EventLoad(training, calendar, n + horizons);
         var groups = Group(horizons) + 1;
         var fitted = new TreeEnsemble[groups];
         var ml = new MLContext(_options.Seed);
@@ -69,7 +70,8 @@ public sealed class GradientBoostedTrees : IForecastModel
             {
                 var (s, origin, h) = picks[r];
                 var row = rows[r] = new FeatureRow();
-                var baseline = TreeFeatures.Write(row.Features, training, s, origin, h, times, calendar, scales[s], searchScales[s], scales, h >= _options.SeasonalBaselineFrom);
+                var state = TreeFeatures.WriteOrigin(row.Features, training, s, origin, times, events, scales[s], searchScales[s], scales);
+                var baseline = TreeFeatures.WriteHorizon(row.Features, state, training, s, origin, h, times, events, searchScales[s], h >= _options.SeasonalBaselineFrom);
                 row.Label = TreeFeatures.Target(training.Values(s), origin + h - 1, baseline, scales[s]);
             });
 
@@ -110,13 +112,15 @@ public sealed class GradientBoostedTrees : IForecastModel
         var times = calendar.Times(history.StartMs, history.SlotMinutes, origin + horizons);
         var scales = Scales(history);
         var searchScales = SearchScales(history);
+        var events = new EventLoad(history, calendar, origin + horizons);
         var result = new double[history.Count][];
         Parallel.For(0, history.Count, () => new float[TreeFeatures.Count], (s, _, x) =>
         {
             var f = result[s] = new double[horizons];
+            var state = TreeFeatures.WriteOrigin(x, history, s, origin, times, events, scales[s], searchScales[s], scales);
             for (var h = 1; h <= horizons; h++)
             {
-                var baseline = TreeFeatures.Write(x, history, s, origin, h, times, calendar, scales[s], searchScales[s], scales, h >= _options.SeasonalBaselineFrom);
+                var baseline = TreeFeatures.WriteHorizon(x, state, history, s, origin, h, times, events, searchScales[s], h >= _options.SeasonalBaselineFrom);
                 var model = _groups[Math.Min(Group(h), _groups.Length - 1)];
                 f[h - 1] = TreeFeatures.Forecast(baseline, model.Evaluate(x), scales[s]);
             }

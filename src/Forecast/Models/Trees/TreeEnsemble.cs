@@ -10,16 +10,18 @@ public sealed class TreeEnsemble
 {
     // Per node: the feature it splits on, its threshold (go left when the value is at or below it), and its children
     // (a negative child c is the leaf ~c); node and leaf indices are global across trees.
-    private readonly int[] _feature;
-    private readonly float[] _threshold;
-    private readonly int[] _left;
-    private readonly int[] _right;
+    // A node packed in 16 bytes, so that a step down a tree touches one cache line.
+    private readonly Node[] _nodes;
     private readonly double[] _leaf;
     private readonly int[] _root;
     private readonly double _bias;
 
-    private TreeEnsemble(int[] feature, float[] threshold, int[] left, int[] right, double[] leaf, int[] root, double bias) =>
-        (_feature, _threshold, _left, _right, _leaf, _root, _bias) = (feature, threshold, left, right, leaf, root, bias);
+    private TreeEnsemble(int[] feature, float[] threshold, int[] left, int[] right, double[] leaf, int[] root, double bias)
+    {
+        _nodes = new Node[feature.Length];
+        for (var i = 0; i < feature.Length; i++) _nodes[i] = new Node(feature[i], threshold[i], left[i], right[i]);
+        (_leaf, _root, _bias) = (leaf, root, bias);
+    }
 
     /// <summary>Number of trees.</summary>
     public int Trees => _root.Length;
@@ -76,10 +78,17 @@ public sealed class TreeEnsemble
         foreach (var r in _root)
         {
             var n = r;
-            while (n >= 0) n = x[_feature[n]] <= _threshold[n] ? _left[n] : _right[n];
+            while (n >= 0)
+            {
+                ref readonly var node = ref _nodes[n];
+                n = x[node.Feature] <= node.Threshold ? node.Left : node.Right;
+            }
+
             sum += _leaf[~n];
         }
 
         return sum;
     }
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 }

@@ -49,83 +49,45 @@ public static class TreeFeatures
     public static double Anchor(ReadOnlySpan<double> values, int origin) => origin > 0 && !double.IsNaN(values[origin - 1]) ? values[origin - 1] : 0;
 
     /// <summary>
-    /// Writes the features of place <paramref name="series"/> for the slot <paramref name="horizon"/> slots after the
-    /// first <paramref name="origin"/> slots of <paramref name="panel"/> into <paramref name="features"/>, and returns
-    /// the baseline the model's target is measured from: the last observed value (<paramref name="seasonal"/> false,
-    /// best a few slots ahead), or the same slot on recent days of the same class scaled by how today compares with
-    /// them (true: best hours ahead, and it follows a holiday's level where a change from the last value would not).
-    /// Only slots before the origin are read.
+    /// Writes the features of place <paramref name="series"/> that depend on the origin alone (the first
+    /// <paramref name="origin"/> slots of <paramref name="panel"/>), once for all horizons; only slots before the
+    /// origin are read.
     /// </summary>
-    public static double Write(Span<float> features, SlotPanel panel, int series, int origin, int horizon, SlotTimes times,
-        SlotCalendar calendar, double scale, double searchScale, double[] scales, bool seasonal)
+    public static OriginState WriteOrigin(Span<float> features, SlotPanel panel, int series, int origin, SlotTimes times, EventLoad events,
+        double scale, double searchScale, double[] scales)
     {
         var y = panel.Values(series)[..origin];
         var perDay = panel.SlotsPerDay;
         var week = 7 * perDay;
-        var t = origin + horizon - 1;
         var a = Anchor(y, origin);
         var inv = 1 / scale;
-        float Rel(ReadOnlySpan<double> v, int i) => i >= 0 && i < origin && !double.IsNaN(v[i]) ? (float)((v[i] - a) * inv) : 0f;
-        double At(ReadOnlySpan<double> v, int i, double fallback) => i >= 0 && i < origin && !double.IsNaN(v[i]) ? v[i] : fallback;
-        // The same slot a whole number of seasons back, stepping back again while it lies at or past the origin.
-        int Back(int index, int season, int times2)
-        {
-            var i = index - (season * times2);
-            while (i >= origin) i -= season;
-            return i;
-        }
-
-        features[0] = horizon;
-        features[1] = times.SlotOfDay[t];
-        features[2] = times.DayOfWeek[t];
-        features[3] = times.DayClass[t] == SlotCalendar.HolidayClass ? 1 : 0;
-        features[4] = times.AdjustedWorkday[t] ? 1 : 0;
-        features[5] = times.DaysToHoliday[t];
-        features[6] = times.DayIntoHoliday[t];
         features[7] = origin > 0 && times.DayClass[origin - 1] == SlotCalendar.HolidayClass ? 1 : 0;
-        var zones = panel.ZonesOf(series);
-        features[8] = zones.Count == 0 ? 0 : (float)Math.Log(1 + calendar.EventAttendance(zones, panel.SlotStart(t)));
-        features[9] = zones.Count == 0 || origin == 0 ? 0 : (float)Math.Log(1 + calendar.EventAttendance(zones, panel.SlotStart(origin - 1)));
+        features[9] = origin == 0 ? 0 : (float)Math.Log(1 + events.At(series, origin - 1));
         features[10] = (float)(a * inv);
-        features[11] = Rel(y, origin - 2);
-        features[12] = Rel(y, origin - 3);
-        features[13] = Rel(y, origin - 4);
-        features[14] = Rel(y, origin - 8);
-        int d1 = Back(t, perDay, 1), d2 = Back(t, perDay, 2), w1 = Back(t, week, 1), w2 = Back(t, week, 2);
-        features[15] = Rel(y, d1);
-        features[16] = Rel(y, d2);
-        features[17] = Rel(y, w1);
-        features[18] = Rel(y, w2);
-        features[19] = Rel(y, origin - 1 - perDay);
-        features[20] = Rel(y, origin - 1 - week);
-        // Yesterday's and last week's course from the origin's slot to the target's, scaled by how busy today is
-        // compared with then: on a holiday three times as busy, the evening rise is three times as steep.
-        var ratioDay = Math.Clamp((a + 1) / (At(y, origin - 1 - perDay, a) + 1), 0.2, 5);
-        var ratioWeek = Math.Clamp((a + 1) / (At(y, origin - 1 - week, a) + 1), 0.2, 5);
-        features[21] = (float)((((At(y, d1, a) + 1) * ratioDay) - 1 - a) * inv);
-        features[22] = (float)((((At(y, w1, a) + 1) * ratioWeek) - 1 - a) * inv);
-        features[23] = (float)((((At(y, w1, a) + At(y, w2, a) + At(y, Back(t, week, 3), a)) / 3) - a) * inv);
-
+        features[11] = Rel(y, origin - 2, a, inv);
+        features[12] = Rel(y, origin - 3, a, inv);
+        features[13] = Rel(y, origin - 4, a, inv);
+        features[14] = Rel(y, origin - 8, a, inv);
+        features[19] = Rel(y, origin - 1 - perDay, a, inv);
+        features[20] = Rel(y, origin - 1 - week, a, inv);
         if (panel.HasSearch)
         {
             var q = panel.Search(series)[..origin];
             var invQ = 1 / searchScale;
-            double Q(ReadOnlySpan<double> v, int i) => At(v, i, 0);
             double lastHour = 0, hourYesterday = 0;
             for (var k = 1; k <= 4; k++)
             {
-                lastHour += Q(q, origin - k);
-                hourYesterday += Q(q, origin - k - perDay);
+                lastHour += At(q, origin - k, 0);
+                hourYesterday += At(q, origin - k - perDay, 0);
             }
 
-            features[24] = (float)(Q(q, origin - 1) * invQ);
-            features[25] = (float)((Q(q, origin - 1) - Q(q, origin - 5)) * invQ);
+            features[24] = (float)(At(q, origin - 1, 0) * invQ);
+            features[25] = (float)((At(q, origin - 1, 0) - At(q, origin - 5, 0)) * invQ);
             features[26] = (float)Math.Log((lastHour + 1) / (hourYesterday + 1));
-            features[27] = (float)(Q(q, d1) * invQ);
         }
         else
         {
-            features[24] = features[25] = features[26] = features[27] = 0;
+            features[24] = features[25] = features[26] = 0;
         }
 
         var neighbours = panel.Neighbours(series);
@@ -134,7 +96,7 @@ public static class TreeFeatures
             double change = 0, anomaly = 0, level = 0;
             foreach (var j in neighbours)
             {
-                var v = panel.Values(j);
+                var v = panel.Values(j)[..origin];
                 var last = At(v, origin - 1, 0);
                 var s = scales[j];
                 change += (last - At(v, origin - 2, last)) / s;
@@ -152,21 +114,74 @@ public static class TreeFeatures
         }
 
         features[31] = (float)Math.Log(scale);
+        var (originMean, _) = origin > 0 ? SameClassMean(y, origin - 1, origin, perDay, times) : (double.NaN, 0);
+        if (double.IsNaN(originMean)) originMean = a;
+        features[33] = (float)((originMean - a) * inv);
+        // How busy today is compared with yesterday, last week and recent days of its class, at the origin's slot.
+        return new OriginState(a, inv,
+            Math.Clamp((a + 1) / (At(y, origin - 1 - perDay, a) + 1), 0.2, 5),
+            Math.Clamp((a + 1) / (At(y, origin - 1 - week, a) + 1), 0.2, 5),
+            Math.Clamp((a + 1) / (originMean + 1), 0.2, 5));
+    }
+
+    /// <summary>
+    /// Writes the features of the slot <paramref name="horizon"/> slots after the origin (the rest having been written
+    /// by <see cref="WriteOrigin"/>) and returns the baseline the model's target is measured from: the last observed
+    /// value (<paramref name="seasonal"/> false, best a few slots ahead), or the same slot on recent days of the same
+    /// class scaled by how today compares with them (true: best hours ahead, and it follows a holiday's level where a
+    /// change from the last value would not). Only slots before the origin are read.
+    /// </summary>
+    public static double WriteHorizon(Span<float> features, in OriginState state, SlotPanel panel, int series, int origin, int horizon, SlotTimes times,
+        EventLoad events, double searchScale, bool seasonal)
+    {
+        var y = panel.Values(series)[..origin];
+        var perDay = panel.SlotsPerDay;
+        var week = 7 * perDay;
+        var t = origin + horizon - 1;
+        var (a, inv) = (state.Anchor, state.InverseScale);
+        features[0] = horizon;
+        features[1] = times.SlotOfDay[t];
+        features[2] = times.DayOfWeek[t];
+        features[3] = times.DayClass[t] == SlotCalendar.HolidayClass ? 1 : 0;
+        features[4] = times.AdjustedWorkday[t] ? 1 : 0;
+        features[5] = times.DaysToHoliday[t];
+        features[6] = times.DayIntoHoliday[t];
+        features[8] = (float)Math.Log(1 + events.At(series, t));
+        int d1 = Back(t, perDay, 1, origin), d2 = Back(t, perDay, 2, origin), w1 = Back(t, week, 1, origin), w2 = Back(t, week, 2, origin);
+        features[15] = Rel(y, d1, a, inv);
+        features[16] = Rel(y, d2, a, inv);
+        features[17] = Rel(y, w1, a, inv);
+        features[18] = Rel(y, w2, a, inv);
+        // Yesterday's and last week's course from the origin's slot to the target's, scaled by how busy today is
+        // compared with then: on a holiday three times as busy, the evening rise is three times as steep.
+        features[21] = (float)((((At(y, d1, a) + 1) * state.RatioDay) - 1 - a) * inv);
+        features[22] = (float)((((At(y, w1, a) + 1) * state.RatioWeek) - 1 - a) * inv);
+        features[23] = (float)((((At(y, w1, a) + At(y, w2, a) + At(y, Back(t, week, 3, origin), a)) / 3) - a) * inv);
+        features[27] = panel.HasSearch ? (float)(At(panel.Search(series)[..origin], d1, 0) / searchScale) : 0;
 
         // The historical average's view: the same slot on the last few days of the same class (weekday, or holiday),
-        // at the target and at the origin, and the former scaled by how today compares with the latter.
+        // and that scaled by how today compares with them.
         var (classMean, days) = SameClassMean(y, t, origin, perDay, times);
-        var (originMean, _) = origin > 0 ? SameClassMean(y, origin - 1, origin, perDay, times) : (double.NaN, 0);
         if (double.IsNaN(classMean)) classMean = a;
-        if (double.IsNaN(originMean)) originMean = a;
-        var ratioClass = Math.Clamp((a + 1) / (originMean + 1), 0.2, 5);
         features[32] = (float)((classMean - a) * inv);
-        features[33] = (float)((originMean - a) * inv);
-        features[34] = (float)((((classMean + 1) * ratioClass) - 1 - a) * inv);
+        features[34] = (float)((((classMean + 1) * state.RatioClass) - 1 - a) * inv);
         features[35] = days;
         // Today's difference from the class fades with the horizon: it says much about the next hours, little about tonight.
-        var damped = Math.Pow(ratioClass, DampingSlots / (DampingSlots + (double)horizon));
+        var damped = Math.Pow(state.RatioClass, DampingSlots / (DampingSlots + (double)horizon));
         return seasonal ? Math.Max(0, ((classMean + 1) * damped) - 1) : a;
+    }
+
+    private static float Rel(ReadOnlySpan<double> v, int i, double anchor, double inverseScale) =>
+        i >= 0 && i < v.Length && !double.IsNaN(v[i]) ? (float)((v[i] - anchor) * inverseScale) : 0f;
+
+    private static double At(ReadOnlySpan<double> v, int i, double fallback) => i >= 0 && i < v.Length && !double.IsNaN(v[i]) ? v[i] : fallback;
+
+    // The same slot a whole number of seasons back, stepping back again while it lies at or past the origin.
+    private static int Back(int index, int season, int seasons, int origin)
+    {
+        var i = index - (season * seasons);
+        while (i >= origin) i -= season;
+        return i;
     }
 
     /// <summary>
