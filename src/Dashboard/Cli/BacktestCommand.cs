@@ -105,7 +105,8 @@ internal static class BacktestCommand
                 {
                     var k = panel.Keys[s];
                     var path = Path.Combine(dir, $"{name}-{string.Concat(k.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'))}.png");
-                    BacktestReport.Chart(path, $"{name} {k}: observed and forecast", [.. result.Traces.Where(t => t.Key == k)], zone);
+                    // The bands drawn are the tree model's where it ran: the model CrowdWatch forecasts with by default.
+                    BacktestReport.Chart(path, $"{name} {k}: observed and forecast", [.. result.Traces.Where(t => t.Key == k).OrderBy(t => t.Model == "lightgbm" ? 0 : 1)], zone);
                     output.WriteLine($"wrote {path}");
                 }
             }

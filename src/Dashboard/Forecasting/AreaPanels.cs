@@ -3,7 +3,9 @@ using System.IO.Compression;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Storage;
 
 namespace CrowdWatch.Dashboard.Forecasting;
 
@@ -119,5 +121,31 @@ internal sealed record AreaPanels(SlotPanel Cells, SlotPanel Zones, double[][] C
         }
 
         return Build(area, cells, first, people, search);
+    }
+
+    /// <summary>
+    /// Loads an area's binned people and search heat from the store over [<paramref name="fromMs"/>,
+    /// <paramref name="toMs"/>): the cells that had anyone in the window, from its first slot with data to its last.
+    /// Null when the store holds nothing for the area in the window.
+    /// </summary>
+    public static async Task<AreaPanels?> LoadAsync(ICountStore store, Area area, long fromMs, long toMs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(area);
+        var people = await store.ReadAsync(new CountQuery(area.Name, "people", fromMs, toMs), cancellationToken).ConfigureAwait(false);
+        if (people.Count == 0) return null;
+        var search = await store.ReadAsync(new CountQuery(area.Name, SumBinner.SearchChannel, fromMs, toMs), cancellationToken).ConfigureAwait(false);
+        var slotMs = area.Settings.SlotMinutes * 60_000L;
+        var first = people.Min(r => r.SlotStartMs);
+        var slots = (int)((people.Max(r => r.SlotStartMs) - first) / slotMs) + 1;
+        int[] cells = [.. people.Select(r => r.Cell).Distinct().Order()];
+        var index = new Dictionary<int, int>();
+        for (var i = 0; i < cells.Length; i++) index[cells[i]] = i;
+        var bySlot = Enumerable.Range(0, slots).Select(_ => new double[cells.Length]).ToArray();
+        var searchBySlot = Enumerable.Range(0, slots).Select(_ => new double[cells.Length]).ToArray();
+        foreach (var r in people) bySlot[(int)((r.SlotStartMs - first) / slotMs)][index[r.Cell]] = r.Value;
+        foreach (var r in search)
+            if (r.SlotStartMs >= first && r.SlotStartMs < first + (slots * slotMs) && index.TryGetValue(r.Cell, out var i)) searchBySlot[(int)((r.SlotStartMs - first) / slotMs)][i] = r.Value;
+        return Build(area, cells, first, bySlot, searchBySlot);
     }
 }

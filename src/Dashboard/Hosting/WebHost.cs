@@ -1,5 +1,6 @@
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Api;
+using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
@@ -39,6 +40,10 @@ public static class WebHost
         builder.Services.AddSingleton(sp => (IApiKeys)sp.GetRequiredService<ICountStore>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<Retention>();
+        builder.Services.AddOptions<ForecastOptions>().BindConfiguration(ForecastOptions.Section).ValidateDataAnnotations()
+            .Validate(o => ModelCatalog.Names.Contains(o.Model), $"Forecast:Model must be one of {string.Join(", ", ModelCatalog.Names)}").ValidateOnStart();
+        builder.Services.AddSingleton<ForecastRefresh>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ForecastRefresh>());
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 

@@ -3,10 +3,10 @@ using CrowdWatch.Forecast.Series;
 namespace CrowdWatch.Forecast.Models;
 
 /// <summary>
-/// A weighted mean of several models, with weights per horizon learned on the last days of the training alone: the
-/// members are fitted on the training without those days, forecast them from rolling origins, and each horizon's
-/// weights go by the inverse square of each member's mean squared error there (so a clearly better member dominates);
-/// then the members are fitted again on the whole training. The test window never has a say.
+/// A choice among several models per horizon, learned on the last days of the training alone: the members are fitted
+/// on the training without those days and forecast them from rolling origins; at each horizon the member with the
+/// lowest mean squared error there is chosen, averaged with any other within <see cref="Tolerance"/> of it; then the
+/// members are fitted again on the whole training. The test window never has a say.
 /// </summary>
 /// <param name="members">The models combined.</param>
 /// <param name="horizons">The longest horizon weighted.</param>
@@ -15,6 +15,9 @@ namespace CrowdWatch.Forecast.Models;
 public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int horizons = 48, int validationDays = 7, int step = 4) : IForecastModel
 {
     private double[][] _weights = [];
+
+    /// <summary>How much worse than the best (in mean squared error) a member may be and still share a horizon.</summary>
+    public const double Tolerance = 0.05;
 
     /// <summary>The members.</summary>
     public IReadOnlyList<IForecastModel> Members { get; } = members is { Count: > 0 } ? members : throw new ArgumentException("at least one member", nameof(members));
@@ -56,12 +59,9 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         for (var h = 0; h < horizons; h++)
         {
             var w = _weights[h] = new double[Members.Count];
-            for (var m = 0; m < Members.Count; m++)
-            {
-                var (sum, count) = errors[m][h];
-                var mse = count == 0 ? double.NaN : sum / count;
-                w[m] = double.IsNaN(mse) ? 0 : 1 / Math.Max(1e-9, mse * mse);
-            }
+            var mse = errors.Select(e => e[h].Count == 0 ? double.PositiveInfinity : e[h].Sum / e[h].Count).ToArray();
+            var best = mse.Min();
+            for (var m = 0; m < Members.Count; m++) w[m] = double.IsFinite(mse[m]) && mse[m] <= best * (1 + Tolerance) ? 1 : 0;
 
             var total = w.Sum();
             for (var m = 0; m < w.Length; m++) w[m] = total > 0 ? w[m] / total : 1.0 / w.Length;

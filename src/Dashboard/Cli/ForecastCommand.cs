@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Forecast.Series;
+using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.Calendar;
+using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Zones;
+
+namespace CrowdWatch.Dashboard.Cli;
+
+/// <summary>
+/// <c>crowdwatch forecast</c>: fits the engine on an area's history (the store's, or a wide history file), forecasts
+/// every cell and zone for the next slots with intervals and warning-level probabilities, and saves the run in the
+/// store; optionally charts the zones as PNG.
+/// </summary>
+internal static class ForecastCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        var area = new AreaOptions();
+        var history = new Option<string?>("--history") { Description = "Forecast from a wide history file (default: the store's counts; the sample city: its history file)" };
+        var at = new Option<string?>("--at") { Description = "Origin: forecast from the slot containing this instant (default: the last slot with data)" };
+        var model = new Option<string>("--model") { Description = $"One of {string.Join(", ", ModelCatalog.Names)}", DefaultValueFactory = _ => "lightgbm" };
+        var horizons = new Option<int>("--horizons") { Description = "Slots ahead", DefaultValueFactory = _ => 48 };
+        var days = new Option<int>("--history-days") { Description = "Days of the store's history fitted on (a --history file is used whole)", DefaultValueFactory = _ => 56 };
+        var charts = new Option<string?>("--charts") { Description = "Folder for a PNG chart per zone" };
+        var command = new Command("forecast", "Forecast every cell and zone for the next slots (intervals, warning-level probabilities) and save the run in the store");
+        area.AddTo(command);
+        foreach (var o in new Option[] { history, at, model, horizons, days, charts }) command.Options.Add(o);
+        command.SetAction(parse => CliErrors.Run(error, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var progress = new Progress<string>(m => error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {m}"));
+            var resolved = area.Resolve(parse, error, out var entry);
+            var holidays = HolidayCalendar.Empty;
+            if (entry?.CalendarPath is { } c && File.Exists(c))
+            {
+                var problems = new List<LayerProblem>();
+                holidays = CalendarReader.Read(File.ReadAllText(c), c, problems);
+                foreach (var p in problems) error.WriteLine($"warning: {p}");
+            }
+
+            var calendar = new SlotCalendar(resolved.TimeZone, holidays);
+            var storeOptions = StoreOptions.FromEnvironment(environment);
+            var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
+            var store = Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult();
+            using var lifetime = store as IDisposable;
+            long? origin = null;
+            if (parse.GetValue(at) is { } text)
+                origin = Instants.TryParse(text, out var ms) ? resolved.NewClock().SlotStartMs(ms) : throw new InvalidDataException($"--at '{text}': expected {Instants.Expected}");
+            var slotMs = resolved.Settings.SlotMinutes * 60_000L;
+            var span = parse.GetValue(days) * 86_400_000L;
+            AreaPanels panels;
+            string source;
+            if (parse.GetValue(history) is { } file)
+            {
+                var log = new RejectLog(new IngestReport(), observer: r => error.WriteLine($"warning: {r}"));
+                panels = AreaPanels.LoadWide(resolved, file, log);
+                if (log.Report.FileErrors.Count > 0) return 1;
+                source = file;
+            }
+            else
+            {
+                var to = origin is { } o ? o + slotMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                panels = AreaPanels.LoadAsync(store, resolved, to - span, to).GetAwaiter().GetResult()
+                    ?? throw new InvalidDataException($"{Stores.Describe(storeOptions, connection)} holds no counts of area '{resolved.Name}' in the {parse.GetValue(days)} days before {Local(to, resolved.TimeZone)}; ingest some (crowdwatch ingest --store) or give --history");
+                source = Stores.Describe(storeOptions, connection);
+            }
+
+            if (origin is { } cut)
+            {
+                var n = (int)((cut - panels.Cells.StartMs) / slotMs) + 1;
+                if (n <= 0 || n > panels.Cells.Length) throw new InvalidDataException($"--at: {Local(cut, resolved.TimeZone)} is outside the history ({Local(panels.Cells.StartMs, resolved.TimeZone)} to {Local(panels.Cells.SlotStart(panels.Cells.Length - 1), resolved.TimeZone)})");
+                panels = panels with { Cells = panels.Cells.Take(n), Zones = panels.Zones.Take(n) };
+            }
+
+            var forecaster = new AreaForecaster(resolved.Name, parse.GetValue(model)!, parse.GetValue(horizons));
+            forecaster.Fit(panels, calendar, DateTimeOffset.UtcNow, progress);
+            var run = forecaster.Forecast(panels, calendar, DateTimeOffset.UtcNow);
+            ((IForecastStore)store).SaveRunAsync(run).GetAwaiter().GetResult();
+            output.WriteLine($"run {run.Id}: {run.Model} from {source}, origin {Local(run.OriginSlotMs, resolved.TimeZone)}, {run.Values.Count:N0} forecasts "
+                + $"({panels.Cells.Count} cells, {panels.Zones.Count} zones x {parse.GetValue(horizons)} slots) saved to {Stores.Describe(storeOptions, connection)}");
+            output.WriteLine("zone                  peak (people)  at      80% interval      P(Blue) P(Yellow) P(Orange) P(Red) within the horizon");
+            var ci = CultureInfo.InvariantCulture;
+            foreach (var g in run.Values.Where(v => v.IsZone).GroupBy(v => v.Place).OrderByDescending(g => g.Max(v => v.Mean)))
+            {
+                var peak = g.MaxBy(v => v.Mean)!;
+                var within = Enumerable.Range(0, peak.Exceedance.Count).Select(k => g.Max(v => v.Exceedance[k])).ToArray();
+                output.WriteLine(string.Create(ci, $"{g.Key,-20} {peak.Mean,14:0}  {Local(peak.TargetSlotMs, resolved.TimeZone)[11..16]}  {peak.Low80,7:0} - {peak.High80,-7:0}  ")
+                    + string.Join(' ', within.Select(p => p.ToString("0.00", ci).PadLeft(7))));
+            }
+
+            if (parse.GetValue(charts) is { } dir)
+            {
+                Directory.CreateDirectory(dir);
+                var zones = panels.Zones;
+                var day = Math.Min(zones.Length, zones.SlotsPerDay);
+                for (var z = 0; z < zones.Count; z++)
+                {
+                    var name = zones.Keys[z];
+                    var path = Path.Combine(dir, $"forecast-{name}.png");
+                    var past = Enumerable.Range(zones.Length - day, day).ToArray();
+                    ForecastChartPng.Write(path, $"{name}: observed and forecast from {Local(run.OriginSlotMs, resolved.TimeZone)}", resolved.TimeZone,
+                        [.. past.Select(zones.SlotStart)], [.. past.Select(i => zones.Values(z)[i])],
+                        [.. run.Values.Where(v => v.IsZone && v.Place == name).OrderBy(v => v.Horizon)], panels.ZoneLevels[z]);
+                    output.WriteLine($"wrote {path}");
+                }
+            }
+
+            output.WriteLine($"done in {clock.Elapsed.TotalSeconds:0.0} s");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string Local(long ms, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
+}
