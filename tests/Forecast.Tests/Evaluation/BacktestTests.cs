@@ -75,4 +75,23 @@ public class BacktestTests
         var error = Assert.Throws<ArgumentException>(() => SlotPanel.Of([Weekly("a", 14, 1), Weekly("b", 13, 1)]));
         Assert.Contains("share their start, slot length and length", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Intervals_cover_what_they_claim_on_a_weekly_pattern_with_gaussian_noise()
+    {
+        // A weekly pattern with noise of sd 5: the historical average errs by that noise (and a little of its own).
+        var random = new Random(11);
+        var series = Enumerable.Range(0, 6).Select(k => new SlotSeries($"s{k}", Start, 15, [.. Enumerable.Range(0, 35 * PerDay).Select(i =>
+            (k * 20) + 100 + (10 * ((i / PerDay) % 7)) + (30 * Math.Sin(i * 2 * Math.PI / PerDay))
+            + (5 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())))])).ToList();
+        var result = Backtest.Run([new HistoricalAverage()], SlotPanel.Of(series), Calendar, Options(28 * PerDay, 4, 2));
+        Assert.All(result.Scores, s =>
+        {
+            Assert.InRange(s.Coverage80, 0.77, 0.83);
+            Assert.InRange(s.Coverage90, 0.87, 0.93);
+            Assert.InRange(s.Coverage95, 0.93, 0.97);
+            Assert.True(s.Winkler90 > 0);
+        });
+        Assert.True(double.IsNaN(result.Scores[0].Brier), "no levels given: no Brier score");
+    }
 }
