@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Evaluation;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Calendar;
@@ -39,7 +40,7 @@ internal static class BacktestCommand
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var clock = Stopwatch.StartNew();
-            var progress = new Progress(error, clock);
+            var progress = new ElapsedProgress(error, clock);
             var names = parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var h = parse.GetValue(horizons);
             if (h <= 0) throw new ArgumentException("--horizons: at least 1");
@@ -82,11 +83,11 @@ internal static class BacktestCommand
             var md = new StringBuilder();
             var csv = new StringBuilder(BacktestReport.CsvHeader + "\n");
             var ci = CultureInfo.InvariantCulture;
-            md.Append(ci, $"# Backtest of {source}\n\nTest window: the last {parse.GetValue(testDays)} days ({Local(first.SlotStart(testStart), zone)} to {Local(first.SlotStart(first.Length), zone)}), ")
-              .Append(ci, $"origins every {parse.GetValue(step)} slots, horizons 1 to {h} ({first.SlotMinutes}-minute slots); training from {Local(first.SlotStart(from), zone)}.\n");
+            md.Append(ci, $"# Backtest of {source}\n\nTest window: the last {parse.GetValue(testDays)} days ({Instants.Local(first.SlotStart(testStart), zone)} to {Instants.Local(first.SlotStart(first.Length), zone)}), ")
+              .Append(ci, $"origins every {parse.GetValue(step)} slots, horizons 1 to {h} ({first.SlotMinutes}-minute slots); training from {Instants.Local(first.SlotStart(from), zone)}.\n");
             foreach (var (name, whole, levels) in panels)
             {
-                var panel = from > 0 ? Slice(whole, from) : whole;
+                var panel = whole.Skip(from);
                 var busiest = Enumerable.Range(0, panel.Count).OrderByDescending(s => Mean(panel.Values(s)[(testStart - from)..])).Take(parse.GetValue(charts)).ToArray();
                 var result = Backtest.Run([.. names.Select(n => ModelCatalog.Create(n, h, progress))], panel, calendar, new BacktestOptions
                 {
@@ -128,14 +129,6 @@ internal static class BacktestCommand
         return calendar;
     }
 
-    private static SlotPanel Slice(SlotPanel whole, int from)
-    {
-        var values = Enumerable.Range(0, whole.Count).Select(s => whole.Values(s)[from..].ToArray()).ToArray();
-        var search = whole.HasSearch ? Enumerable.Range(0, whole.Count).Select(s => whole.Search(s)[from..].ToArray()).ToArray() : null;
-        return new SlotPanel(whole.Keys, whole.SlotStart(from), whole.SlotMinutes, values, search,
-            [.. Enumerable.Range(0, whole.Count).Select(s => whole.Neighbours(s).ToArray())], [.. Enumerable.Range(0, whole.Count).Select(s => whole.ZonesOf(s).ToArray())]);
-    }
-
     private static double Mean(ReadOnlySpan<double> v)
     {
         double sum = 0;
@@ -143,11 +136,4 @@ internal static class BacktestCommand
         return v.Length == 0 ? 0 : sum / v.Length;
     }
 
-    private static string Local(long ms, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
-
-    private sealed class Progress(TextWriter error, Stopwatch clock) : IProgress<string>
-    {
-        public void Report(string value) => error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {value}");
-    }
 }

@@ -34,7 +34,7 @@ internal static class ForecastCommand
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var clock = Stopwatch.StartNew();
-            var progress = new Progress<string>(m => error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {m}"));
+            var progress = new ElapsedProgress(error, clock);
             var resolved = area.Resolve(parse, error, out var entry);
             var holidays = HolidayCalendar.Empty;
             if (entry?.CalendarPath is { } c && File.Exists(c))
@@ -67,14 +67,14 @@ internal static class ForecastCommand
             {
                 var to = origin is { } o ? o + slotMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 panels = AreaPanels.LoadAsync(store, resolved, to - span, to).GetAwaiter().GetResult()
-                    ?? throw new InvalidDataException($"{Stores.Describe(storeOptions, connection)} holds no counts of area '{resolved.Name}' in the {parse.GetValue(days)} days before {Local(to, resolved.TimeZone)}; ingest some (crowdwatch ingest --store) or give --history");
+                    ?? throw new InvalidDataException($"{Stores.Describe(storeOptions, connection)} holds no counts of area '{resolved.Name}' in the {parse.GetValue(days)} days before {Instants.Local(to, resolved.TimeZone)}; ingest some (crowdwatch ingest --store) or give --history");
                 source = Stores.Describe(storeOptions, connection);
             }
 
             if (origin is { } cut)
             {
                 var n = (int)((cut - panels.Cells.StartMs) / slotMs) + 1;
-                if (n <= 0 || n > panels.Cells.Length) throw new InvalidDataException($"--at: {Local(cut, resolved.TimeZone)} is outside the history ({Local(panels.Cells.StartMs, resolved.TimeZone)} to {Local(panels.Cells.SlotStart(panels.Cells.Length - 1), resolved.TimeZone)})");
+                if (n <= 0 || n > panels.Cells.Length) throw new InvalidDataException($"--at: {Instants.Local(cut, resolved.TimeZone)} is outside the history ({Instants.Local(panels.Cells.StartMs, resolved.TimeZone)} to {Instants.Local(panels.Cells.SlotStart(panels.Cells.Length - 1), resolved.TimeZone)})");
                 panels = panels with { Cells = panels.Cells.Take(n), Zones = panels.Zones.Take(n) };
             }
 
@@ -82,7 +82,7 @@ internal static class ForecastCommand
             forecaster.Fit(panels, calendar, DateTimeOffset.UtcNow, progress);
             var run = forecaster.Forecast(panels, calendar, DateTimeOffset.UtcNow);
             ((IForecastStore)store).SaveRunAsync(run).GetAwaiter().GetResult();
-            output.WriteLine($"run {run.Id}: {run.Model} from {source}, origin {Local(run.OriginSlotMs, resolved.TimeZone)}, {run.Values.Count:N0} forecasts "
+            output.WriteLine($"run {run.Id}: {run.Model} from {source}, origin {Instants.Local(run.OriginSlotMs, resolved.TimeZone)}, {run.Values.Count:N0} forecasts "
                 + $"({panels.Cells.Count} cells, {panels.Zones.Count} zones x {parse.GetValue(horizons)} slots) saved to {Stores.Describe(storeOptions, connection)}");
             output.WriteLine("zone                  peak (people)  at      80% interval      P(Blue) P(Yellow) P(Orange) P(Red) within the horizon");
             var ci = CultureInfo.InvariantCulture;
@@ -90,7 +90,7 @@ internal static class ForecastCommand
             {
                 var peak = g.MaxBy(v => v.Mean)!;
                 var within = Enumerable.Range(0, peak.Exceedance.Count).Select(k => g.Max(v => v.Exceedance[k])).ToArray();
-                output.WriteLine(string.Create(ci, $"{g.Key,-20} {peak.Mean,14:0}  {Local(peak.TargetSlotMs, resolved.TimeZone)[11..16]}  {peak.Low80,7:0} - {peak.High80,-7:0}  ")
+                output.WriteLine(string.Create(ci, $"{g.Key,-20} {peak.Mean,14:0}  {Instants.Local(peak.TargetSlotMs, resolved.TimeZone)[11..16]}  {peak.Low80,7:0} - {peak.High80,-7:0}  ")
                     + string.Join(' ', within.Select(p => p.ToString("0.00", ci).PadLeft(7))));
             }
 
@@ -104,7 +104,7 @@ internal static class ForecastCommand
                     var name = zones.Keys[z];
                     var path = Path.Combine(dir, $"forecast-{name}.png");
                     var past = Enumerable.Range(zones.Length - day, day).ToArray();
-                    ForecastChartPng.Write(path, $"{name}: observed and forecast from {Local(run.OriginSlotMs, resolved.TimeZone)}", resolved.TimeZone,
+                    ForecastChartPng.Write(path, $"{name}: observed and forecast from {Instants.Local(run.OriginSlotMs, resolved.TimeZone)}", resolved.TimeZone,
                         [.. past.Select(zones.SlotStart)], [.. past.Select(i => zones.Values(z)[i])],
                         [.. run.Values.Where(v => v.IsZone && v.Place == name).OrderBy(v => v.Horizon)], panels.ZoneLevels[z]);
                     output.WriteLine($"wrote {path}");
@@ -117,6 +117,4 @@ internal static class ForecastCommand
         return command;
     }
 
-    private static string Local(long ms, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
@@ -95,8 +94,7 @@ internal sealed record AreaPanels(SlotPanel Cells, SlotPanel Zones, double[][] C
         ArgumentNullException.ThrowIfNull(log);
         var rows = new Dictionary<long, (double[]? People, double[]? Search)>();
         int[] cells;
-        using (var file = File.OpenRead(path))
-        using (var input = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file)
+        using (var input = InputFile.OpenRead(path))
         {
             var scale = 1 / area.Settings.PanelFactor;
             cells = WideSeries.Read(input, path, log, (ms, channel, _, values) =>

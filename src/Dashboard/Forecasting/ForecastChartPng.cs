@@ -10,8 +10,6 @@ namespace CrowdWatch.Dashboard.Forecasting;
 /// </summary>
 internal static class ForecastChartPng
 {
-    private static readonly (string Name, Color Color)[] Levels = [("Blue", Colors.RoyalBlue), ("Yellow", Colors.Gold), ("Orange", Colors.DarkOrange), ("Red", Colors.Red)];
-
     public static void Write(string path, string title, TimeZoneInfo zone, IReadOnlyList<long> pastMs, IReadOnlyList<double> past,
         IReadOnlyList<ForecastValue> forecast, IReadOnlyList<double> levels)
     {
@@ -36,12 +34,12 @@ internal static class ForecastChartPng
         mean.Color = Colors.SteelBlue;
         mean.LineWidth = 2;
         mean.LegendText = "forecast";
-        for (var i = 0; i < levels.Count && i < Levels.Length; i++)
+        for (var i = 0; i < levels.Count && i < LevelColours.Levels.Length; i++)
         {
             var line = plot.Add.HorizontalLine(levels[i]);
-            line.Color = Levels[i].Color;
+            line.Color = LevelColours.Levels[i].Color;
             line.LinePattern = LinePattern.Dashed;
-            line.LegendText = $"{Levels[i].Name} from {levels[i]:0}";
+            line.LegendText = $"{LevelColours.Levels[i].Name} from {levels[i]:0}";
         }
 
         plot.Axes.DateTimeTicksBottom();

@@ -1,5 +1,5 @@
-using System.IO.Compression;
 using System.Text;
+using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Ingest;
 
@@ -20,8 +20,7 @@ internal static class LongCountsPanel
     public static SlotPanel Read(string path, string? keyColumn, string? channel, int? slotMinutes, RejectLog log)
     {
         ArgumentNullException.ThrowIfNull(log);
-        using var file = File.OpenRead(path);
-        using var input = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+        using var input = InputFile.OpenRead(path);
         var lines = new Utf8LineReader(input);
         var fields = new CsvFields();
         if (CsvHeader.Read(lines, fields, path, log) is not { } header) throw new InvalidDataException($"{path}: no header line");

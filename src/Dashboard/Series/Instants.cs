@@ -20,4 +20,8 @@ public static class Instants
         unixMs = t.ToUnixTimeMilliseconds();
         return true;
     }
+
+    /// <summary>An instant as people read it in <paramref name="zone"/>: <c>2025-10-01 18:00 +08:00</c>.</summary>
+    public static string Local(long unixMs, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Ingest;
 
@@ -35,8 +34,7 @@ public sealed class ZoneHistory
         var estimated = new Dictionary<long, double[]>();
         var byCell = new double[area.Grid.Spec.CellCount];
         var log = new RejectLog(new IngestReport());
-        using var file = File.OpenRead(path);
-        using var input = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+        using var input = InputFile.OpenRead(path);
         // Each row becomes its zones' totals as it is read: eight weeks of a few hundred cells need not be held.
         WideSeries.Read(input, path, log, (ms, channel, cells, values) =>
         {

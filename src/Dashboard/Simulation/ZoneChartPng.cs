@@ -1,3 +1,4 @@
+using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Heatmap;
 using ScottPlot;
 
@@ -9,12 +10,6 @@ namespace CrowdWatch.Dashboard.Simulation;
 /// </summary>
 internal static class ZoneChartPng
 {
-    // Default level thresholds in persons per walkable m² (Blue, Yellow, Orange, Red).
-    private static readonly (double Density, string Name, Color Color)[] Levels =
-    [
-        (1.5, "Blue", Colors.RoyalBlue), (2.0, "Yellow", Colors.Gold), (3.0, "Orange", Colors.DarkOrange), (4.0, "Red", Colors.Red),
-    ];
-
     /// <summary>Writes the chart of one zone.</summary>
     public static void Write(string path, string title, IReadOnlyList<DateTime> slotStarts, IReadOnlyList<double> density)
     {
@@ -25,8 +20,9 @@ internal static class ZoneChartPng
         line.LineWidth = 1;
         line.Color = Colors.Black;
         line.LegendText = "people / walkable m² (true)";
-        foreach (var (level, name, color) in Levels)
+        for (var i = 0; i < LevelColours.Levels.Length; i++)
         {
+            var (level, (name, color)) = (DangerLevels.DefaultDensities[i], LevelColours.Levels[i]);
             var h = plot.Add.HorizontalLine(level);
             h.Color = color;
             h.LinePattern = LinePattern.Dashed;

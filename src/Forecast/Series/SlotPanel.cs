@@ -94,6 +94,14 @@ public sealed class SlotPanel
     public SlotPanel Take(int length) =>
         length >= 0 && length <= Length ? new SlotPanel(this, length) : throw new ArgumentOutOfRangeException(nameof(length), length, $"0..{Length}");
 
+    /// <summary>The panel without its first <paramref name="slots"/> slots (copies of the values, up to <see cref="Length"/>).</summary>
+    public SlotPanel Skip(int slots)
+    {
+        if (slots < 0 || slots > Length) throw new ArgumentOutOfRangeException(nameof(slots), slots, $"0..{Length}");
+        return new SlotPanel(Keys, SlotStart(slots), SlotMinutes, [.. _values.Select(v => v[slots..Length])],
+            _search is null ? null : [.. _search.Select(v => v[slots..Length])], _neighbours, _zones);
+    }
+
     /// <summary>One place's series (a copy up to <see cref="Length"/>).</summary>
     public SlotSeries Series(int series) => new(Keys[series], StartMs, SlotMinutes, Values(series).ToArray());
 

@@ -1,0 +1,14 @@
+using System.IO.Compression;
+
+namespace CrowdWatch.Dashboard.Series;
+
+/// <summary>Opens an input file for reading, through gzip when its name ends in .gz.</summary>
+internal static class InputFile
+{
+    /// <summary>The file's content as a stream; disposing it closes the file.</summary>
+    public static Stream OpenRead(string path)
+    {
+        var file = File.OpenRead(path);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+}
