@@ -50,22 +50,13 @@ internal static class BacktestReport
         var plot = new Plot();
         var first = traces[0];
         var xs = first.SlotStartMs.Select(ms => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).DateTime.ToOADate()).ToArray();
-        Band(plot, xs, first.Low95, first.High95, Colors.SteelBlue.WithAlpha(0.18), $"{first.Model} 95%");
-        Band(plot, xs, first.Low80, first.High80, Colors.SteelBlue.WithAlpha(0.3), $"{first.Model} 80%");
-        var actual = plot.Add.Scatter(xs, first.Actual);
-        actual.MarkerSize = 0;
-        actual.LineWidth = 1.5f;
-        actual.Color = Colors.Black;
-        actual.LegendText = "observed";
+        ChartParts.Band(plot, xs, first.Low95, first.High95, Colors.SteelBlue.WithAlpha(0.18), $"{first.Model} 95%");
+        ChartParts.Band(plot, xs, first.Low80, first.High80, Colors.SteelBlue.WithAlpha(0.3), $"{first.Model} 80%");
+        ChartParts.Line(plot, xs, first.Actual, Colors.Black, 1.5f, "observed");
         Color[] palette = [Colors.SteelBlue, Colors.OrangeRed, Colors.SeaGreen, Colors.Purple, Colors.DarkGoldenRod, Colors.Gray];
+        var minutes = first.SlotStartMs.Length > 1 ? (first.SlotStartMs[1] - first.SlotStartMs[0]) / 60_000 : 0;
         for (var i = 0; i < traces.Count; i++)
-        {
-            var line = plot.Add.Scatter(xs, traces[i].Mean);
-            line.MarkerSize = 0;
-            line.LineWidth = i == 0 ? 1.5f : 1;
-            line.Color = palette[i % palette.Length];
-            line.LegendText = $"{traces[i].Model} ({traces[i].Lead * (first.SlotStartMs.Length > 1 ? (first.SlotStartMs[1] - first.SlotStartMs[0]) / 60_000 : 0)} min ahead)";
-        }
+            ChartParts.Line(plot, xs, traces[i].Mean, palette[i % palette.Length], i == 0 ? 1.5f : 1, $"{traces[i].Model} ({traces[i].Lead * minutes} min ahead)");
 
         plot.Axes.DateTimeTicksBottom();
         plot.Title(title);
@@ -73,17 +64,6 @@ internal static class BacktestReport
         plot.YLabel("people");
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, 1600, 600);
-    }
-
-    private static void Band(Plot plot, double[] xs, double[] low, double[] high, Color color, string label)
-    {
-        // Only the slots where the band is known (the first hours of a window may have none).
-        var idx = Enumerable.Range(0, xs.Length).Where(i => !double.IsNaN(low[i]) && !double.IsNaN(high[i])).ToArray();
-        if (idx.Length < 2) return;
-        var fill = plot.Add.FillY(idx.Select(i => xs[i]).ToArray(), idx.Select(i => low[i]).ToArray(), idx.Select(i => high[i]).ToArray());
-        fill.FillColor = color;
-        fill.LineWidth = 0;
-        fill.LegendText = label;
     }
 
     private static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";

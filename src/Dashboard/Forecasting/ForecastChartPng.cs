@@ -16,31 +16,11 @@ internal static class ForecastChartPng
         double X(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).DateTime.ToOADate();
         var plot = new Plot();
         var fx = forecast.Select(v => X(v.TargetSlotMs)).ToArray();
-        var band95 = plot.Add.FillY(fx, forecast.Select(v => v.Low95).ToArray(), forecast.Select(v => v.High95).ToArray());
-        band95.FillColor = Colors.SteelBlue.WithAlpha(0.18);
-        band95.LineWidth = 0;
-        band95.LegendText = "95% interval";
-        var band80 = plot.Add.FillY(fx, forecast.Select(v => v.Low80).ToArray(), forecast.Select(v => v.High80).ToArray());
-        band80.FillColor = Colors.SteelBlue.WithAlpha(0.32);
-        band80.LineWidth = 0;
-        band80.LegendText = "80% interval";
-        var observed = plot.Add.Scatter(pastMs.Select(X).ToArray(), past.ToArray());
-        observed.MarkerSize = 0;
-        observed.Color = Colors.Black;
-        observed.LineWidth = 1.5f;
-        observed.LegendText = "observed";
-        var mean = plot.Add.Scatter(fx, forecast.Select(v => v.Mean).ToArray());
-        mean.MarkerSize = 0;
-        mean.Color = Colors.SteelBlue;
-        mean.LineWidth = 2;
-        mean.LegendText = "forecast";
-        for (var i = 0; i < levels.Count && i < LevelColours.Levels.Length; i++)
-        {
-            var line = plot.Add.HorizontalLine(levels[i]);
-            line.Color = LevelColours.Levels[i].Color;
-            line.LinePattern = LinePattern.Dashed;
-            line.LegendText = $"{LevelColours.Levels[i].Name} from {levels[i]:0}";
-        }
+        ChartParts.Band(plot, fx, [.. forecast.Select(v => v.Low95)], [.. forecast.Select(v => v.High95)], Colors.SteelBlue.WithAlpha(0.18), "95% interval");
+        ChartParts.Band(plot, fx, [.. forecast.Select(v => v.Low80)], [.. forecast.Select(v => v.High80)], Colors.SteelBlue.WithAlpha(0.32), "80% interval");
+        ChartParts.Line(plot, [.. pastMs.Select(X)], [.. past], Colors.Black, 1.5f, "observed");
+        ChartParts.Line(plot, fx, [.. forecast.Select(v => v.Mean)], Colors.SteelBlue, 2, "forecast");
+        ChartParts.LevelLines(plot, levels, (name, level) => $"{name} from {level:0}");
 
         plot.Axes.DateTimeTicksBottom();
         plot.Title(title);

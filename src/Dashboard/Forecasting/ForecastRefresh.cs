@@ -47,6 +47,9 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
     private async Task RefreshAsync(Geo.Areas.Area area, ForecastOptions o, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // A cheap look at the last hours first: the whole history is read only when a slot has come in since the last run.
+        var recent = await counts.ReadAsync(new CountQuery(area.Name, "people", now.AddHours(-6).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
+        if (recent.Count > 0 && _lastOrigin.TryGetValue(area.Name, out var seen) && seen == recent.Max(r => r.SlotStartMs)) return;
         var panels = await AreaPanels.LoadAsync(counts, area, now.AddDays(-o.HistoryDays).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
         if (panels is null || panels.Cells.Length < o.MinimumHistoryDays * panels.Cells.SlotsPerDay)
         {
@@ -56,7 +59,7 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
         }
 
         var origin = panels.Cells.SlotStart(panels.Cells.Length - 1);
-        if (_lastOrigin.TryGetValue(area.Name, out var last) && last == origin) return; // no new slot since the last run
+        if (_forecasters.ContainsKey(area.Name) && _lastOrigin.GetValueOrDefault(area.Name) == origin) return; // nothing new since the last run
         var calendar = new SlotCalendar(area.TimeZone, catalog.Calendars.GetValueOrDefault(area.Name) ?? Geo.Calendar.HolidayCalendar.Empty);
         if (!_forecasters.TryGetValue(area.Name, out var forecaster) || forecaster.FittedAt is not { } fitted || now - fitted >= TimeSpan.FromHours(o.RefitHours))
         {

@@ -15,19 +15,8 @@ internal static class ZoneChartPng
     {
         var plot = new Plot();
         var xs = slotStarts.Select(t => t.ToOADate()).ToArray();
-        var line = plot.Add.Scatter(xs, density.ToArray());
-        line.MarkerSize = 0;
-        line.LineWidth = 1;
-        line.Color = Colors.Black;
-        line.LegendText = "people / walkable m² (true)";
-        for (var i = 0; i < LevelColours.Levels.Length; i++)
-        {
-            var (level, (name, color)) = (DangerLevels.DefaultDensities[i], LevelColours.Levels[i]);
-            var h = plot.Add.HorizontalLine(level);
-            h.Color = color;
-            h.LinePattern = LinePattern.Dashed;
-            h.LegendText = $"{name} {level}";
-        }
+        ChartParts.Line(plot, xs, density.ToArray(), Colors.Black, 1, "people / walkable m² (true)");
+        ChartParts.LevelLines(plot, DangerLevels.DefaultDensities, (name, level) => $"{name} {level}");
 
         plot.Axes.DateTimeTicksBottom();
         plot.Title(title);
