@@ -31,12 +31,13 @@ internal static class BacktestCommand
         var horizons = new Option<int>("--horizons") { Description = "Slots ahead to forecast from each origin", DefaultValueFactory = _ => 48 };
         var step = new Option<int>("--step") { Description = "Slots between origins", DefaultValueFactory = _ => 4 };
         var calibrationDays = new Option<int>("--calibration-days") { Description = "Days at the end of the training held out to calibrate the intervals", DefaultValueFactory = _ => 7 };
+        var widening = new Option<double>("--unprecedented-widening") { Description = "Factor on the interval width for holiday days of a kind the history has not seen (1: off)", DefaultValueFactory = _ => 2 };
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ModelCatalog.Names)}", DefaultValueFactory = _ => string.Join(',', ModelCatalog.Names) };
         var charts = new Option<int>("--charts") { Description = "Charts for the N busiest cells and zones", DefaultValueFactory = _ => 4 };
         var outDir = new Option<string>("--out", "-o") { Description = "Folder for backtest.md, scores.csv and the charts", DefaultValueFactory = _ => "backtest" };
         var command = new Command("backtest", "Fit every model before a test window and score its forecasts across it (RMSE, MAE, MAPE, interval coverage, Winkler, Brier)");
         area.AddTo(command);
-        foreach (var o in new Option[] { history, counts, channel, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, models, charts, outDir }) command.Options.Add(o);
+        foreach (var o in new Option[] { history, counts, channel, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir }) command.Options.Add(o);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var clock = Stopwatch.StartNew();
@@ -95,6 +96,7 @@ internal static class BacktestCommand
                     Horizons = h,
                     OriginStep = parse.GetValue(step),
                     CalibrationDays = parse.GetValue(calibrationDays),
+                    UnprecedentedWidening = parse.GetValue(widening),
                     Levels = levels,
                     Traced = busiest,
                 }, progress);

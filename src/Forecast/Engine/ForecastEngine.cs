@@ -22,6 +22,7 @@ public sealed class ForecastEngine
         Model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new ForecastEngineOptions();
         if (_options.Horizons <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Horizons, "Horizons: at least one slot ahead");
+        if (!(_options.UnprecedentedWidening >= 1)) throw new ArgumentOutOfRangeException(nameof(options), _options.UnprecedentedWidening, "UnprecedentedWidening: 1 or more");
         if (_options.CalibrationDays <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.CalibrationDays, "CalibrationDays: at least one day");
         _calibration = new ConformalCalibration(_options.Horizons, 1);
     }
@@ -82,6 +83,7 @@ public sealed class ForecastEngine
         Remember(origin, mean);
         var places = history.Count;
         var horizons = _options.Horizons;
+        var widen = Widening(history, calendar);
         double[][] New() => [.. Enumerable.Range(0, places).Select(_ => new double[horizons])];
         var (l80, h80, l90, h90, l95, h95) = (New(), New(), New(), New(), New(), New());
         var exceed = new double[places][][];
@@ -92,11 +94,12 @@ public sealed class ForecastEngine
             for (var h = 0; h < horizons; h++)
             {
                 var m = mean[s][h];
-                (l80[s][h], h80[s][h]) = _calibration.Interval(h + 1, m, 0.8);
-                (l90[s][h], h90[s][h]) = _calibration.Interval(h + 1, m, 0.9);
-                (l95[s][h], h95[s][h]) = _calibration.Interval(h + 1, m, 0.95);
+                var w = widen[h];
+                (l80[s][h], h80[s][h]) = _calibration.Interval(h + 1, m, 0.8, w);
+                (l90[s][h], h90[s][h]) = _calibration.Interval(h + 1, m, 0.9, w);
+                (l95[s][h], h95[s][h]) = _calibration.Interval(h + 1, m, 0.95, w);
                 var p = exceed[s][h] = new double[lv.Length];
-                for (var k = 0; k < lv.Length; k++) p[k] = _calibration.Exceedance(h + 1, m, lv[k]);
+                for (var k = 0; k < lv.Length; k++) p[k] = _calibration.Exceedance(h + 1, m, lv[k], w);
             }
         });
 
@@ -124,6 +127,41 @@ public sealed class ForecastEngine
 
         _calibration.Forget(n);
     }
+
+    /// <summary>
+    /// Per horizon, the factor on the error scale: <see cref="ForecastEngineOptions.UnprecedentedWidening"/> for
+    /// targets on a holiday's first, middle or last day when <paramref name="history"/> holds no day of that kind
+    /// (travel days at the ends of a holiday differ from its middle), 1 otherwise.
+    /// </summary>
+    public double[] Widening(SlotPanel history, SlotCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var widen = new double[_options.Horizons];
+        Array.Fill(widen, 1.0);
+        if (_options.UnprecedentedWidening == 1) return widen;
+        var perDay = history.SlotsPerDay;
+        var origin = history.Length;
+        var times = calendar.Times(history.StartMs, history.SlotMinutes, origin + _options.Horizons + perDay);
+        var seen = new bool[4];
+        for (var i = 0; i < origin; i++) seen[HolidayDay(times, i, perDay)] = true;
+        for (var h = 0; h < widen.Length; h++)
+        {
+            var kind = HolidayDay(times, origin + h, perDay);
+            if (kind != 0 && !seen[kind]) widen[h] = _options.UnprecedentedWidening;
+        }
+
+        return widen;
+    }
+
+    // 0 outside holidays, 1 a holiday's first day, 2 its last, 3 a day between.
+    private static int HolidayDay(SlotTimes times, int slot, int perDay) => times.DayIntoHoliday[slot] switch
+    {
+        0 => 0,
+        1 => 1,
+        _ when times.DayIntoHoliday[slot + perDay] == 0 => 2,
+        _ => 3,
+    };
 
     private void Remember(int origin, double[][] mean) => _pending[origin] = (mean, 0);
 

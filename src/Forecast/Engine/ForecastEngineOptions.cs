@@ -23,4 +23,11 @@ public sealed record ForecastEngineOptions
 
     /// <summary>Whether the model is fitted again on the whole training after calibration (better forecasts, twice the fitting time).</summary>
     public bool Refit { get; init; } = true;
+
+    /// <summary>
+    /// Factor on the error scale for slots on a holiday when the history holds no holiday: the errors calibrated on
+    /// ordinary days say little about a day unlike any the model has seen (the sample city's first day of National
+    /// Day is missed by three quarters of the ordinary 80% intervals half a day ahead). 1 turns it off.
+    /// </summary>
+    public double UnprecedentedWidening { get; init; } = 2;
 }

@@ -37,7 +37,7 @@ public static class Backtest
         var testSlots = length - options.TestStart;
         foreach (var model in models)
         {
-            var engine = new ForecastEngine(model, new ForecastEngineOptions { Horizons = horizons, CalibrationDays = options.CalibrationDays, CalibrationStep = options.OriginStep });
+            var engine = new ForecastEngine(model, new ForecastEngineOptions { Horizons = horizons, CalibrationDays = options.CalibrationDays, CalibrationStep = options.OriginStep, UnprecedentedWidening = options.UnprecedentedWidening });
             engine.Fit(training, calendar, progress);
             var tallies = Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray();
             var kept = options.Traced.Select(_ => Enumerable.Range(0, 6).Select(_ => Filled(testSlots)).ToArray()).ToArray();

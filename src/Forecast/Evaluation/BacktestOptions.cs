@@ -15,6 +15,9 @@ public sealed record BacktestOptions
     /// <summary>Days at the end of the training held out to calibrate the intervals (and the rolling window afterwards).</summary>
     public int CalibrationDays { get; init; } = 7;
 
+    /// <summary>Factor on the error scale for holiday days of a kind the history has not seen (see <see cref="Engine.ForecastEngineOptions.UnprecedentedWidening"/>).</summary>
+    public double UnprecedentedWidening { get; init; } = 2;
+
     /// <summary>Per place, its danger levels as counts (lowest first), for the Brier score; null for none.</summary>
     public IReadOnlyList<double[]>? Levels { get; init; }
 

@@ -89,7 +89,11 @@ public sealed class ConformalCalibration
     }
 
     /// <summary>The interval of coverage <paramref name="coverage"/> (e.g. 0.9) around a forecast; NaN while too few errors are known.</summary>
-    public (double Low, double High) Interval(int horizon, double forecast, double coverage)
+    /// <param name="horizon">Slots ahead, 1-based.</param>
+    /// <param name="forecast">The forecast.</param>
+    /// <param name="coverage">The share of outcomes the interval should hold.</param>
+    /// <param name="widen">A factor on the errors' scale, above 1 where the target is less like the errors' past.</param>
+    public (double Low, double High) Interval(int horizon, double forecast, double coverage, double widen = 1)
     {
         if (coverage is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(coverage), coverage, "between 0 and 1, e.g. 0.8");
         var h = horizon - 1;
@@ -110,7 +114,7 @@ public sealed class ConformalCalibration
             }
         }
 
-        var scale = Scale(forecast);
+        var scale = Scale(forecast) * widen;
         return (Math.Max(0, forecast + (q.Low * scale)), Math.Max(0, forecast + (q.High * scale)));
     }
 
@@ -118,12 +122,16 @@ public sealed class ConformalCalibration
     /// The probability that the count reaches <paramref name="threshold"/> at the slot forecast as
     /// <paramref name="forecast"/>, <paramref name="horizon"/> slots ahead; NaN while too few errors are known.
     /// </summary>
-    public double Exceedance(int horizon, double forecast, double threshold)
+    /// <param name="horizon">Slots ahead, 1-based.</param>
+    /// <param name="forecast">The forecast.</param>
+    /// <param name="threshold">The count to reach.</param>
+    /// <param name="widen">A factor on the errors' scale, as for <see cref="Interval"/>.</param>
+    public double Exceedance(int horizon, double forecast, double threshold, double widen = 1)
     {
         var h = horizon - 1;
         var n = _total[h];
         if (n < MinimumErrors || double.IsNaN(forecast)) return double.NaN;
-        var needed = (threshold - forecast) / Scale(forecast);
+        var needed = (threshold - forecast) / (Scale(forecast) * widen);
         var tail = Tail(h);
         var bin = Bin(needed);
         // Errors in the threshold's own bin count by the share of the bin at or above it.

@@ -1,0 +1,71 @@
+using CrowdWatch.Forecast.Engine;
+using CrowdWatch.Forecast.Models;
+using CrowdWatch.Forecast.Series;
+using CrowdWatch.Geo.Calendar;
+
+namespace CrowdWatch.Forecast.Tests.Engine;
+
+public class ForecastEngineTests
+{
+    private const int PerDay = 96;
+    private static readonly long Start = new DateTimeOffset(2025, 9, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
+
+    // A three-day holiday from 1 October: its first, middle and last days are each a kind of day of their own.
+    private static readonly SlotCalendar Calendar = new(
+        TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"),
+        new HolidayCalendar([new Holiday("Test Day", "测试节", new DateOnly(2025, 10, 1), new DateOnly(2025, 10, 3), [])], []));
+
+    // Weekly pattern plus reproducible noise, so that the calibration has errors to learn from.
+    private static SlotPanel Panel(int days)
+    {
+        var random = new Random(7);
+        return SlotPanel.Of([new SlotSeries("a", Start, 15, [.. Enumerable.Range(0, days * PerDay).Select(i => 200 + (50 * ((i / PerDay) % 7)) + (i % PerDay) + (random.NextDouble() * 40))])]);
+    }
+
+    [Fact]
+    public void Holiday_days_of_a_kind_the_history_has_not_seen_are_widened_and_others_are_not()
+    {
+        var engine = new ForecastEngine(new SeasonalNaive(7), new ForecastEngineOptions { Horizons = PerDay, UnprecedentedWidening = 2 });
+        var panel = Panel(40);
+        // From 30 September noon: the first 48 slots are an ordinary day, the next 48 the holiday's unseen first day.
+        var beforeHoliday = engine.Widening(panel.Take((29 * PerDay) + 48), Calendar);
+        Assert.All(beforeHoliday[..48], w => Assert.Equal(1, w));
+        Assert.All(beforeHoliday[48..], w => Assert.Equal(2, w));
+        // From 2 October midnight the first day is known, but not a middle day.
+        Assert.All(engine.Widening(panel.Take(31 * PerDay), Calendar), w => Assert.Equal(2, w));
+        // From 2 October noon a middle day is in the history.
+        Assert.All(engine.Widening(panel.Take((31 * PerDay) + 48), Calendar)[..48], w => Assert.Equal(1, w));
+        // The last day (3 October) has no precedent until it starts.
+        Assert.All(engine.Widening(panel.Take((31 * PerDay) + 48), Calendar)[48..], w => Assert.Equal(2, w));
+        // Once the history holds the whole holiday, the next one's days are each seen.
+        Assert.All(engine.Widening(panel.Take(39 * PerDay), Calendar), w => Assert.Equal(1, w));
+    }
+
+    [Fact]
+    public void Intervals_and_level_probabilities_widen_on_an_unprecedented_holiday_only()
+    {
+        var panel = Panel(30);
+        var origin = (29 * PerDay) + 48;
+        PanelForecast Run(double widening)
+        {
+            var engine = new ForecastEngine(new SeasonalNaive(7), new ForecastEngineOptions { Horizons = PerDay, CalibrationDays = 7, UnprecedentedWidening = widening });
+            engine.Fit(panel.Take(origin), Calendar);
+            return engine.Forecast(panel.Take(origin), Calendar, [[450]]);
+        }
+
+        var plain = Run(1);
+        var wide = Run(2);
+        Assert.Equal(plain.Mean[0], wide.Mean[0]);
+        for (var h = 0; h < PerDay; h++)
+        {
+            var mean = plain.Mean[0][h];
+            var factor = h < 48 ? 1 : 2;
+            Assert.Equal(factor * (plain.High90[0][h] - mean), wide.High90[0][h] - mean, 6);
+            Assert.Equal(factor * (plain.High80[0][h] - mean), wide.High80[0][h] - mean, 6);
+            if (h >= 48) Assert.True(wide.Exceedance[0][h][0] >= plain.Exceedance[0][h][0], $"h={h}: {wide.Exceedance[0][h][0]} < {plain.Exceedance[0][h][0]}");
+            else Assert.Equal(plain.Exceedance[0][h][0], wide.Exceedance[0][h][0]);
+        }
+
+        Assert.Contains(Enumerable.Range(48, 48), h => wide.Exceedance[0][h][0] > plain.Exceedance[0][h][0] + 0.01);
+    }
+}
