@@ -1,0 +1,17 @@
+namespace CrowdWatch.Alerts.Places;
+
+/// <summary>A place's forecast for the next slots, as the forecast engine gives it.</summary>
+/// <param name="IssuedMs">Start of the first forecast slot, Unix ms.</param>
+/// <param name="SlotMinutes">Slot length.</param>
+/// <param name="Mean">People per horizon (index 0 = the next slot).</param>
+/// <param name="Low90">Lower end of the 90% interval per horizon.</param>
+/// <param name="High90">Upper end of the 90% interval per horizon.</param>
+/// <param name="Exceedance">Per horizon, the probability of reaching each warning level, Blue..Red (empty when unknown).</param>
+public sealed record Outlook(long IssuedMs, int SlotMinutes, double[] Mean, double[] Low90, double[] High90, double[][] Exceedance)
+{
+    /// <summary>Number of horizons.</summary>
+    public int Horizons => Mean.Length;
+
+    /// <summary>Start of horizon <paramref name="h"/> (0-based), Unix ms.</summary>
+    public long At(int h) => IssuedMs + ((long)h * SlotMinutes * 60_000);
+}

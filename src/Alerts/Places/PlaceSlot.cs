@@ -1,0 +1,25 @@
+using CrowdWatch.Alerts.Risk;
+
+namespace CrowdWatch.Alerts.Places;
+
+/// <summary>Everything known about one place in one slot that risk evaluation needs.</summary>
+/// <param name="Place">The place.</param>
+/// <param name="SlotMs">Start of the slot, Unix ms.</param>
+/// <param name="SlotMinutes">Slot length.</param>
+/// <param name="People">Estimated people in the slot.</param>
+/// <param name="PeopleBefore">Estimated people in the slots before, most recent last (may be empty).</param>
+/// <param name="WalkableM2">Walkable area, m².</param>
+/// <param name="Capacity">Safe capacity in people, if known.</param>
+/// <param name="Thresholds">Where the levels begin for this place.</param>
+/// <param name="Search">Map searches for the place in the slot (NaN when not measured).</param>
+/// <param name="SearchSameSlot">Searches at the same slot of day on the days before (may be empty).</param>
+/// <param name="Outlook">The forecast from the end of this slot, if any.</param>
+public sealed record PlaceSlot(Place Place, long SlotMs, int SlotMinutes, double People, double[] PeopleBefore, double WalkableM2, double? Capacity,
+    LevelThresholds Thresholds, double Search, double[] SearchSameSlot, Outlook? Outlook)
+{
+    /// <summary>People per walkable m² (0 where the walkable area is unknown).</summary>
+    public double Density => WalkableM2 > 0 ? Math.Max(0, People) / WalkableM2 : 0;
+
+    /// <summary>Share of capacity in use, if the place has a capacity.</summary>
+    public double? CapacityUse => Capacity is > 0 ? Math.Max(0, People) / Capacity.Value : null;
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using CrowdWatch.Alerts.Places;
+using CrowdWatch.Alerts.Risk;
+
+namespace CrowdWatch.Alerts.Triggers;
+
+/// <summary>Judges a place in a slot: pure, so that replays and tests give what the live service gives.</summary>
+public static class TriggerEvaluation
+{
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    /// <summary>Every trigger that fires for <paramref name="slot"/> under <paramref name="rules"/>, and the peak ahead.</summary>
+    /// <param name="slot">What is known of the place.</param>
+    /// <param name="rules">When triggers fire.</param>
+    /// <param name="clearMargin">Share by which thresholds are lowered for <see cref="Assessment.Held"/> (hysteresis).</param>
+    public static Assessment Evaluate(PlaceSlot slot, TriggerRules rules, double clearMargin = 0.1)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        ArgumentNullException.ThrowIfNull(rules);
+        var t = slot.Thresholds;
+        var density = slot.Density;
+        var use = slot.CapacityUse;
+        var slotEnd = slot.SlotMs + ((long)slot.SlotMinutes * 60_000);
+        var triggers = new List<Trigger>(4);
+
+        var observed = t.LevelOf(density, use);
+        if (observed > RiskLevel.None)
+            triggers.Add(new Trigger(TriggerKind.Observed, observed, Certainty.Observed, 1, slot.SlotMs,
+                string.Create(Ci, $"{density:0.00} persons/m²{Use(use)} now")));
+
+        if (slot.Outlook is { } outlook && Forecast(slot, outlook, rules, observed) is { } f) triggers.Add(f);
+
+        var trend = Trend(slot, rules.SurgeSlots);
+        if (trend >= rules.SurgeDensityPerMinute)
+        {
+            var ahead = density + (trend * rules.SurgeLookaheadMinutes);
+            var useAhead = use is { } u && slot.Capacity is > 0 ? u + (trend * rules.SurgeLookaheadMinutes * slot.WalkableM2 / slot.Capacity.Value) : (double?)null;
+            var level = t.LevelOf(ahead, useAhead);
+            if (level > observed)
+                triggers.Add(new Trigger(TriggerKind.Surge, level, Certainty.Likely, 1, slotEnd + ((long)rules.SurgeLookaheadMinutes * 60_000),
+                    string.Create(Ci, $"density rising {trend * 60:0.00} persons/m² per hour: {ahead:0.00} in {rules.SurgeLookaheadMinutes} min at this pace")));
+        }
+
+        if (SearchScore(slot.Search, slot.SearchSameSlot, rules.SearchBaselineDays) is var (score, usual)
+            && score >= rules.SearchAnomalyScore && slot.Search >= rules.SearchAnomalyRatio * usual && slot.Search >= rules.SearchAnomalyMinimum
+            && rules.SearchAnomalyLevel > observed)
+            triggers.Add(new Trigger(TriggerKind.SearchAnomaly, rules.SearchAnomalyLevel, Certainty.Possible, double.NaN, slotEnd,
+                string.Create(Ci, $"map searches {slot.Search:0} against a usual {usual:0.#} for this time ({score:0.0} robust sd above)")));
+
+        // Highest level first; at a level, what is seen leads what is expected.
+        triggers.Sort((a, b) => a.Level != b.Level ? b.Level.CompareTo(a.Level) : a.Kind.CompareTo(b.Kind));
+        var held = t.LevelOf(density, use, clearMargin);
+        foreach (var tr in triggers) if (tr.Kind != TriggerKind.Observed && tr.Level > held) held = tr.Level;
+        return new Assessment(slot, observed, triggers, held, trend, PeakOf(slot));
+    }
+
+    /// <summary>
+    /// The forecast trigger: the highest level (from <see cref="TriggerRules.LowestForecastLevel"/>) above the observed
+    /// one whose probability within the horizon reaches <see cref="TriggerRules.PossibleProbability"/>. The probability
+    /// within the horizon is taken as the largest per-slot probability: a lower bound of the union, never an overstatement.
+    /// </summary>
+    private static Trigger? Forecast(PlaceSlot slot, Outlook outlook, TriggerRules rules, RiskLevel observed)
+    {
+        for (var level = RiskLevel.Red; level >= rules.LowestForecastLevel && level > observed; level--)
+        {
+            var k = (int)level - 1;
+            var (p, at) = (0.0, -1);
+            for (var h = 0; h < outlook.Horizons; h++)
+            {
+                var e = outlook.Exceedance[h];
+                if (k < e.Length && e[k] > p) (p, at) = (e[k], h);
+            }
+
+            if (at < 0 || !(p >= rules.PossibleProbability)) continue;
+            var certainty = p >= rules.LikelyProbability ? Certainty.Likely : Certainty.Possible;
+            var people = slot.Thresholds.PeopleAt(level, slot.WalkableM2, slot.Capacity);
+            return new Trigger(TriggerKind.Forecast, level, certainty, p, outlook.At(at),
+                string.Create(Ci, $"{p:P0} chance of {level.Colour()} ({people:0} people) by {DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)):HH:mm} UTC; forecast {outlook.Mean[at]:0} (90%: {outlook.Low90[at]:0}-{outlook.High90[at]:0})"));
+        }
+
+        return null;
+    }
+
+    /// <summary>Density change per minute over the last <see cref="TriggerRules.SurgeSlots"/> slots (0 without a past).</summary>
+    private static double Trend(PlaceSlot slot, int slots)
+    {
+        var before = slot.PeopleBefore;
+        if (before.Length == 0 || !(slot.WalkableM2 > 0)) return 0;
+        var back = Math.Min(slots, before.Length);
+        var then = before[^back];
+        if (double.IsNaN(then) || double.IsNaN(slot.People)) return 0;
+        return (slot.People - then) / slot.WalkableM2 / (back * slot.SlotMinutes);
+    }
+
+    /// <summary>
+    /// How far the searches stand above their usual for the slot of day: (x − median) / (1.4826 MAD), with the MAD
+    /// floored at the Poisson noise of the median so that a flat history does not make every wobble an anomaly.
+    /// </summary>
+    public static (double Score, double Usual)? SearchScore(double search, double[] sameSlot, int days)
+    {
+        if (double.IsNaN(search) || sameSlot.Length < 2) return null;
+        var recent = sameSlot.Length > days ? sameSlot[^days..] : sameSlot;
+        var values = recent.Where(v => !double.IsNaN(v)).Order().ToArray();
+        if (values.Length < 2) return null;
+        var median = Median(values);
+        var mad = Median([.. values.Select(v => Math.Abs(v - median)).Order()]);
+        var spread = Math.Max(1.4826 * mad, Math.Sqrt(Math.Max(1, median)));
+        return ((search - median) / spread, median);
+    }
+
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+
+    private static Peak PeakOf(PlaceSlot slot)
+    {
+        var a = slot.WalkableM2 > 0 ? slot.WalkableM2 : double.NaN;
+        var best = new Peak(slot.Density, slot.SlotMs, slot.Density, slot.Density);
+        if (slot.Outlook is not { } o || double.IsNaN(a)) return best;
+        for (var h = 0; h < o.Horizons; h++)
+            if (o.Mean[h] / a > best.Density) best = new Peak(o.Mean[h] / a, o.At(h), o.Low90[h] / a, o.High90[h] / a);
+        return best;
+    }
+
+    private static string Use(double? use) => use is { } u ? string.Create(Ci, $", {u:P0} of capacity") : "";
+}
