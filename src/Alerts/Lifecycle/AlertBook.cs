@@ -83,7 +83,7 @@ public sealed class AlertBook
                     changes.Add(Change(AlertChangeKind.Expired, a with { State = AlertState.Expired, Version = a.Version + 1 }, nowMs, System,
                         $"no data for the place since {DateTimeOffset.FromUnixTimeMilliseconds(a.SeenMs):u}", a));
                 }
-                else if (a.State == AlertState.Active && a.Stage < Policy.EscalationStages && nowMs - a.NotifiedMs >= Policy.AcknowledgeMinutes * 60_000L)
+                else if (a.State == AlertState.Active && a.Level >= Policy.EscalateFrom && a.Stage < Policy.EscalationStages && nowMs - a.NotifiedMs >= Policy.AcknowledgeMinutes * 60_000L)
                 {
                     var next = a with { Stage = a.Stage + 1, NotifiedMs = nowMs, Version = a.Version + 1 };
                     _open[a.Place.Id] = next;

@@ -17,6 +17,9 @@ public sealed record AlertPolicy
     /// <summary>Minutes an alert may go unacknowledged before it goes to the next recipient group.</summary>
     public int AcknowledgeMinutes { get; init; } = 10;
 
+    /// <summary>The lowest level whose alerts are escalated when nobody acknowledges them: a Blue "watch" waits for the desk.</summary>
+    public RiskLevel EscalateFrom { get; init; } = RiskLevel.Yellow;
+
     /// <summary>Recipient groups beyond the first that escalation can reach.</summary>
     public int EscalationStages { get; init; } = 2;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
@@ -77,9 +78,9 @@ internal sealed record AreaPanels(SlotPanel Cells, SlotPanel Zones, double[][] C
 
         var zoneNames = area.Zones.Zones.Select(z => z.Name).ToArray();
         var zonePanel = new SlotPanel(zoneNames, startMs, area.Settings.SlotMinutes, zoneValues, zones: [.. zoneNames.Select(n => new[] { n })]);
-        var cellLevels = cells.Select(c => DangerLevels.Counts(DangerLevels.DefaultDensities, area.WalkableM2[c])).ToArray();
+        var cellLevels = cells.Select(c => DangerLevels.Counts(LevelThresholds.Default, area.WalkableM2[c], null)).ToArray();
         var zoneLevels = Enumerable.Range(0, zoneCount)
-            .Select(z => DangerLevels.Counts(DangerLevels.Densities(area.Zones.Zones[z].Thresholds), area.Zones.ZoneWalkableM2(z, area.WalkableM2))).ToArray();
+            .Select(z => DangerLevels.Counts(DangerLevels.Thresholds(area.Zones.Zones[z].Thresholds), area.Zones.ZoneWalkableM2(z, area.WalkableM2), area.Zones.Zones[z].Capacity)).ToArray();
         return new AreaPanels(cellPanel, zonePanel, cellLevels, zoneLevels);
     }
 

@@ -8,4 +8,7 @@ namespace CrowdWatch.Geo.Zones;
 /// <param name="Capacity">Safe capacity in people, if known.</param>
 /// <param name="WalkableAreaM2">Walkable area in m², if surveyed; otherwise derived from the cells.</param>
 /// <param name="Thresholds">Zone-specific density thresholds, if any.</param>
-public sealed record Zone(string Name, Geometry Geometry, int? Capacity, double? WalkableAreaM2, ZoneThresholds? Thresholds);
+/// <param name="NameZh">Its Chinese display name (<c>name_zh</c>), if given.</param>
+/// <param name="NameEn">Its English display name (<c>name_en</c>), if given.</param>
+public sealed record Zone(string Name, Geometry Geometry, int? Capacity, double? WalkableAreaM2, ZoneThresholds? Thresholds,
+    string? NameZh = null, string? NameEn = null);

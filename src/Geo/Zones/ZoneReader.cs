@@ -5,7 +5,7 @@ namespace CrowdWatch.Geo.Zones;
 /// <summary>
 /// Reads zones from GeoJSON: Polygon or MultiPolygon features with a <c>name</c> and optional <c>capacity</c>
 /// (people), <c>walkableAreaM2</c> and <c>thresholds</c> (<c>{"blue": 1.0, "yellow": 2.0, "orange": 3.5, "red": 5.0}</c>
-/// in persons/m²). Each bad feature is reported and skipped.
+/// in persons/m²), and display names <c>name_zh</c> and <c>name_en</c>. Each bad feature is reported and skipped.
 /// </summary>
 public static class ZoneReader
 {
@@ -63,11 +63,16 @@ public static class ZoneReader
                 continue;
             }
 
-            zones.Add(new Zone(name, f.Geometry, capacity is { } cap ? (int)Math.Min(cap, int.MaxValue) : null, walkable, thresholds));
+            zones.Add(new Zone(name, f.Geometry, capacity is { } cap ? (int)Math.Min(cap, int.MaxValue) : null, walkable, thresholds,
+                Text(f.Properties, "name_zh"), Text(f.Properties, "name_en")));
         }
 
         return zones;
     }
+
+    // Display names are optional: anything but a non-empty string is taken as absent.
+    private static string? Text(JsonElement properties, string name) =>
+        properties.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()) ? v.GetString()!.Trim() : null;
 
     private static bool TryNumber(JsonElement properties, string name, out double? value, out string? problem)
     {

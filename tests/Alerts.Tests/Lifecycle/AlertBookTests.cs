@@ -81,6 +81,11 @@ public class AlertBookTests
         Assert.Empty(other.Tick(Slot(0) + (15 * 60_000)));
         Assert.Throws<InvalidOperationException>(() => other.Acknowledge(id, "zhang.min", null, Slot(1)));
         Assert.NotEqual(Guid.Empty, raised.Id);
+
+        // A Blue "watch" waits for the desk: below EscalateFrom (Yellow) nobody else is called.
+        var blue = Book();
+        Step(blue, 0, 1600);
+        Assert.Empty(blue.Tick(Slot(0) + (30 * 60_000)));
     }
 
     [Fact]

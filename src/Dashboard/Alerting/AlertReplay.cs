@@ -1,0 +1,110 @@
+using System.Globalization;
+using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Places;
+using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Alerts.Triggers;
+using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Forecast.Engine;
+using CrowdWatch.Forecast.Series;
+using CrowdWatch.Geo.Areas;
+
+namespace CrowdWatch.Dashboard.Alerting;
+
+/// <summary>
+/// Runs the whole warning chain over a past period slot by slot, as the live service would have: the zone forecast
+/// engine fitted on everything before the period, then per slot the observed people, the forecast from that slot
+/// with its level probabilities, surge and search-heat checks, and the alert lifecycle. Nothing after a slot is
+/// used at that slot.
+/// </summary>
+internal static class AlertReplay
+{
+    /// <summary>Replays slots [<paramref name="fromSlot"/>, <paramref name="toSlot"/>) of <paramref name="panels"/>.</summary>
+    public static ReplayResult Run(Area area, AreaPanels panels, SlotCalendar calendar, int fromSlot, int toSlot, string model, int horizons,
+        TriggerRules rules, AlertPolicy policy, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        ArgumentNullException.ThrowIfNull(panels);
+        var zones = panels.Zones;
+        if (zones.Count == 0) throw new InvalidDataException($"area '{area.Name}' has no zones to warn about");
+        if (fromSlot < 2 * zones.SlotsPerDay + 7 * zones.SlotsPerDay) throw new InvalidDataException($"the replay starts {fromSlot / zones.SlotsPerDay} days into the history: at least 9 days are needed before it to fit and calibrate the forecasts");
+        toSlot = Math.Min(toSlot, zones.Length);
+        var places = ZonePlaces.Of(area);
+        var layer = area.Zones;
+        var walkable = Enumerable.Range(0, zones.Count).Select(z => layer.ZoneWalkableM2(z, area.WalkableM2)).ToArray();
+        var thresholds = layer.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds)).ToArray();
+        var search = ZoneSearch(area, panels);
+        var perDay = zones.SlotsPerDay;
+
+        var engine = new ForecastEngine(ModelCatalog.Create(model, horizons, progress), new ForecastEngineOptions { Horizons = horizons });
+        engine.Fit(zones.Take(fromSlot), calendar, progress);
+        progress?.Report($"replaying {toSlot - fromSlot} slots");
+
+        var book = new AlertBook(area.Name, policy);
+        var entries = new List<ReplayEntry>();
+        var slotMs = new long[toSlot - fromSlot];
+        var firstForecast = new (long AtMs, Trigger Trigger)?[zones.Count];
+        var people = Enumerable.Range(0, zones.Count).Select(_ => new double[toSlot - fromSlot]).ToArray();
+        for (var t = fromSlot; t < toSlot; t++)
+        {
+            var history = zones.Take(t + 1);
+            var f = engine.Forecast(history, calendar, panels.ZoneLevels);
+            var now = zones.SlotStart(t + 1);
+            var assessments = new Assessment[zones.Count];
+            for (var z = 0; z < zones.Count; z++)
+            {
+                var values = zones.Values(z);
+                var before = values[Math.Max(0, t - rules.SurgeSlots)..t].ToArray();
+                var sameSlot = Enumerable.Range(1, rules.SearchBaselineDays).Select(d => t - (d * perDay)).Where(i => i >= 0).Reverse().Select(i => search?[z][i] ?? double.NaN).ToArray();
+                var outlook = new Outlook(now, zones.SlotMinutes, f.Mean[z], f.Low90[z], f.High90[z], f.Exceedance[z]);
+                var slot = new PlaceSlot(places[z], zones.SlotStart(t), zones.SlotMinutes, values[t], before, walkable[z], layer.Zones[z].Capacity,
+                    thresholds[z], search?[z][t] ?? double.NaN, sameSlot, outlook);
+                var a = assessments[z] = TriggerEvaluation.Evaluate(slot, rules, policy.ClearMargin);
+                // The forecast trigger counts even where a surge or the observed level leads the alert.
+                if (firstForecast[z] is null && a.Triggers.FirstOrDefault(x => x.Kind == TriggerKind.Forecast) is { } ft) firstForecast[z] = (now, ft);
+                people[z][t - fromSlot] = values[t];
+            }
+
+            slotMs[t - fromSlot] = zones.SlotStart(t);
+            foreach (var c in book.Assess(assessments, now)) entries.Add(new ReplayEntry(zones.SlotStart(t), c));
+            foreach (var c in book.Tick(now)) entries.Add(new ReplayEntry(zones.SlotStart(t), c));
+        }
+
+        var leads = new List<ZoneLeadTime>();
+        for (var z = 0; z < zones.Count; z++)
+        {
+            var id = places[z].Id;
+            var mine = entries.Where(e => e.Change.Alert.Place.Id == id).ToList();
+            var peak = RiskLevel.None;
+            long? orange = null;
+            for (var t = fromSlot; t < toSlot; t++)
+            {
+                var v = zones.Values(z)[t];
+                var level = thresholds[z].LevelOf(walkable[z] > 0 ? v / walkable[z] : 0, layer.Zones[z].Capacity is > 0 ? v / layer.Zones[z].Capacity!.Value : null);
+                if (level > peak) peak = level;
+                if (orange is null && level >= RiskLevel.Orange) orange = zones.SlotStart(t + 1);
+            }
+
+            var raised = mine.FirstOrDefault(e => e.Change.Kind == AlertChangeKind.Raised)?.Change;
+            leads.Add(new ZoneLeadTime(zones.Keys[z], peak, raised?.AtMs, raised?.Alert.Trigger, firstForecast[z]?.AtMs, firstForecast[z]?.Trigger, orange));
+        }
+
+        return new ReplayResult(entries, leads, slotMs, people, panels.ZoneLevels);
+    }
+
+    // Per zone and slot, the map searches for places within it (the cells' search heat, shared out as people are).
+    private static double[][]? ZoneSearch(Area area, AreaPanels panels)
+    {
+        var cells = panels.Cells;
+        if (!cells.HasSearch) return null;
+        var ids = cells.Keys.Select(k => int.Parse(k, CultureInfo.InvariantCulture)).ToArray();
+        var result = Enumerable.Range(0, area.Zones.Zones.Count).Select(_ => new double[cells.Length]).ToArray();
+        var byCell = new double[area.Grid.Spec.CellCount];
+        for (var t = 0; t < cells.Length; t++)
+        {
+            for (var i = 0; i < ids.Length; i++) byCell[ids[i]] = cells.Search(i)[t];
+            for (var z = 0; z < result.Length; z++) result[z][t] = area.Zones.ZonePeople(z, byCell);
+        }
+
+        return result;
+    }
+}
