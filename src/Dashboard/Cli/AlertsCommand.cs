@@ -29,6 +29,44 @@ internal static class AlertsCommand
     {
         var command = new Command("alerts", "Warnings: replay the chain over a past period");
         command.Subcommands.Add(Replay(output, error, environment));
+        command.Subcommands.Add(Deliver(output, error, environment));
+        return command;
+    }
+
+    private static Command Deliver(TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        var untilEmpty = new Option<bool>("--until-empty") { Description = "Stop once every notification in the outbox is delivered (default: keep watching)" };
+        var poll = new Option<int>("--poll-ms") { Description = "Milliseconds between looks at the outbox", DefaultValueFactory = _ => 200 };
+        var command = new Command("deliver", "Send the notifications waiting in the store's outbox (webhooks; SMS where Alerts__Sms__Endpoint is set), retrying with backoff; what a crash interrupted goes out on the next run");
+        command.Options.Add(untilEmpty);
+        command.Options.Add(poll);
+        command.SetAction(parse => CliErrors.Run(error, () =>
+        {
+            var storeOptions = StoreOptions.FromEnvironment(environment);
+            var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
+            var store = Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult();
+            using var lifetime = store as IDisposable;
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var secret = environment("Alerts__WebhookSecret");
+            var channels = new List<Alerts.Delivery.INotificationChannel> { new WebhookChannel(http, _ => secret, TimeProvider.System) };
+            if (environment("Alerts__Sms__Endpoint") is { } sms)
+                channels.Add(new SmsGatewayChannel(http, Uri.TryCreate(sms, UriKind.Absolute, out var u) ? u : throw new InvalidDataException($"Alerts__Sms__Endpoint '{sms}': expected an absolute URL"),
+                    int.TryParse(environment("Alerts__Sms__PerRecipientPerHour"), CultureInfo.InvariantCulture, out var limit) ? limit : 10, TimeProvider.System));
+            var alerts = (Alerts.Storage.IAlertStore)store;
+            var dispatcher = new Alerts.Delivery.OutboxDispatcher(alerts, channels);
+            var (delivered, failed) = (0, 0);
+            while (true)
+            {
+                var (d, f) = dispatcher.RunOnceAsync().GetAwaiter().GetResult();
+                (delivered, failed) = (delivered + d, failed + f);
+                if (d > 0) output.WriteLine($"delivered {d}");
+                if (parse.GetValue(untilEmpty) && alerts.DueAsync(long.MaxValue, 1).GetAwaiter().GetResult().Count == 0) break;
+                Thread.Sleep(parse.GetValue(poll));
+            }
+
+            output.WriteLine($"outbox empty: {delivered} delivered, {failed} failed attempts");
+            return 0;
+        }));
         return command;
     }
 

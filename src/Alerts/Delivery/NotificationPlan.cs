@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Playbooks;
+using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Alerts.Storage;
+
+namespace CrowdWatch.Alerts.Delivery;
+
+/// <summary>
+/// Who hears of an alert event and what they get: the outbox messages to record with the event. Raises and
+/// updates go to every stage reached so far, an escalation to the new stage only, a clearance to everyone who heard
+/// of the level, an acknowledgement to the machines (webhooks) only.
+/// </summary>
+public static class NotificationPlan
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = false };
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    /// <summary>The idempotency key of an alert version: the same on every retry and for every recipient of it.</summary>
+    public static string IdempotencyKey(Alert alert) => string.Create(Ci, $"{alert?.Id:N}.{alert!.Version}");
+
+    /// <summary>The messages for <paramref name="change"/>.</summary>
+    /// <param name="change">The alert event.</param>
+    /// <param name="instruction">The playbook's instruction for the place and level.</param>
+    /// <param name="cap">The event's CAP XML, if it publishes one.</param>
+    /// <param name="recipients">Everyone configured.</param>
+    /// <param name="zone">The area's time zone, for the times in texts.</param>
+    public static IReadOnlyList<OutboxMessage> For(AlertChange change, Instruction instruction, string? cap, IReadOnlyList<Recipient> recipients, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(recipients);
+        var a = change.Alert;
+        var announced = change.Kind is AlertChangeKind.Resolved or AlertChangeKind.Expired ? change.Previous?.Level ?? a.Level : a.Level;
+        bool Hears(Recipient r) => change.Kind switch
+        {
+            AlertChangeKind.Escalated => r.Stage == a.Stage,
+            AlertChangeKind.Acknowledged => r.Stage <= a.Stage && r.Channel == "webhook",
+            _ => r.Stage <= a.Stage,
+        };
+        var messages = new List<OutboxMessage>();
+        foreach (var r in recipients)
+        {
+            if (!r.Covers(a.Place.Id, announced) || !Hears(r)) continue;
+            var payload = r.Channel == "webhook" ? Webhook(change, instruction, cap) : Text(change, announced, instruction, r.Language, zone);
+            messages.Add(new OutboxMessage(0, a.Id, a.Version, r.Channel, r.Address, payload, NextAttemptMs: change.AtMs));
+        }
+
+        return messages;
+    }
+
+    /// <summary>The JSON a webhook receives.</summary>
+    public static string Webhook(AlertChange change, Instruction instruction, string? cap)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(instruction);
+        var a = change.Alert;
+        var body = new
+        {
+            idempotencyKey = IdempotencyKey(a),
+            @event = change.Kind.ToString().ToLowerInvariant(),
+            at = DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs),
+            actor = change.Actor,
+            note = change.Note,
+            alert = new
+            {
+                id = a.Id,
+                version = a.Version,
+                area = a.Area,
+                place = new { id = a.Place.Id, nameZh = a.Place.NameZh, nameEn = a.Place.NameEn },
+                level = a.Level.Colour(),
+                previousLevel = change.Previous?.Level.Colour(),
+                state = a.State.ToString().ToLowerInvariant(),
+                stage = a.Stage,
+                trigger = a.Trigger.Kind.ToString(),
+                certainty = a.Trigger.Certainty.ToString(),
+                probability = double.IsNaN(a.Trigger.Probability) ? (double?)null : a.Trigger.Probability,
+                reason = a.Trigger.Reason,
+                density = Math.Round(a.Density, 3),
+                capacityUse = a.CapacityUse is { } u ? Math.Round(u, 3) : (double?)null,
+                trendPerHour = Math.Round(a.Trend * 60, 3),
+                peak = new { density = Math.Round(a.Peak.Density, 3), at = DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs), low = Math.Round(a.Peak.Low, 3), high = Math.Round(a.Peak.High, 3) },
+                instruction = new { zh = instruction.Zh, en = instruction.En },
+            },
+            cap,
+        };
+        return JsonSerializer.Serialize(body, Json);
+    }
+
+    /// <summary>The SMS text in <paramref name="language"/> (<c>zh</c> or <c>en</c>).</summary>
+    public static string Text(AlertChange change, RiskLevel level, Instruction instruction, string language, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(instruction);
+        ArgumentNullException.ThrowIfNull(zone);
+        var a = change.Alert;
+        var time = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), zone).ToString("HH:mm", Ci);
+        var zh = language != "en";
+        var use = a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量{u:P0}") : string.Create(Ci, $", {u:P0} of capacity")) : "";
+        return change.Kind switch
+        {
+            AlertChangeKind.Resolved or AlertChangeKind.Expired => zh
+                ? string.Create(Ci, $"【CrowdWatch】{time} {a.Place.NameZh}{level.ColourZh()}预警解除。当前密度每平方米{a.Density:0.0}人{use}。")
+                : string.Create(Ci, $"[CrowdWatch] {time} {level.Colour()} warning for {a.Place.NameEn} lifted. Density now {a.Density:0.0}/m²{use}."),
+            AlertChangeKind.Escalated => zh
+                ? string.Create(Ci, $"【CrowdWatch】{time} {a.Place.NameZh}{level.ColourZh()}预警未获确认，现升级通知您。当前密度每平方米{a.Density:0.0}人{use}。{instruction.Zh}")
+                : string.Create(Ci, $"[CrowdWatch] {time} {level.Colour()} warning for {a.Place.NameEn} not acknowledged: escalated to you. Density {a.Density:0.0}/m²{use}. {instruction.En}"),
+            _ => zh
+                ? string.Create(Ci, $"【CrowdWatch】{time} {a.Place.NameZh}{level.ColourZh()}人群密度预警（{level.Roman()}级）。当前密度每平方米{a.Density:0.0}人{use}，预计峰值{a.Peak.Density:0.0}。{instruction.Zh}")
+                : string.Create(Ci, $"[CrowdWatch] {time} {level.Colour().ToUpperInvariant()} crowd warning (level {level.Roman()}) for {a.Place.NameEn}: {a.Density:0.0}/m²{use}, peak {a.Peak.Density:0.0} expected. {instruction.En}"),
+        };
+    }
+}

@@ -1,0 +1,41 @@
+using CrowdWatch.Alerts.Delivery;
+using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Playbooks;
+using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Alerts.Triggers;
+using static CrowdWatch.Alerts.Tests.Places;
+
+namespace CrowdWatch.Alerts.Tests.Delivery;
+
+public class NotificationPlanTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    private static readonly Recipient[] Recipients =
+    [
+        new("webhook", "http://127.0.0.1:9/police", ["*"]),
+        new("sms", "+861", [Square.Id], RiskLevel.Orange),
+        new("sms", "+862", ["zone:elsewhere"]),
+        new("sms", "+863", ["*"], RiskLevel.Blue, Stage: 1),
+    ];
+
+    private static IReadOnlyList<CrowdWatch.Alerts.Storage.OutboxMessage> Plan(AlertChange c) =>
+        NotificationPlan.For(c, Playbook.Default.For(c.Alert.Place.Id, c.Alert.Level), null, Recipients, Shanghai);
+
+    [Fact]
+    public void Recipients_hear_of_their_places_from_their_level_and_escalation_reaches_the_next_stage_only()
+    {
+        var book = new AlertBook("test");
+        var rules = new TriggerRules();
+        var yellow = Assert.Single(book.Assess([TriggerEvaluation.Evaluate(At(0, 2100, capacity: null), rules)], Slot(1)));
+        Assert.Equal(["http://127.0.0.1:9/police"], Plan(yellow).Select(m => m.Recipient));
+        var orange = Assert.Single(book.Assess([TriggerEvaluation.Evaluate(At(1, 3100, capacity: null), rules)], Slot(2)));
+        Assert.Equal(["http://127.0.0.1:9/police", "+861"], Plan(orange).Select(m => m.Recipient));
+        var escalated = Assert.Single(book.Tick(Slot(2) + (10 * 60_000)));
+        Assert.Equal(["+863"], Plan(escalated).Select(m => m.Recipient));
+        var ack = book.Acknowledge(orange.Alert.Id, "li.wei", null, Slot(3));
+        Assert.Equal(["http://127.0.0.1:9/police"], Plan(ack).Select(m => m.Recipient)); // machines only
+        Assert.All(Plan(orange), m => Assert.Equal((orange.Alert.Id, orange.Alert.Version), (m.AlertId, m.Sequence)));
+        Assert.Contains("橙色", Plan(orange).Single(m => m.Channel == "sms").Payload, StringComparison.Ordinal);
+    }
+}
