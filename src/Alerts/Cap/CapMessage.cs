@@ -124,7 +124,7 @@ public static class CapMessage
         if (!double.IsNaN(t.Probability) && t.Kind == TriggerKind.Forecast) Parameter("probability", t.Probability.ToString("0.00", Ci));
         Parameter("peakDensityPersonsPerM2", a.Peak.Density.ToString("0.00", Ci));
         Parameter("peakTime", Time(a.Peak.AtMs, zone));
-        Parameter("peakInterval90", string.Create(Ci, $"{a.Peak.Low:0.00}-{a.Peak.High:0.00}"));
+        Parameter("peakInterval", string.Create(Ci, $"{a.Peak.Low:0.00}-{a.Peak.High:0.00}"));
         info.Add(new XElement(Ns + "area",
             new XElement(Ns + "areaDesc", zh ? a.Place.NameZh : a.Place.NameEn),
             new XElement(Ns + "polygon", Polygon(a.Place.Ring))));
@@ -140,8 +140,8 @@ public static class CapMessage
                 ? string.Create(Ci, $"{a.Place.NameZh}人群密度已回落至每平方米{a.Density:0.00}人{use}。{change.Note}")
                 : string.Create(Ci, $"Crowd density at {a.Place.NameEn} is back to {a.Density:0.00} persons/m²{use}. {change.Note}");
         var peak = zh
-            ? string.Create(Ci, $"预计{Local(a.Peak.AtMs)}达到峰值每平方米{a.Peak.Density:0.00}人（90%区间{a.Peak.Low:0.00}–{a.Peak.High:0.00}）。")
-            : string.Create(Ci, $"Expected peak {a.Peak.Density:0.00} persons/m² at {Local(a.Peak.AtMs)} (90% interval {a.Peak.Low:0.00}-{a.Peak.High:0.00}).");
+            ? string.Create(Ci, $"预计{Local(a.Peak.AtMs)}达到峰值每平方米{a.Peak.Density:0.00}人（区间{a.Peak.Low:0.00}–{a.Peak.High:0.00}）。")
+            : string.Create(Ci, $"Expected peak {a.Peak.Density:0.00} persons/m² at {Local(a.Peak.AtMs)} (interval {a.Peak.Low:0.00}-{a.Peak.High:0.00}).");
         return zh
             ? string.Create(Ci, $"{a.Place.NameZh}当前人群密度每平方米{a.Density:0.00}人{use}，每小时变化{a.Trend * 60:+0.00;-0.00}。{peak}触发：{a.Trigger.Reason}")
             : string.Create(Ci, $"Crowd density at {a.Place.NameEn} is {a.Density:0.00} persons/m²{use}, changing {a.Trend * 60:+0.00;-0.00} per hour. {peak} Trigger: {a.Trigger.Reason}");

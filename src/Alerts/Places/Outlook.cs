@@ -4,10 +4,11 @@ namespace CrowdWatch.Alerts.Places;
 /// <param name="IssuedMs">Start of the first forecast slot, Unix ms.</param>
 /// <param name="SlotMinutes">Slot length.</param>
 /// <param name="Mean">People per horizon (index 0 = the next slot).</param>
-/// <param name="Low90">Lower end of the 90% interval per horizon.</param>
-/// <param name="High90">Upper end of the 90% interval per horizon.</param>
+/// <param name="Low">Lower end of the prediction interval per horizon.</param>
+/// <param name="High">Upper end of the prediction interval per horizon.</param>
 /// <param name="Exceedance">Per horizon, the probability of reaching each warning level, Blue..Red (empty when unknown).</param>
-public sealed record Outlook(long IssuedMs, int SlotMinutes, double[] Mean, double[] Low90, double[] High90, double[][] Exceedance)
+/// <param name="Coverage">The share of outcomes the interval holds, for example 0.9.</param>
+public sealed record Outlook(long IssuedMs, int SlotMinutes, double[] Mean, double[] Low, double[] High, double[][] Exceedance, double Coverage = 0.9)
 {
     /// <summary>Number of horizons.</summary>
     public int Horizons => Mean.Length;

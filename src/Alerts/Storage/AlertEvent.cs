@@ -14,5 +14,6 @@ namespace CrowdWatch.Alerts.Storage;
 /// <param name="Actor">Who: an operator, or <c>system</c>.</param>
 /// <param name="Note">The operator's note, if any.</param>
 /// <param name="Message">The message sent for the event (CAP XML), if any.</param>
+/// <param name="State">The alert as it stood after the event (JSON, see <c>AlertSnapshot</c>), if recorded.</param>
 public sealed record AlertEvent(Guid AlertId, int Sequence, long AtMs, string Kind, string Area, string Place, string Level, string Actor,
-    string? Note = null, string? Message = null);
+    string? Note = null, string? Message = null, string? State = null);

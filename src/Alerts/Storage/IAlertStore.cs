@@ -12,6 +12,12 @@ public interface IAlertStore
     /// <summary>An alert's events in sequence order.</summary>
     Task<IReadOnlyList<AlertEvent>> EventsAsync(Guid alertId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The latest event of every alert that is still open (its last event neither <c>resolved</c> nor <c>expired</c>),
+    /// newest first, optionally of one area.
+    /// </summary>
+    Task<IReadOnlyList<AlertEvent>> OpenAlertsAsync(string? area = null, CancellationToken cancellationToken = default);
+
     /// <summary>Undelivered messages due at <paramref name="nowMs"/>, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<OutboxMessage>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken = default);
 

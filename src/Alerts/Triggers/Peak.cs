@@ -1,8 +1,8 @@
 namespace CrowdWatch.Alerts.Triggers;
 
-/// <summary>The highest density expected at a place within the forecast horizon, when, and the 90% interval around it.</summary>
+/// <summary>The highest density expected at a place within the forecast horizon, when, and the forecast's interval around it.</summary>
 /// <param name="Density">Expected peak density, persons/m².</param>
 /// <param name="AtMs">When, Unix ms.</param>
-/// <param name="Low">Lower end of the 90% interval, persons/m².</param>
-/// <param name="High">Upper end of the 90% interval, persons/m².</param>
+/// <param name="Low">Lower end of the interval, persons/m².</param>
+/// <param name="High">Upper end of the interval, persons/m².</param>
 public readonly record struct Peak(double Density, long AtMs, double Low, double High);

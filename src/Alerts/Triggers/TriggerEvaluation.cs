@@ -75,7 +75,7 @@ public static class TriggerEvaluation
             var certainty = p >= rules.LikelyProbability ? Certainty.Likely : Certainty.Possible;
             var people = slot.Thresholds.PeopleAt(level, slot.WalkableM2, slot.Capacity);
             return new Trigger(TriggerKind.Forecast, level, certainty, p, outlook.At(at),
-                string.Create(Ci, $"{p:P0} chance of {level.Colour()} ({people:0} people) by {DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)):HH:mm} UTC; forecast {outlook.Mean[at]:0} (90%: {outlook.Low90[at]:0}-{outlook.High90[at]:0})"));
+                string.Create(Ci, $"{p:P0} chance of {level.Colour()} ({people:0} people) by {DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)):HH:mm} UTC; forecast {outlook.Mean[at]:0} ({outlook.Coverage:P0}: {outlook.Low[at]:0}-{outlook.High[at]:0})"));
         }
 
         return null;
@@ -117,7 +117,7 @@ public static class TriggerEvaluation
         var best = new Peak(slot.Density, slot.SlotMs, slot.Density, slot.Density);
         if (slot.Outlook is not { } o || double.IsNaN(a)) return best;
         for (var h = 0; h < o.Horizons; h++)
-            if (o.Mean[h] / a > best.Density) best = new Peak(o.Mean[h] / a, o.At(h), o.Low90[h] / a, o.High90[h] / a);
+            if (o.Mean[h] / a > best.Density) best = new Peak(o.Mean[h] / a, o.At(h), o.Low[h] / a, o.High[h] / a);
         return best;
     }
 

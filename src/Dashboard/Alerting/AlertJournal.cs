@@ -27,7 +27,8 @@ internal sealed class AlertJournal(IAlertStore store, IAuditLog audit, Playbook 
         var kind = change.Kind.ToString().ToLowerInvariant();
         await audit.AppendAsync(new AuditEntry(change.AtMs, change.Actor, $"alert.{kind}", a.Id.ToString(),
             $"{a.Place.Id} v{a.Version} {a.Level.Colour()} ({a.Trigger.Kind}); {messages.Count} notifications; {change.Note}"), cancellationToken).ConfigureAwait(false);
-        await store.RecordAsync(new AlertEvent(a.Id, a.Version, change.AtMs, kind, a.Area, a.Place.Id, a.Level.Colour(), change.Actor, change.Note, xml),
+        await store.RecordAsync(new AlertEvent(a.Id, a.Version, change.AtMs, kind, a.Area, a.Place.Id, a.Level.Colour(), change.Actor, change.Note, xml,
+            AlertSnapshot.ToJson(a)),
             messages, cancellationToken).ConfigureAwait(false);
         return messages;
     }

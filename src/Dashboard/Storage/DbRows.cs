@@ -32,7 +32,8 @@ internal static class DbRows
 
     /// <summary>An alert event from columns sequence, at, kind, area, place, level, actor, note, message.</summary>
     public static AlertEvent Event(DbDataReader r, Guid alertId, Func<DbDataReader, int, long> instant) =>
-        new(alertId, r.GetInt32(0), instant(r, 1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), Text(r, 7), Text(r, 8));
+        new(alertId, r.GetInt32(0), instant(r, 1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), Text(r, 7), Text(r, 8),
+            r.FieldCount > 9 ? Text(r, 9) : null);
 
     /// <summary>An outbox message from columns id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error.</summary>
     public static OutboxMessage Outbox(DbDataReader r, Func<DbDataReader, int, Guid> id, Func<DbDataReader, int, long> instant) =>

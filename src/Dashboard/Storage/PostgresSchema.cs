@@ -146,5 +146,8 @@ internal static class PostgresSchema
                 FOREIGN KEY (alert_id, sequence) REFERENCES alert_event (alert_id, sequence));
             CREATE INDEX outbox_due ON outbox (next_attempt) WHERE delivered_at IS NULL;
             """),
+        new(2, "alert events keep the alert as it stood after them (JSON), so that open alerts carry on after a restart", """
+            ALTER TABLE alert_event ADD COLUMN state text;
+            """),
     ];
 }

@@ -544,14 +544,14 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var e = alertEvent;
         await using (var record = new NpgsqlCommand(
-            "INSERT INTO alert_event (alert_id, sequence, at, kind, area, place, level, actor, note, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO alert_event (alert_id, sequence, at, kind, area, place, level, actor, note, message, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             connection, tx))
         {
             record.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.AlertId });
             record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = e.Sequence });
             record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(e.AtMs) });
             foreach (var text in new[] { e.Kind, e.Area, e.Place, e.Level, e.Actor }) record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text });
-            foreach (var text in new[] { e.Note, e.Message }) record.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            foreach (var text in new[] { e.Note, e.Message, e.State }) record.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             try
             {
                 await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -580,9 +580,20 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
     public async Task<IReadOnlyList<AlertEvent>> EventsAsync(Guid alertId, CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand(
-            "SELECT sequence, at, kind, area, place, level, actor, note, message FROM alert_event WHERE alert_id = $1 ORDER BY sequence");
+            "SELECT sequence, at, kind, area, place, level, actor, note, message, state FROM alert_event WHERE alert_id = $1 ORDER BY sequence");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = alertId });
         return await DbRows.ListAsync(command, reader => DbRows.Event(reader, alertId, Instant), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AlertEvent>> OpenAlertsAsync(string? area = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT DISTINCT ON (alert_id) sequence, at, kind, area, place, level, actor, note, message, state, alert_id FROM alert_event "
+            + "WHERE ($1::text IS NULL OR area = $1) ORDER BY alert_id, sequence DESC");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)area ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        var latest = await DbRows.ListAsync(command, reader => DbRows.Event(reader, reader.GetGuid(10), Instant), cancellationToken).ConfigureAwait(false);
+        return [.. latest.Where(e => e.Kind is not ("resolved" or "expired")).OrderByDescending(e => e.AtMs).ThenBy(e => e.AlertId)];
     }
 
     /// <inheritdoc />

@@ -473,8 +473,8 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var record = Command(connection, tx,
-            "INSERT INTO alert_event (alert_id, sequence, at, kind, area, place, level, actor, note, message) "
-            + "VALUES ($id, $seq, $at, $kind, $area, $place, $level, $actor, $note, $message)"))
+            "INSERT INTO alert_event (alert_id, sequence, at, kind, area, place, level, actor, note, message, state) "
+            + "VALUES ($id, $seq, $at, $kind, $area, $place, $level, $actor, $note, $message, $state)"))
         {
             var e = alertEvent;
             record.Parameters.AddWithValue("$id", e.AlertId.ToString());
@@ -487,6 +487,7 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
             record.Parameters.AddWithValue("$actor", e.Actor);
             record.Parameters.AddWithValue("$note", (object?)e.Note ?? DBNull.Value);
             record.Parameters.AddWithValue("$message", (object?)e.Message ?? DBNull.Value);
+            record.Parameters.AddWithValue("$state", (object?)e.State ?? DBNull.Value);
             try
             {
                 await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -518,9 +519,21 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT sequence, at, kind, area, place, level, actor, note, message FROM alert_event WHERE alert_id = $id ORDER BY sequence");
+            "SELECT sequence, at, kind, area, place, level, actor, note, message, state FROM alert_event WHERE alert_id = $id ORDER BY sequence");
         command.Parameters.AddWithValue("$id", alertId.ToString());
         return await DbRows.ListAsync(command, reader => DbRows.Event(reader, alertId, Instant), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AlertEvent>> OpenAlertsAsync(string? area = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT e.sequence, e.at, e.kind, e.area, e.place, e.level, e.actor, e.note, e.message, e.state, e.alert_id FROM alert_event e "
+            + "WHERE e.sequence = (SELECT max(sequence) FROM alert_event m WHERE m.alert_id = e.alert_id) "
+            + "AND e.kind NOT IN ('resolved', 'expired') AND ($area IS NULL OR e.area = $area) ORDER BY e.at DESC, e.alert_id");
+        command.Parameters.AddWithValue("$area", (object?)area ?? DBNull.Value);
+        return await DbRows.ListAsync(command, reader => DbRows.Event(reader, Guid.Parse(reader.GetString(10)), Instant), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -81,8 +81,8 @@ public class TriggerEvaluationTests
     {
         var o = Flat(0, 1000, 0, 0, 0, 0);
         o.Mean[3] = 2500;
-        o.Low90[3] = 2000;
-        o.High90[3] = 3100;
+        o.Low[3] = 2000;
+        o.High[3] = 3100;
         var p = TriggerEvaluation.Evaluate(At(0, 1200, capacity: null, outlook: o), Rules).Peak;
         Assert.Equal((2.5, o.At(3), 2.0, 3.1), (p.Density, p.AtMs, p.Low, p.High));
     }

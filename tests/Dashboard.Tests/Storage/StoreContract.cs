@@ -217,6 +217,22 @@ public abstract class StoreContract
     }
 
     [Fact]
+    public async Task Open_alerts_are_the_latest_event_of_each_alert_not_resolved_or_expired_with_its_state()
+    {
+        var store = (IAlertStore)await NewStoreAsync();
+        var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await store.RecordAsync(new AlertEvent(a, 1, Slot0, "raised", "chongqing", "zone:hongyadong", "yellow", "system", null, "<alert/>", "{\"v\":1}"), []);
+        await store.RecordAsync(new AlertEvent(a, 2, Slot0 + Slot, "updated", "chongqing", "zone:hongyadong", "orange", "system", null, "<alert/>", "{\"v\":2}"), []);
+        await store.RecordAsync(new AlertEvent(b, 1, Slot0, "raised", "chongqing", "zone:jiefangbei", "blue", "system"), []);
+        await store.RecordAsync(new AlertEvent(b, 2, Slot0 + (2 * Slot), "resolved", "chongqing", "zone:jiefangbei", "blue", "li.wei"), []);
+        await store.RecordAsync(new AlertEvent(c, 1, Slot0 + (3 * Slot), "raised", "elsewhere", "zone:x", "red", "system"), []);
+        var open = await store.OpenAlertsAsync();
+        Assert.Equal([(c, 1), (a, 2)], open.Select(e => (e.AlertId, e.Sequence)));
+        Assert.Equal("{\"v\":2}", open[1].State);
+        Assert.Equal([a], (await store.OpenAlertsAsync("chongqing")).Select(e => e.AlertId));
+    }
+
+    [Fact]
     public async Task An_area_is_kept_with_its_grid_walkable_surfaces_and_zones_and_saved_again_replaces_it()
     {
         var store = (IAreaStore)await NewStoreAsync();
