@@ -1,4 +1,5 @@
 using CrowdWatch.Alerts.Storage;
+using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Api;
 using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Storage;
@@ -44,6 +45,14 @@ public static class WebHost
             .Validate(o => ModelCatalog.Names.Contains(o.Model), $"Forecast:Model must be one of {string.Join(", ", ModelCatalog.Names)}").ValidateOnStart();
         builder.Services.AddSingleton<ForecastRefresh>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ForecastRefresh>());
+        builder.Services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidation>();
+        builder.Services.AddHttpClient("alerts", c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<AlertMetrics>();
+        builder.Services.AddSingleton<OutboxService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxService>());
+        builder.Services.AddSingleton<AlertService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 
@@ -63,6 +72,7 @@ public static class WebHost
         app.MapLayersApi();
         app.MapHistoryApi();
         app.MapCountsApi();
+        app.MapAlertsApi();
         app.MapGet("/", () => TypedResults.Text("CrowdWatch is running. See /api/areas and /health.\n"));
         return app;
     }

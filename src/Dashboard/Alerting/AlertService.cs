@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Playbooks;
+using CrowdWatch.Alerts.Storage;
+using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CrowdWatch.Dashboard.Alerting;
+
+/// <summary>
+/// The live warning chain: a watcher notices each slot whose counts are in (a later slot has data, or the slot ended
+/// a grace period ago) and queues it on a bounded channel; the judge takes slots in order, evaluates every zone of the
+/// area, records each alert change (audit, event, CAP, notifications) and wakes the outbox. Open alerts are read back
+/// from the store at start, so a restart neither forgets nor repeats them.
+/// </summary>
+public sealed partial class AlertService : BackgroundService
+{
+    private readonly AreaCatalog _catalog;
+    private readonly IAlertStore _alerts;
+    private readonly AlertingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OutboxService _outbox;
+    private readonly AlertMetrics _metrics;
+    private readonly ILogger<AlertService> _log;
+    private readonly Dictionary<string, AreaAlerts> _areas = new(StringComparer.Ordinal);
+    private readonly Channel<SlotReady> _ready = Channel.CreateBounded<SlotReady>(new BoundedChannelOptions(256) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The service over the catalog's areas.</summary>
+    public AlertService(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IAlertStore alerts, IAuditLog audit, IOptions<AlertingOptions> options,
+        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, TimeProvider time, ILogger<AlertService> log)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(host);
+        (_catalog, _alerts, _options, _time, _outbox, _metrics, _log) = (catalog, alerts, options.Value, time, outbox, metrics, log);
+        var playbook = LoadPlaybook(_options, host.Value.Deployment, log);
+        var recipients = _options.RecipientList();
+        foreach (var area in catalog.Areas.Values)
+        {
+            var journal = new AlertJournal(alerts, audit, playbook, _options.Cap.ToOptions(), recipients, area.TimeZone, _options.Policy.ExpireMinutes);
+            _areas[area.Name] = new AreaAlerts(area, counts, forecasts, journal, _options.Policy, _options.Triggers);
+        }
+    }
+
+    /// <summary>Raised after each alert change is recorded (for the dashboard's live feed).</summary>
+    public event Action<AlertChange>? Changed;
+
+    /// <summary>Slots judged since start.</summary>
+    public int SlotsJudged { get; private set; }
+
+    /// <summary>The open alerts of every area, most severe first.</summary>
+    public IReadOnlyList<Alert> Open => [.. _areas.Values.SelectMany(a => a.Book.Open).OrderByDescending(a => a.Level).ThenBy(a => a.RaisedMs)];
+
+    /// <summary>An operator acknowledges (or resolves) alert <paramref name="id"/>: recorded, then announced.</summary>
+    public async Task<AlertChange> ActAsync(Guid id, string actor, string? note, bool resolve, CancellationToken cancellationToken = default)
+    {
+        var area = _areas.Values.FirstOrDefault(a => a.Book.Open.Any(x => x.Id == id)) ?? throw new KeyNotFoundException($"no open alert {id}");
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var change = await area.ActAsync(id, actor, note, resolve, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            Announce([change]);
+            return change;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled) return;
+        foreach (var a in _areas.Values) await a.RestoreAsync(_alerts, stoppingToken).ConfigureAwait(false);
+        var watch = WatchAsync(stoppingToken);
+        try
+        {
+            await foreach (var ready in _ready.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await JudgeAsync(ready, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Failed(_log, e, ready.Area, DateTimeOffset.FromUnixTimeMilliseconds(ready.SlotMs));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        await watch.ConfigureAwait(false);
+    }
+
+    private async Task JudgeAsync(SlotReady ready, CancellationToken cancellationToken)
+    {
+        var area = _areas[ready.Area];
+        if (area.LastSlotMs is { } last && ready.SlotMs <= last) return;
+        var clock = Stopwatch.StartNew();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<AlertChange> changes;
+        try
+        {
+            changes = await area.EvaluateAsync(ready.SlotMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        SlotsJudged++;
+        _metrics.Slot(ready.Area, clock.Elapsed.TotalMilliseconds);
+        Announce(changes);
+    }
+
+    private void Announce(IReadOnlyList<AlertChange> changes)
+    {
+        if (changes.Count == 0) return;
+        _outbox.Nudge();
+        foreach (var c in changes)
+        {
+            _metrics.Event(c);
+            Recorded(_log, c.Alert.Area, c.Alert.Place.Id, c.Kind.ToString().ToLowerInvariant(), c.Alert.Level.ToString(), c.Note ?? "");
+            Changed?.Invoke(c);
+        }
+    }
+
+    // Looks at the store every poll: a slot is ready once a later one has data or it ended a grace period ago.
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(_options.PollMilliseconds);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var (name, area) in _areas)
+            {
+                try
+                {
+                    var slotMs = _catalog.Areas[name].Settings.SlotMinutes * 60_000L;
+                    if (await area.NewestSlotAsync(now, cancellationToken).ConfigureAwait(false) is not { } newest) continue;
+                    var complete = now >= newest + slotMs + (_options.GraceSeconds * 1000L) ? newest : newest - slotMs;
+                    if (area.LastSlotMs is { } last && complete <= last) continue;
+                    await _ready.Writer.WriteAsync(new SlotReady(name, complete, now), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Failed(_log, e, name, DateTimeOffset.FromUnixTimeMilliseconds(now));
+                }
+            }
+
+            foreach (var area in _areas.Values)
+            {
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    Announce(await area.TickAsync(now, cancellationToken).ConfigureAwait(false));
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static Playbook LoadPlaybook(AlertingOptions options, string deployment, ILogger log)
+    {
+        var path = options.PlaybookFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(deployment)) ?? ".", "playbooks.json");
+        if (!File.Exists(path))
+        {
+            if (options.PlaybookFile is not null) throw new FileNotFoundException($"Alerts:PlaybookFile '{path}' does not exist");
+            return Playbook.Default;
+        }
+
+        var problems = new List<string>();
+        var playbook = PlaybookFile.Read(path, problems);
+        foreach (var p in problems) PlaybookProblem(log, p);
+        return playbook;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {Area} at {Slot}: failed")]
+    private static partial void Failed(ILogger log, Exception e, string area, DateTimeOffset slot);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Area}/{Place}: {Kind} {Level}. {Note}")]
+    private static partial void Recorded(ILogger log, string area, string place, string kind, string level, string note);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playbook: {Problem}")]
+    private static partial void PlaybookProblem(ILogger log, string problem);
+}

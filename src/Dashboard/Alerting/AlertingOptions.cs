@@ -1,0 +1,141 @@
+using System.ComponentModel.DataAnnotations;
+using CrowdWatch.Alerts.Cap;
+using CrowdWatch.Alerts.Delivery;
+using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Alerts.Triggers;
+
+namespace CrowdWatch.Dashboard.Alerting;
+
+/// <summary>How the host warns (configuration section <c>Alerts</c>).</summary>
+public sealed class AlertingOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Alerts";
+
+    /// <summary>Whether the host evaluates risk and raises alerts.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Milliseconds between looks at the store for a new slot (and at the outbox).</summary>
+    [Range(20, 60_000)]
+    public int PollMilliseconds { get; set; } = 250;
+
+    /// <summary>Seconds after a slot's end at which it is evaluated even if no later slot has data yet.</summary>
+    [Range(0, 3600)]
+    public int GraceSeconds { get; set; } = 60;
+
+    /// <summary>CAP sender and labels.</summary>
+    public CapSettings Cap { get; set; } = new();
+
+    /// <summary>The lifecycle's rules.</summary>
+    public AlertPolicy Policy { get; set; } = new();
+
+    /// <summary>When triggers fire.</summary>
+    public TriggerRules Triggers { get; set; } = new();
+
+    /// <summary>Who hears of alerts.</summary>
+    public List<RecipientSettings> Recipients { get; set; } = [];
+
+    /// <summary>Shared secret for signing webhooks, used where a recipient has none of its own.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>The SMS gateway, if any.</summary>
+    public SmsSettings Sms { get; set; } = new();
+
+    /// <summary>A playbooks JSON file (default: <c>playbooks.json</c> beside the deployment file, if there is one).</summary>
+    public string? PlaybookFile { get; set; }
+
+    /// <summary>The recipients as the domain takes them.</summary>
+    public IReadOnlyList<Recipient> RecipientList() =>
+        [.. Recipients.Select(r => new Recipient(r.Channel, r.Address, r.Places.Count == 0 ? ["*"] : r.Places, RiskLevels.TryParse(r.From, out var l) ? l : RiskLevel.Blue, r.Stage, r.Language))];
+
+    /// <summary>Whether the settings make sense; otherwise why not.</summary>
+    public bool IsValid(out string? reason)
+    {
+        if (!Cap.ToOptions().IsValid(out reason)) { reason = $"Alerts:Cap: {reason}"; return false; }
+        if (!Policy.IsValid(out reason)) { reason = $"Alerts:Policy: {reason}"; return false; }
+        if (!Triggers.IsValid(out reason)) { reason = $"Alerts:Triggers: {reason}"; return false; }
+        for (var i = 0; i < Recipients.Count; i++)
+        {
+            var r = Recipients[i];
+            reason =
+                r.Channel is not ("webhook" or "sms") ? $"Alerts:Recipients:{i}:Channel must be webhook or sms, got '{r.Channel}'" :
+                r.Channel == "webhook" && !(Uri.TryCreate(r.Address, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") ? $"Alerts:Recipients:{i}:Address must be an http(s) URL for a webhook, got '{r.Address}'" :
+                r.Channel == "sms" && string.IsNullOrWhiteSpace(r.Address) ? $"Alerts:Recipients:{i}:Address must be a phone number" :
+                !RiskLevels.TryParse(r.From, out var level) || level == RiskLevel.None ? $"Alerts:Recipients:{i}:From must be blue, yellow, orange or red, got '{r.From}'" :
+                r.Stage < 0 ? $"Alerts:Recipients:{i}:Stage must not be negative" :
+                r.Language is not ("zh" or "en") ? $"Alerts:Recipients:{i}:Language must be zh or en" :
+                null;
+            if (reason is not null) return false;
+        }
+
+        if (Recipients.Any(r => r.Channel == "sms") && !Uri.TryCreate(Sms.Endpoint, UriKind.Absolute, out _))
+        {
+            reason = "Alerts:Sms:Endpoint must be the gateway's absolute URL when an SMS recipient is configured";
+            return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>CAP settings as configuration binds them.</summary>
+public sealed class CapSettings
+{
+    /// <summary>See <see cref="CapOptions.Sender"/>.</summary>
+    public string Sender { get; set; } = "crowdwatch@localhost";
+
+    /// <summary>See <see cref="CapOptions.SenderNameZh"/>.</summary>
+    public string SenderNameZh { get; set; } = "CrowdWatch 人群安全预警";
+
+    /// <summary>See <see cref="CapOptions.SenderNameEn"/>.</summary>
+    public string SenderNameEn { get; set; } = "CrowdWatch crowd safety warnings";
+
+    /// <summary>See <see cref="CapOptions.Status"/>.</summary>
+    public string Status { get; set; } = "Actual";
+
+    /// <summary>See <see cref="CapOptions.WebBase"/>.</summary>
+    public string WebBase { get; set; } = "http://localhost:5080";
+
+    /// <summary>See <see cref="CapOptions.Contact"/>.</summary>
+    public string Contact { get; set; } = "CrowdWatch duty desk";
+
+    /// <summary>The options as the CAP writer takes them.</summary>
+    public CapOptions ToOptions() => new() { Sender = Sender, SenderNameZh = SenderNameZh, SenderNameEn = SenderNameEn, Status = Status, WebBase = WebBase, Contact = Contact };
+}
+
+/// <summary>One recipient as configuration binds it (see <see cref="Recipient"/>).</summary>
+public sealed class RecipientSettings
+{
+    /// <summary><c>webhook</c> or <c>sms</c>.</summary>
+    public string Channel { get; set; } = "webhook";
+
+    /// <summary>URL or phone number.</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>Place ids, or none for all.</summary>
+    public List<string> Places { get; set; } = [];
+
+    /// <summary>Lowest level heard of: blue, yellow, orange or red.</summary>
+    public string From { get; set; } = "blue";
+
+    /// <summary>Escalation stage.</summary>
+    public int Stage { get; set; }
+
+    /// <summary><c>zh</c> or <c>en</c>.</summary>
+    public string Language { get; set; } = "zh";
+
+    /// <summary>This webhook's own signing secret, if any.</summary>
+    public string? Secret { get; set; }
+}
+
+/// <summary>The SMS gateway.</summary>
+public sealed class SmsSettings
+{
+    /// <summary>The gateway's URL.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Most messages per recipient per hour.</summary>
+    [Range(1, 1000)]
+    public int PerRecipientPerHour { get; set; } = 10;
+}

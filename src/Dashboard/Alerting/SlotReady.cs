@@ -1,0 +1,7 @@
+namespace CrowdWatch.Dashboard.Alerting;
+
+/// <summary>A slot of an area whose counts are in and can be judged.</summary>
+/// <param name="Area">The area.</param>
+/// <param name="SlotMs">The slot's start, Unix ms.</param>
+/// <param name="SeenMs">When its counts were seen to be in, Unix ms (for latency).</param>
+internal readonly record struct SlotReady(string Area, long SlotMs, long SeenMs);

@@ -1,0 +1,89 @@
+using System.Xml.Linq;
+using CrowdWatch.Alerts.Cap;
+using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Alerts.Storage;
+using CrowdWatch.Dashboard.Alerting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CrowdWatch.Dashboard.Api;
+
+/// <summary>
+/// Alerts as other systems read them: the open alerts, each alert's history, each CAP message at a stable URL
+/// (<c>/api/alerts/{id}/cap/{version}</c>) and an Atom feed of the active alerts' latest messages, as CAP publishers offer.
+/// </summary>
+public static class AlertsApi
+{
+    /// <summary>An open alert as the API lists it.</summary>
+    public sealed record AlertSummary(Guid Id, string Area, string Place, string NameZh, string NameEn, string Level, string State, int Version,
+        string Trigger, string Certainty, double Density, double? CapacityUse, double TrendPerHour, double PeakDensity, DateTimeOffset PeakAt,
+        DateTimeOffset Raised, DateTimeOffset Changed, int Stage, string? AcknowledgedBy, string Cap);
+
+    /// <summary>One event of an alert's history.</summary>
+    public sealed record AlertHistoryEntry(int Version, DateTimeOffset At, string Kind, string Level, string Actor, string? Note, string? Cap);
+
+    private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
+
+    /// <summary>Maps <c>/api/alerts</c>.</summary>
+    public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/alerts").WithTags("Alerts");
+        group.MapGet("/", (AlertService alerts) => TypedResults.Ok(alerts.Open.Select(Summarise).ToArray()));
+        group.MapGet("/{id:guid}", async Task<Results<Ok<AlertHistoryEntry[]>, ProblemHttpResult>> (Guid id, IAlertStore store, CancellationToken cancellationToken) =>
+        {
+            var events = await store.EventsAsync(id, cancellationToken);
+            return events.Count == 0
+                ? TypedResults.Problem($"No alert {id}.", title: "Unknown alert", statusCode: StatusCodes.Status404NotFound)
+                : TypedResults.Ok(events.Select(e => new AlertHistoryEntry(e.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs), e.Kind, e.Level, e.Actor, e.Note,
+                    e.Message is null ? null : CapPath(id, e.Sequence))).ToArray());
+        });
+        group.MapGet("/{id:guid}/cap/{version:int}", async Task<Results<ContentHttpResult, ProblemHttpResult>> (Guid id, int version, IAlertStore store, CancellationToken cancellationToken) =>
+        {
+            var e = (await store.EventsAsync(id, cancellationToken)).FirstOrDefault(x => x.Sequence == version);
+            return e?.Message is { } xml
+                ? TypedResults.Content(xml, "application/cap+xml; charset=utf-8")
+                : TypedResults.Problem($"Alert {id} has no CAP message {version}.", title: "No such message", statusCode: StatusCodes.Status404NotFound);
+        });
+        group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, HttpContext http, CancellationToken cancellationToken) =>
+            TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", cancellationToken), "application/atom+xml; charset=utf-8"));
+        return app;
+    }
+
+    /// <summary>The path of an alert's CAP message <paramref name="version"/>.</summary>
+    public static string CapPath(Guid id, int version) => $"/api/alerts/{id}/cap/{version}";
+
+    private static AlertSummary Summarise(Alert a) => new(a.Id, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(), a.State.ToString().ToLowerInvariant(),
+        a.Version, a.Trigger.Kind.ToString(), a.Trigger.Certainty.ToString(), Math.Round(a.Density, 3), a.CapacityUse is { } u ? Math.Round(u, 3) : null,
+        Math.Round(a.Trend * 60, 3), Math.Round(a.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs), DateTimeOffset.FromUnixTimeMilliseconds(a.RaisedMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(a.ChangedMs), a.Stage, a.AcknowledgedBy, CapPath(a.Id, a.ChangedVersion));
+
+    // Per open alert, its latest CAP message: identifier, sent, English headline, severity and area from the message itself.
+    private static async Task<string> FeedAsync(IAlertStore store, AlertingOptions options, string origin, CancellationToken cancellationToken)
+    {
+        var feed = new XElement(Atom + "feed",
+            new XElement(Atom + "id", $"{origin}/api/alerts/feed.atom"),
+            new XElement(Atom + "title", $"{options.Cap.SenderNameEn}: active alerts"),
+            new XElement(Atom + "link", new XAttribute("rel", "self"), new XAttribute("href", $"{origin}/api/alerts/feed.atom")),
+            new XElement(Atom + "author", new XElement(Atom + "name", options.Cap.SenderNameEn)));
+        var updated = DateTimeOffset.UnixEpoch;
+        foreach (var open in await store.OpenAlertsAsync(null, cancellationToken))
+        {
+            var published = (await store.EventsAsync(open.AlertId, cancellationToken)).LastOrDefault(e => e.Message is not null);
+            if (published?.Message is not { } xml) continue;
+            var cap = XDocument.Parse(xml).Root!;
+            var en = cap.Elements(CapMessage.Ns + "info").FirstOrDefault(i => i.Element(CapMessage.Ns + "language")?.Value == "en-US") ?? cap.Element(CapMessage.Ns + "info");
+            var sent = DateTimeOffset.Parse(cap.Element(CapMessage.Ns + "sent")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (sent > updated) updated = sent;
+            feed.Add(new XElement(Atom + "entry",
+                new XElement(Atom + "id", $"urn:cap:{cap.Element(CapMessage.Ns + "sender")!.Value}:{cap.Element(CapMessage.Ns + "identifier")!.Value}"),
+                new XElement(Atom + "title", en?.Element(CapMessage.Ns + "headline")?.Value ?? open.Place),
+                new XElement(Atom + "updated", sent.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)),
+                new XElement(Atom + "summary", $"{en?.Element(CapMessage.Ns + "severity")?.Value}: {en?.Element(CapMessage.Ns + "area")?.Element(CapMessage.Ns + "areaDesc")?.Value}"),
+                new XElement(Atom + "link", new XAttribute("rel", "alternate"), new XAttribute("type", "application/cap+xml"), new XAttribute("href", origin + CapPath(published.AlertId, published.Sequence)))));
+        }
+
+        feed.AddFirst(new XElement(Atom + "updated", (updated == DateTimeOffset.UnixEpoch ? DateTimeOffset.UtcNow : updated).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)));
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), feed).Declaration + Environment.NewLine + feed;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.Json;
+using System.Xml.Linq;
+using CrowdWatch.Alerts.Delivery;
+using CrowdWatch.Dashboard.Alerting;
+using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Tests.Cli;
+using CrowdWatch.Geo.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CrowdWatch.Dashboard.Tests.Alerting;
+
+public class HostAlertingTests
+{
+    [Fact]
+    public async Task Counts_reaching_Red_in_the_store_raise_an_alert_that_a_webhook_hears_and_the_API_CAP_and_feed_show()
+    {
+        using var d = new TestDeployment();
+        await using var receiver = new Receiver();
+        await receiver.StartAsync();
+        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Forecast:Enabled", "false", "--Alerts:PollMilliseconds", "50", "--Alerts:WebhookSecret", "host-secret", "--Alerts:Cap:Status", "Exercise",
+            "--Alerts:Recipients:0:Channel", "webhook", "--Alerts:Recipients:0:Address", receiver.Url]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+        // Four slots up to now; the third is Red (21 000 people, capacity 20 000) and complete, as the fourth has data.
+        const long slot = 900_000;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var s0 = (now / slot * slot) - (3 * slot);
+        double[] people = [5000, 9000, 21000, 21500];
+        var store = app.Services.GetRequiredService<ICountStore>();
+        await store.WriteAsync(new CountBatch("hongyadong", "test", [s0, s0 + slot, s0 + (2 * slot), s0 + (3 * slot)], [])
+        {
+            ZoneRows = [.. people.Select((p, i) => new ZoneCountRecord(s0 + (i * slot), "people", "洪崖洞 Hongyadong", p))],
+        });
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.AcceptedKeys().Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
+        var hook = Assert.Single(receiver.Requests);
+        var seconds = long.Parse(hook.Headers[WebhookSignature.TimestampHeader], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(WebhookSignature.Verify("host-secret", seconds, hook.Body, hook.Headers[WebhookSignature.Header]));
+        using (var body = JsonDocument.Parse(hook.Body))
+        {
+            Assert.Equal("raised", body.RootElement.GetProperty("event").GetString());
+            Assert.Equal("red", body.RootElement.GetProperty("alert").GetProperty("level").GetString());
+        }
+
+        using var open = JsonDocument.Parse(await http.GetStringAsync("/api/alerts"));
+        var alert = Assert.Single(open.RootElement.EnumerateArray());
+        Assert.Equal(("red", "Observed"), (alert.GetProperty("level").GetString(), alert.GetProperty("trigger").GetString()));
+        var capResponse = await http.GetAsync(alert.GetProperty("cap").GetString());
+        Assert.Equal("application/cap+xml", capResponse.Content.Headers.ContentType?.MediaType);
+        var cap = XDocument.Parse(await capResponse.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(("Alert", "Exercise"), (cap.Element(Alerts.Cap.CapMessage.Ns + "msgType")!.Value, cap.Element(Alerts.Cap.CapMessage.Ns + "status")!.Value));
+
+        var feed = XDocument.Parse(await http.GetStringAsync("/api/alerts/feed.atom")).Root!;
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        var entry = Assert.Single(feed.Elements(atom + "entry"));
+        Assert.EndsWith(alert.GetProperty("cap").GetString()!, entry.Element(atom + "link")!.Attribute("href")!.Value, StringComparison.Ordinal);
+        using var history = JsonDocument.Parse(await http.GetStringAsync($"/api/alerts/{alert.GetProperty("id").GetString()}"));
+        Assert.Equal("raised", Assert.Single(history.RootElement.EnumerateArray()).GetProperty("kind").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/alerts/{Guid.NewGuid()}")).StatusCode);
+
+        // The audit log has the raise, written before it was sent.
+        var audit = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue);
+        Assert.Contains(audit, e => e.Action == "alert.raised" && e.Actor == "system");
+        Assert.Single(app.Services.GetRequiredService<AlertService>().Open);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Alerting_settings_that_make_no_sense_stop_the_host_with_the_setting_named()
+    {
+        using var d = new TestDeployment();
+        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Alerts:Recipients:0:Channel", "pager", "--Alerts:Recipients:0:Address", "x"]);
+        var e = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Alerts:Recipients:0:Channel", e.Message, StringComparison.Ordinal);
+    }
+}
