@@ -9,7 +9,10 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// <param name="SlotMs">Start of each replayed slot.</param>
 /// <param name="People">Per zone, people per replayed slot.</param>
 /// <param name="LevelPeople">Per zone, the people at which Blue..Red begin.</param>
-internal sealed record ReplayResult(IReadOnlyList<ReplayEntry> Entries, IReadOnlyList<ZoneLeadTime> Zones, long[] SlotMs, double[][] People, double[][] LevelPeople);
+/// <param name="WorstSlotMs">The slot whose riskiest cell cluster scored highest, if any was hot.</param>
+/// <param name="RiskPoints">The ranked risk points of that slot.</param>
+internal sealed record ReplayResult(IReadOnlyList<ReplayEntry> Entries, IReadOnlyList<ZoneLeadTime> Zones, long[] SlotMs, double[][] People, double[][] LevelPeople,
+    long? WorstSlotMs, IReadOnlyList<RiskPoint> RiskPoints);
 
 /// <summary>For one zone: its first warnings and when its observed level first reached Orange.</summary>
 /// <param name="Zone">The zone's name.</param>

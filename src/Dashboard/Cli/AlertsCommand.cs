@@ -117,6 +117,18 @@ internal static class AlertsCommand
             var policy = new AlertPolicy();
             var result = AlertReplay.Run(resolved, panels, calendar, first, last, parse.GetValue(model)!, parse.GetValue(horizons), rules, policy, progress);
             Print(output, result, resolved.Name, source, fromMs, Math.Min(toMs, panels.Zones.SlotStart(panels.Zones.Length)), parse.GetValue(model)!, zone);
+            if (result.WorstSlotMs is { } worst)
+            {
+                output.WriteLine();
+                output.WriteLine($"risk points at {Instants.Local(worst, zone)} (the riskiest slot; cells sharing an edge, ranked by people above the Blue density x (1 + level)):");
+                foreach (var p in result.RiskPoints.Take(5))
+                {
+                    var (lon, lat) = resolved.Grid.CellCentre(resolved.Grid.CellAt(p.Cells[0]));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {p.Rank}. {p.Cells.Count} cells from {p.Cells[0]} ({lat:0.0000},{lon:0.0000}): {p.Level.Colour()}, score {p.Score:0}, peak {p.Peak.Density:0.00}/m² at {Hm(p.Peak.AtMs, zone)} ({p.Peak.Low:0.00}-{p.Peak.High:0.00}), {p.PeopleAtPeak:0} people"));
+                }
+            }
+
             if (parse.GetValue(outDir) is { } dir)
             {
                 Directory.CreateDirectory(dir);

@@ -38,6 +38,9 @@ public sealed partial class AlertsReplayCommandTests : IDisposable
         Assert.Contains(hongyadong, r => r.Contains(",resolved,", StringComparison.Ordinal));
         Assert.Single(hongyadong.Select(r => r.Split(',')[4]).Distinct()); // one alert for the place all evening: no duplicates
         Assert.True(new FileInfo(Path.Combine(outDir, "alerts-hongyadong.png")).Length > 10_000);
+        // The riskiest slot's cell clusters are listed, the first one Red.
+        Assert.Matches(@"risk points at 2025-10-01 \d\d:\d\d \+08:00", output);
+        Assert.Matches(@"  1\. \d+ cells from \d+ \(29\.\d+,106\.\d+\): red, score \d+", output);
     }
 
     [Fact]
