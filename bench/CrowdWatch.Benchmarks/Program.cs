@@ -25,6 +25,14 @@ if (args.Length == 2 && args[0] == "memory")
     return;
 }
 
+// "alerts-latency [ROUNDS] [POLL_MS]": counts written into the store to a webhook receiving the warning, through the real
+// host on loopback; percentiles over 2 x ROUNDS warnings.
+if (args.Length >= 1 && args[0] == "alerts-latency")
+{
+    await AlertLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 250);
+    return;
+}
+
 // "forecast [CELLS]": the forecast engine on a synthetic city of CELLS cells (default 10 000) with eight weeks of
 // 15-minute slots: one fit of the LightGBM model with its interval calibration (what the service does once a day),
 // then forecasts of the next 48 slots for every cell (what it does every slot), timed, with peak memory.

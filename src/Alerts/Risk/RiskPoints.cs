@@ -1,13 +1,12 @@
 using CrowdWatch.Alerts.Triggers;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
-using NetTopologySuite.Operation.Union;
+using NetTopologySuite.Operation.OverlayNG;
 
 namespace CrowdWatch.Alerts.Risk;
 
 /// <summary>
-/// Risk points: the hot cells (expected peak at or above a level) merged into clusters where they share an edge (the
-/// union of their squares, by NetTopologySuite), each scored and ranked.
+/// Risk points: the hot cells (expected peak at or above a level) merged into clusters where they share an edge, each
+/// with its outline (the union of its squares, by NetTopologySuite), scored and ranked.
 /// </summary>
 public static class RiskPoints
 {
@@ -30,32 +29,34 @@ public static class RiskPoints
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(thresholds);
-        var hot = cells.Where(c => thresholds.LevelOf(c.PeakDensity) >= hotFrom).ToList();
+        var from = thresholds.DensityOf(hotFrom);
+        var hot = new Dictionary<(int Row, int Col), CellOutlook>();
+        for (var i = 0; i < cells.Count; i++)
+            if (cells[i].PeakDensity >= from) hot[(cells[i].Row, cells[i].Col)] = cells[i];
         if (hot.Count == 0) return [];
-        var squares = hot.Select(c => (Geometry)Factory.ToGeometry(new Envelope(c.Col, c.Col + 1, c.Row, c.Row + 1))).ToList();
-        var union = CascadedPolygonUnion.Union(squares);
-        var parts = Enumerable.Range(0, union.NumGeometries).Select(i => union.GetGeometryN(i)).ToList();
-        var prepared = parts.Select(PreparedGeometryFactory.Prepare).ToList();
-        var members = parts.Select(_ => new List<CellOutlook>()).ToList();
-        foreach (var c in hot)
-        {
-            var centre = Factory.CreatePoint(new Coordinate(c.Col + 0.5, c.Row + 0.5));
-            for (var p = 0; p < prepared.Count; p++)
-            {
-                if (!prepared[p].Contains(centre)) continue;
-                members[p].Add(c);
-                break;
-            }
-        }
 
-        var points = new List<RiskPoint>(parts.Count);
-        for (var p = 0; p < parts.Count; p++)
+        // Cells sharing an edge, found by walking the grid; each group's outline is the union of its squares.
+        var seen = new HashSet<(int, int)>();
+        var points = new List<RiskPoint>();
+        var stack = new Stack<(int Row, int Col)>();
+        foreach (var start in hot.Keys)
         {
-            var m = members[p];
-            if (m.Count == 0) continue;
-            var densest = m.MaxBy(c => c.PeakDensity);
-            points.Add(new RiskPoint(0, [.. m.Select(c => c.Cell).Order()], parts[p], thresholds.LevelOf(densest.PeakDensity), m.Sum(c => Score(c, thresholds)),
-                new Peak(densest.PeakDensity, densest.PeakAtMs, densest.PeakLow, densest.PeakHigh), m.Sum(c => c.PeakDensity * c.WalkableM2)));
+            if (!seen.Add(start)) continue;
+            var members = new List<CellOutlook>();
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                var (r, c) = stack.Pop();
+                members.Add(hot[(r, c)]);
+                foreach (var next in new[] { (r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1) })
+                    if (hot.ContainsKey(next) && seen.Add(next)) stack.Push(next);
+            }
+
+            // Squares of one grid meet edge to edge: a polygonal coverage, whose union needs no noding.
+            var outline = CoverageUnion.Union(Factory.BuildGeometry([.. members.Select(m => (Geometry)Factory.ToGeometry(new Envelope(m.Col, m.Col + 1, m.Row, m.Row + 1)))]));
+            var densest = members.MaxBy(m => m.PeakDensity);
+            points.Add(new RiskPoint(0, [.. members.Select(m => m.Cell).Order()], outline, thresholds.LevelOf(densest.PeakDensity), members.Sum(m => Score(m, thresholds)),
+                new Peak(densest.PeakDensity, densest.PeakAtMs, densest.PeakLow, densest.PeakHigh), members.Sum(m => m.PeakDensity * m.WalkableM2)));
         }
 
         return [.. points.OrderByDescending(r => r.Score).ThenBy(r => r.Cells[0]).Select((r, i) => r with { Rank = i + 1 })];
