@@ -134,7 +134,7 @@ public static class CapMessage
     private static string Describe(bool zh, Alert a, AlertChange change, bool cancel, TimeZoneInfo zone)
     {
         string Local(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("HH:mm", Ci);
-        var use = a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量使用率{u:P0}") : string.Create(Ci, $", {u:P0} of capacity")) : "";
+        var use = a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量使用率{u * 100:0}%") : string.Create(Ci, $", {u * 100:0}% of capacity")) : "";
         if (cancel)
             return zh
                 ? string.Create(Ci, $"{a.Place.NameZh}人群密度已回落至每平方米{a.Density:0.00}人{use}。{change.Note}")

@@ -26,7 +26,9 @@ public static class NotificationPlan
     /// <param name="cap">The event's CAP XML, if it publishes one.</param>
     /// <param name="recipients">Everyone configured.</param>
     /// <param name="zone">The area's time zone, for the times in texts.</param>
-    public static IReadOnlyList<OutboxMessage> For(AlertChange change, Instruction instruction, string? cap, IReadOnlyList<Recipient> recipients, TimeZoneInfo zone)
+    /// <param name="sms">The SMS texts (default <see cref="SmsTemplate.Default"/>).</param>
+    public static IReadOnlyList<OutboxMessage> For(AlertChange change, Instruction instruction, string? cap, IReadOnlyList<Recipient> recipients, TimeZoneInfo zone,
+        SmsTemplate? sms = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -42,7 +44,7 @@ public static class NotificationPlan
         foreach (var r in recipients)
         {
             if (!r.Covers(a.Place.Id, announced) || !Hears(r)) continue;
-            var payload = r.Channel == "webhook" ? Webhook(change, instruction, cap) : Text(change, announced, instruction, r.Language, zone);
+            var payload = r.Channel == "webhook" ? Webhook(change, instruction, cap) : (sms ?? SmsTemplate.Default).Render(change, announced, instruction, r.Language, zone);
             messages.Add(new OutboxMessage(0, a.Id, a.Version, r.Channel, r.Address, payload, NextAttemptMs: change.AtMs));
         }
 
@@ -85,29 +87,5 @@ public static class NotificationPlan
             cap,
         };
         return JsonSerializer.Serialize(body, Json);
-    }
-
-    /// <summary>The SMS text in <paramref name="language"/> (<c>zh</c> or <c>en</c>).</summary>
-    public static string Text(AlertChange change, RiskLevel level, Instruction instruction, string language, TimeZoneInfo zone)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        ArgumentNullException.ThrowIfNull(instruction);
-        ArgumentNullException.ThrowIfNull(zone);
-        var a = change.Alert;
-        var time = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), zone).ToString("HH:mm", Ci);
-        var zh = language != "en";
-        var use = a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量{u:P0}") : string.Create(Ci, $", {u:P0} of capacity")) : "";
-        return change.Kind switch
-        {
-            AlertChangeKind.Resolved or AlertChangeKind.Expired => zh
-                ? string.Create(Ci, $"【CrowdWatch】{time} {a.Place.NameZh}{level.ColourZh()}预警解除。当前密度每平方米{a.Density:0.0}人{use}。")
-                : string.Create(Ci, $"[CrowdWatch] {time} {level.Colour()} warning for {a.Place.NameEn} lifted. Density now {a.Density:0.0}/m²{use}."),
-            AlertChangeKind.Escalated => zh
-                ? string.Create(Ci, $"【CrowdWatch】{time} {a.Place.NameZh}{level.ColourZh()}预警未获确认，现升级通知您。当前密度每平方米{a.Density:0.0}人{use}。{instruction.Zh}")
-                : string.Create(Ci, $"[CrowdWatch] {time} {level.Colour()} warning for {a.Place.NameEn} not acknowledged: escalated to you. Density {a.Density:0.0}/m²{use}. {instruction.En}"),
-            _ => zh
-                ? string.Create(Ci, $"【CrowdWatch】{time} {a.Place.NameZh}{level.ColourZh()}人群密度预警（{level.Roman()}级）。当前密度每平方米{a.Density:0.0}人{use}，预计峰值{a.Peak.Density:0.0}。{instruction.Zh}")
-                : string.Create(Ci, $"[CrowdWatch] {time} {level.Colour().ToUpperInvariant()} crowd warning (level {level.Roman()}) for {a.Place.NameEn}: {a.Density:0.0}/m²{use}, peak {a.Peak.Density:0.0} expected. {instruction.En}"),
-        };
     }
 }

@@ -170,12 +170,12 @@ public sealed class AlertBook
             {
                 _open.Remove(placeId);
                 changes.Add(Change(AlertChangeKind.Resolved, seen with { State = AlertState.Resolved, Version = current.Version + 1, QuietSlots = quiet }, nowMs, System,
-                    $"below {current.Level.Colour()} less {Policy.ClearMargin:P0} for {quiet} slots", current));
+                    $"below {current.Level.Colour()} less {Policy.ClearMargin * 100:0}% for {quiet} slots", current));
                 return;
             }
 
             Update(seen with { Level = level, Trigger = a.Leading!, QuietSlots = 0 }, current, nowMs,
-                $"down to {level.Colour()}: below {current.Level.Colour()} less {Policy.ClearMargin:P0} for {quiet} slots; {a.Leading!.Reason}", changes);
+                $"down to {level.Colour()}: below {current.Level.Colour()} less {Policy.ClearMargin * 100:0}% for {quiet} slots; {a.Leading!.Reason}", changes);
             return;
         }
 

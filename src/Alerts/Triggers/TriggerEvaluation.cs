@@ -75,7 +75,7 @@ public static class TriggerEvaluation
             var certainty = p >= rules.LikelyProbability ? Certainty.Likely : Certainty.Possible;
             var people = slot.Thresholds.PeopleAt(level, slot.WalkableM2, slot.Capacity);
             return new Trigger(TriggerKind.Forecast, level, certainty, p, outlook.At(at),
-                string.Create(Ci, $"{p:P0} chance of {level.Colour()} ({people:0} people) by {DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)):HH:mm} UTC; forecast {outlook.Mean[at]:0} ({outlook.Coverage:P0}: {outlook.Low[at]:0}-{outlook.High[at]:0})"));
+                string.Create(Ci, $"{p * 100:0}% chance of {level.Colour()} ({people:0} people) by {DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)):HH:mm} UTC; forecast {outlook.Mean[at]:0} ({outlook.Coverage * 100:0}%: {outlook.Low[at]:0}-{outlook.High[at]:0})"));
         }
 
         return null;
@@ -121,5 +121,5 @@ public static class TriggerEvaluation
         return best;
     }
 
-    private static string Use(double? use) => use is { } u ? string.Create(Ci, $", {u:P0} of capacity") : "";
+    private static string Use(double? use) => use is { } u ? string.Create(Ci, $", {u * 100:0}% of capacity") : "";
 }

@@ -135,6 +135,15 @@ public sealed class SmsSettings
     /// <summary>The gateway's URL.</summary>
     public string? Endpoint { get; set; }
 
+    /// <summary>The Chinese text, with the placeholders of <see cref="SmsTemplate"/> (default: <see cref="SmsTemplate.Default"/>).</summary>
+    public string? TemplateZh { get; set; }
+
+    /// <summary>The English text, likewise.</summary>
+    public string? TemplateEn { get; set; }
+
+    /// <summary>The templates as the domain takes them.</summary>
+    public SmsTemplate Template() => new(TemplateZh ?? SmsTemplate.Default.Zh, TemplateEn ?? SmsTemplate.Default.En);
+
     /// <summary>Most messages per recipient per hour.</summary>
     [Range(1, 1000)]
     public int PerRecipientPerHour { get; set; } = 10;

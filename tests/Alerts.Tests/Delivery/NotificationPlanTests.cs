@@ -39,3 +39,21 @@ public class NotificationPlanTests
         Assert.Contains("橙色", Plan(orange).Single(m => m.Channel == "sms").Payload, StringComparison.Ordinal);
     }
 }
+
+public class SmsTemplateTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    [Fact]
+    public void Placeholders_are_filled_per_language_and_unknown_ones_kept()
+    {
+        var book = new AlertBook("test");
+        var c = Assert.Single(book.Assess([TriggerEvaluation.Evaluate(At(0, 3100), new TriggerRules())], Slot(1)));
+        var template = new SmsTemplate("{place}{level}预警{event}：{density}人/㎡{capacity}。{instruction}{unknown}", "{level} at {place} {event} {time}");
+        var instruction = new Instruction("单向通行", "one-way");
+        Assert.Equal("测试广场橙色预警发布：3.1人/㎡，容量103%。单向通行{unknown}", template.Render(c, RiskLevel.Orange, instruction, "zh", Shanghai));
+        Assert.Equal("ORANGE at Test square issued 18:15", template.Render(c, RiskLevel.Orange, instruction, "en", Shanghai));
+        var lifted = book.Resolve(c.Alert.Id, "li.wei", null, Slot(2));
+        Assert.Equal("测试广场橙色预警解除：3.1人/㎡，容量103%。{unknown}", template.Render(lifted, RiskLevel.Orange, instruction, "zh", Shanghai));
+    }
+}
