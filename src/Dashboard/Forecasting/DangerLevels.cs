@@ -12,11 +12,15 @@ internal static class DangerLevels
     /// <summary>Default densities: Blue 1.5, Yellow 2.0, Orange 3.0, Red 4.0 persons/m² (see README, Risk levels).</summary>
     public static double[] DefaultDensities => [.. RiskLevels.Warning.Select(LevelThresholds.Default.DensityOf)];
 
-    /// <summary>A zone's thresholds: its own densities where it has them, the defaults elsewhere.</summary>
+    /// <summary>A zone's thresholds: its own densities and capacity shares where it has them, the defaults elsewhere.</summary>
     public static LevelThresholds Thresholds(ZoneThresholds? own, LevelThresholds? defaults = null)
     {
         var d = defaults ?? LevelThresholds.Default;
-        return own is null ? d : d with { Blue = own.Blue ?? d.Blue, Yellow = own.Yellow ?? d.Yellow, Orange = own.Orange ?? d.Orange, Red = own.Red ?? d.Red };
+        return own is null ? d : d with
+        {
+            Blue = own.Blue ?? d.Blue, Yellow = own.Yellow ?? d.Yellow, Orange = own.Orange ?? d.Orange, Red = own.Red ?? d.Red,
+            BlueUse = own.BlueUse ?? d.BlueUse, YellowUse = own.YellowUse ?? d.YellowUse, OrangeUse = own.OrangeUse ?? d.OrangeUse, RedUse = own.RedUse ?? d.RedUse,
+        };
     }
 
     /// <summary>

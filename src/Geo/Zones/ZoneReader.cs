@@ -5,7 +5,7 @@ namespace CrowdWatch.Geo.Zones;
 /// <summary>
 /// Reads zones from GeoJSON: Polygon or MultiPolygon features with a <c>name</c> and optional <c>capacity</c>
 /// (people), <c>walkableAreaM2</c> and <c>thresholds</c> (<c>{"blue": 1.0, "yellow": 2.0, "orange": 3.5, "red": 5.0}</c>
-/// in persons/m²), and display names <c>name_zh</c> and <c>name_en</c>. Each bad feature is reported and skipped.
+/// in persons/m², and <c>blueUse</c> .. <c>redUse</c> as shares of capacity), and display names <c>name_zh</c> and <c>name_en</c>. Each bad feature is reported and skipped.
 /// </summary>
 public static class ZoneReader
 {
@@ -101,13 +101,15 @@ public static class ZoneReader
         }
 
         if (!TryNumber(t, "blue", out var blue, out problem) || !TryNumber(t, "yellow", out var yellow, out problem)
-            || !TryNumber(t, "orange", out var orange, out problem) || !TryNumber(t, "red", out var red, out problem))
+            || !TryNumber(t, "orange", out var orange, out problem) || !TryNumber(t, "red", out var red, out problem)
+            || !TryNumber(t, "blueUse", out var blueUse, out problem) || !TryNumber(t, "yellowUse", out var yellowUse, out problem)
+            || !TryNumber(t, "orangeUse", out var orangeUse, out problem) || !TryNumber(t, "redUse", out var redUse, out problem))
         {
             problem = "thresholds: " + problem;
             return false;
         }
 
-        thresholds = new ZoneThresholds(blue, yellow, orange, red);
+        thresholds = new ZoneThresholds(blue, yellow, orange, red, blueUse, yellowUse, orangeUse, redUse);
         if (!thresholds.IsValid(out var reason))
         {
             problem = "thresholds: " + reason;

@@ -19,6 +19,18 @@ public class ZoneLayerTests
     """;
 
     [Fact]
+    public void Zone_thresholds_carry_densities_capacity_shares_and_display_names()
+    {
+        const string json = """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"hyd","name_zh":"洪崖洞","name_en":"Hongyadong","capacity":15000,
+             "thresholds":{"orange":2.5,"orangeUse":0.9,"redUse":0.98}},"geometry":{"type":"Polygon","coordinates":[[[106.57,29.56],[106.58,29.56],[106.58,29.57],[106.57,29.56]]]}}]}
+            """;
+        var zone = Assert.Single(ZoneReader.Read("zones.geojson", json, []));
+        Assert.Equal(new ZoneThresholds(null, null, 2.5, null, null, null, 0.9, 0.98), zone.Thresholds);
+        Assert.Equal(("洪崖洞", "Hongyadong"), (zone.NameZh, zone.NameEn));
+    }
+
+    [Fact]
     public void Zone_overlap_areas_with_cells_sum_to_the_zone_area()
     {
         var problems = new List<LayerProblem>();
@@ -66,6 +78,7 @@ public class ZoneLayerTests
     [InlineData("""{"type":"Feature","properties":{"name":"Hongyadong"},"geometry":{"type":"Polygon","coordinates":[[[106.57,29.56],[106.58,29.56],[106.58,29.57],[106.57,29.56]]]}}""", "'Hongyadong'", "unique")]
     [InlineData("""{"type":"Feature","properties":{"name":"Cap","capacity":-3},"geometry":{"type":"Polygon","coordinates":[[[106.57,29.56],[106.58,29.56],[106.58,29.57],[106.57,29.56]]]}}""", "'Cap'", "'capacity' must be a positive number")]
     [InlineData("""{"type":"Feature","properties":{"name":"Levels","thresholds":{"yellow":3,"red":2}},"geometry":{"type":"Polygon","coordinates":[[[106.57,29.56],[106.58,29.56],[106.58,29.57],[106.57,29.56]]]}}""", "'Levels'", "must be above")]
+    [InlineData("""{"type":"Feature","properties":{"name":"Shares","thresholds":{"orangeUse":0.9,"redUse":0.8}},"geometry":{"type":"Polygon","coordinates":[[[106.57,29.56],[106.58,29.56],[106.58,29.57],[106.57,29.56]]]}}""", "'Shares'", "'redUse' (0.8) must be above")]
     [InlineData("""{"type":"Feature","properties":{"name":"Open"},"geometry":{"type":"Polygon","coordinates":[[[106.57,29.56],[106.58,29.56],[106.58,29.57]]]}}""", "'Open'", "could not be read")]
     public void Bad_zone_features_are_reported_by_name_and_problem_while_the_others_load(string badFeature, string label, string problem)
     {
