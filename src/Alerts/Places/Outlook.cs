@@ -8,7 +8,9 @@ namespace CrowdWatch.Alerts.Places;
 /// <param name="High">Upper end of the prediction interval per horizon.</param>
 /// <param name="Exceedance">Per horizon, the probability of reaching each warning level, Blue..Red (empty when unknown).</param>
 /// <param name="Coverage">The share of outcomes the interval holds, for example 0.9.</param>
-public sealed record Outlook(long IssuedMs, int SlotMinutes, double[] Mean, double[] Low, double[] High, double[][] Exceedance, double Coverage = 0.9)
+/// <param name="SearchRatio">For an outlook led by map searches, their ratio to usual (NaN for the forecast engine's).</param>
+public sealed record Outlook(long IssuedMs, int SlotMinutes, double[] Mean, double[] Low, double[] High, double[][] Exceedance, double Coverage = 0.9,
+    double SearchRatio = double.NaN)
 {
     /// <summary>Number of horizons.</summary>
     public int Horizons => Mean.Length;

@@ -14,8 +14,10 @@ namespace CrowdWatch.Alerts.Places;
 /// <param name="Search">Map searches for the place in the slot (NaN when not measured).</param>
 /// <param name="SearchSameSlot">Searches at the same slot of day on the days before (may be empty).</param>
 /// <param name="Outlook">The forecast from the end of this slot, if any.</param>
+/// <param name="SearchOutlook">The forecast the map searches lead to (see <c>SearchLead</c>), if any.</param>
+/// <param name="TimeZone">The place's time zone, for the times in reasons (UTC when not given).</param>
 public sealed record PlaceSlot(Place Place, long SlotMs, int SlotMinutes, double People, double[] PeopleBefore, double WalkableM2, double? Capacity,
-    LevelThresholds Thresholds, double Search, double[] SearchSameSlot, Outlook? Outlook)
+    LevelThresholds Thresholds, double Search, double[] SearchSameSlot, Outlook? Outlook, Outlook? SearchOutlook = null, TimeZoneInfo? TimeZone = null)
 {
     /// <summary>People per walkable m² (0 where the walkable area is unknown).</summary>
     public double Density => WalkableM2 > 0 ? Math.Max(0, People) / WalkableM2 : 0;

@@ -28,7 +28,11 @@ public static class TriggerEvaluation
             triggers.Add(new Trigger(TriggerKind.Observed, observed, Certainty.Observed, 1, slot.SlotMs,
                 string.Create(Ci, $"{density:0.00} persons/m²{Use(use)} now")));
 
-        if (slot.Outlook is { } outlook && Forecast(slot, outlook, rules, observed) is { } f) triggers.Add(f);
+        // The engine's forecast and the searches' each may fire; the higher level (then the likelier) speaks.
+        var forecast = slot.Outlook is { } outlook ? Forecast(slot, outlook, rules, observed) : null;
+        if (slot.SearchOutlook is { } led && Forecast(slot, led, rules, observed) is { } s
+            && (forecast is null || s.Level > forecast.Level || (s.Level == forecast.Level && s.Probability > forecast.Probability))) forecast = s;
+        if (forecast is not null) triggers.Add(forecast);
 
         var trend = Trend(slot, rules.SurgeSlots);
         if (trend >= rules.SurgeDensityPerMinute)
@@ -74,8 +78,10 @@ public static class TriggerEvaluation
             if (at < 0 || !(p >= rules.PossibleProbability)) continue;
             var certainty = p >= rules.LikelyProbability ? Certainty.Likely : Certainty.Possible;
             var people = slot.Thresholds.PeopleAt(level, slot.WalkableM2, slot.Capacity);
+            var by = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)), slot.TimeZone ?? TimeZoneInfo.Utc);
+            var source = double.IsNaN(outlook.SearchRatio) ? "forecast" : string.Create(Ci, $"map searches at {outlook.SearchRatio:0.0}x their usual point to");
             return new Trigger(TriggerKind.Forecast, level, certainty, p, outlook.At(at),
-                string.Create(Ci, $"{p * 100:0}% chance of {level.Colour()} ({people:0} people) by {DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)):HH:mm} UTC; forecast {outlook.Mean[at]:0} ({outlook.Coverage * 100:0}%: {outlook.Low[at]:0}-{outlook.High[at]:0})"));
+                string.Create(Ci, $"{p * 100:0}% chance of {level.Colour()} ({people:0} people) by {by:HH:mm}{(slot.TimeZone is null ? " UTC" : "")}; {source} {outlook.Mean[at]:0} ({outlook.Coverage * 100:0}%: {outlook.Low[at]:0}-{outlook.High[at]:0})"));
         }
 
         return null;

@@ -5,6 +5,7 @@ using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
 using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Forecast.Engine;
+using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
 
@@ -35,14 +36,26 @@ internal static class AlertReplay
         var search = ZoneSearch(area, panels);
         var perDay = zones.SlotsPerDay;
 
+
         var engine = new ForecastEngine(ModelCatalog.Create(model, horizons, progress), new ForecastEngineOptions { Horizons = horizons });
         engine.Fit(zones.Take(fromSlot), calendar, progress);
+        // The searches' lead, fitted on the same history: zones with their map searches.
+        SlotPanel? searched = null;
+        SearchLead? lead = null;
+        if (search is not null)
+        {
+            searched = new SlotPanel(zones.Keys, zones.StartMs, zones.SlotMinutes, [.. Enumerable.Range(0, zones.Count).Select(z => zones.Values(z).ToArray())], search);
+            lead = new SearchLead();
+            lead.Fit(searched.Take(fromSlot));
+            progress?.Report(string.Create(CultureInfo.InvariantCulture, $"search lead: beta {lead.Beta:0.00}, alpha {lead.Alpha:0.00}, sigma {lead.Sigma:0.00} on {lead.Pairs} pairs"));
+        }
         progress?.Report($"replaying {toSlot - fromSlot} slots");
 
         var book = new AlertBook(area.Name, policy);
         var entries = new List<ReplayEntry>();
         var slotMs = new long[toSlot - fromSlot];
         var firstForecast = new (long AtMs, Trigger Trigger)?[zones.Count];
+        var firstForecastOrange = new (long AtMs, Trigger Trigger)?[zones.Count];
         (long SlotMs, IReadOnlyList<RiskPoint> Points)? worst = null;
         var people = Enumerable.Range(0, zones.Count).Select(_ => new double[toSlot - fromSlot]).ToArray();
         for (var t = fromSlot; t < toSlot; t++)
@@ -57,11 +70,22 @@ internal static class AlertReplay
                 var before = values[Math.Max(0, t - rules.SurgeSlots)..t].ToArray();
                 var sameSlot = Enumerable.Range(1, rules.SearchBaselineDays).Select(d => t - (d * perDay)).Where(i => i >= 0).Reverse().Select(i => search?[z][i] ?? double.NaN).ToArray();
                 var outlook = new Outlook(now, zones.SlotMinutes, f.Mean[z], f.Low90[z], f.High90[z], f.Exceedance[z]);
+                Outlook? led = null;
+                if (lead is not null && lead.Forecast(searched!.Take(t + 1), z, panels.ZoneLevels[z]) is { } sl)
+                {
+                    var spread = Math.Exp(1.2816 * sl.Sigma);
+                    led = new Outlook(now, zones.SlotMinutes, sl.Mean, [.. sl.Mean.Select(m => m / spread)], [.. sl.Mean.Select(m => m * spread)], sl.Exceedance, 0.8, sl.Ratio);
+                }
+
                 var slot = new PlaceSlot(places[z], zones.SlotStart(t), zones.SlotMinutes, values[t], before, walkable[z], layer.Zones[z].Capacity,
-                    thresholds[z], search?[z][t] ?? double.NaN, sameSlot, outlook);
+                    thresholds[z], search?[z][t] ?? double.NaN, sameSlot, outlook, led, area.TimeZone);
                 var a = assessments[z] = TriggerEvaluation.Evaluate(slot, rules, policy.ClearMargin);
                 // The forecast trigger counts even where a surge or the observed level leads the alert.
-                if (firstForecast[z] is null && a.Triggers.FirstOrDefault(x => x.Kind == TriggerKind.Forecast) is { } ft) firstForecast[z] = (now, ft);
+                if (a.Triggers.FirstOrDefault(x => x.Kind == TriggerKind.Forecast) is { } ft)
+                {
+                    firstForecast[z] ??= (now, ft);
+                    if (ft.Level >= RiskLevel.Orange) firstForecastOrange[z] ??= (now, ft);
+                }
                 people[z][t - fromSlot] = values[t];
             }
 
@@ -88,7 +112,8 @@ internal static class AlertReplay
             }
 
             var raised = mine.FirstOrDefault(e => e.Change.Kind == AlertChangeKind.Raised)?.Change;
-            leads.Add(new ZoneLeadTime(zones.Keys[z], peak, raised?.AtMs, raised?.Alert.Trigger, firstForecast[z]?.AtMs, firstForecast[z]?.Trigger, orange));
+            leads.Add(new ZoneLeadTime(zones.Keys[z], peak, raised?.AtMs, raised?.Alert.Trigger, firstForecast[z]?.AtMs, firstForecast[z]?.Trigger,
+                firstForecastOrange[z]?.AtMs, firstForecastOrange[z]?.Trigger, orange));
         }
 
         return new ReplayResult(entries, leads, slotMs, people, panels.ZoneLevels, worst?.SlotMs, worst?.Points ?? []);

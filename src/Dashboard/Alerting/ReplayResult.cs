@@ -21,6 +21,8 @@ internal sealed record ReplayResult(IReadOnlyList<ReplayEntry> Entries, IReadOnl
 /// <param name="FirstWarning">The trigger that raised it.</param>
 /// <param name="FirstForecastMs">When the forecast engine's probabilities first fired a trigger for it (leading or not), Unix ms.</param>
 /// <param name="FirstForecast">That forecast trigger.</param>
+/// <param name="FirstOrangeForecastMs">When a forecast trigger first gave Orange or Red, Unix ms.</param>
+/// <param name="FirstOrangeForecast">That trigger.</param>
 /// <param name="ObservedOrangeMs">End of the first slot whose observed level was Orange or above (when it could be known), Unix ms.</param>
 internal sealed record ZoneLeadTime(string Zone, RiskLevel PeakLevel, long? FirstWarningMs, Trigger? FirstWarning, long? FirstForecastMs, Trigger? FirstForecast,
-    long? ObservedOrangeMs);
+    long? FirstOrangeForecastMs, Trigger? FirstOrangeForecast, long? ObservedOrangeMs);

@@ -209,8 +209,10 @@ internal static class AlertsCommand
                 ? $"{z.Zone}: first warning at {Hm(w, zone)} ({z.FirstWarning!.Level.Colour()}, {z.FirstWarning.Kind}), observed Orange at {Hm(orange, zone)}: lead time {Minutes(orange - w)}"
                 : $"{z.Zone}: observed Orange at {Hm(orange, zone)} with no warning before it");
             output.WriteLine(z.FirstForecastMs is { } f && f < orange
-                ? string.Create(CultureInfo.InvariantCulture, $"{z.Zone}: forecast trigger at {Hm(f, zone)} ({z.FirstForecast!.Level.Colour()}, {z.FirstForecast.Certainty}, p = {z.FirstForecast.Probability:0.00}), observed Orange at {Hm(orange, zone)}: lead time {Minutes(orange - f)}")
+                ? string.Create(CultureInfo.InvariantCulture, $"{z.Zone}: forecast warning at {Hm(f, zone)} ({z.FirstForecast!.Level.Colour()}, {z.FirstForecast.Certainty}, p = {z.FirstForecast.Probability:0.00}), observed Orange at {Hm(orange, zone)}: lead time {Minutes(orange - f)}")
                 : $"{z.Zone}: the forecast trigger did not fire before the observed Orange at {Hm(orange, zone)}");
+            if (z.FirstOrangeForecastMs is { } fo && fo < orange)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{z.Zone}: forecast of {z.FirstOrangeForecast!.Level.Colour()} at {Hm(fo, zone)} ({z.FirstOrangeForecast.Certainty}, p = {z.FirstOrangeForecast.Probability:0.00}): lead time {Minutes(orange - fo)}"));
         }
     }
 

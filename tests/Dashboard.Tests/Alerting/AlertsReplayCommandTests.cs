@@ -15,6 +15,9 @@ public sealed partial class AlertsReplayCommandTests : IDisposable
     [GeneratedRegex(@"hongyadong: first warning at (\d\d):(\d\d) \((\w+), (\w+)\), observed Orange at (\d\d):(\d\d): lead time")]
     private static partial Regex Lead();
 
+    [GeneratedRegex(@"hongyadong: forecast of (orange|red) at (\d\d):(\d\d) \((Possible|Likely), p = 0\.\d\d\): lead time (\d+) h (\d\d) min")]
+    private static partial Regex OrangeForecastLead();
+
     [Fact]
     public void Replay_of_National_Day_warns_of_Hongyadong_before_it_turns_Orange_and_lists_every_alert()
     {
@@ -29,6 +32,11 @@ public sealed partial class AlertsReplayCommandTests : IDisposable
         var orange = (int.Parse(m.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture) * 60) + int.Parse(m.Groups[6].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(orange - warned >= 60, $"warned at {warned} min, Orange at {orange} min");
         Assert.Equal("SearchAnomaly", m.Groups[4].Value);
+        // The searches' forecast gives Orange or Red over an hour before the crowd reaches Orange.
+        var f = OrangeForecastLead().Match(output);
+        Assert.True(f.Success, output);
+        Assert.True(int.Parse(f.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, f.Value);
+        Assert.Contains("map searches at", output, StringComparison.Ordinal);
         // The alert rose to Red and cleared once the evening was over, with its events in the CSV.
         var rows = File.ReadAllLines(Path.Combine(outDir, "alerts.csv"));
         Assert.StartsWith("at,slot,place,event,alert,version,level", rows[0], StringComparison.Ordinal);
