@@ -42,7 +42,7 @@ public sealed partial class AlertService : BackgroundService
         var recipients = _options.RecipientList();
         foreach (var area in catalog.Areas.Values)
         {
-            var journal = new AlertJournal(alerts, audit, playbook, _options.Cap.ToOptions(), recipients, area.TimeZone, _options.Policy.ExpireMinutes, _options.Sms.Template());
+            var journal = new AlertJournal(alerts, audit, playbook, _options.Cap, recipients, area.TimeZone, _options.Policy.ExpireMinutes, _options.Sms.Template());
             _areas[area.Name] = new AreaAlerts(area, counts, forecasts, journal, _options.Policy, _options.Triggers);
         }
     }

@@ -25,7 +25,7 @@ public sealed class AlertingOptions
     public int GraceSeconds { get; set; } = 60;
 
     /// <summary>CAP sender and labels.</summary>
-    public CapSettings Cap { get; set; } = new();
+    public CapOptions Cap { get; set; } = new();
 
     /// <summary>The lifecycle's rules.</summary>
     public AlertPolicy Policy { get; set; } = new();
@@ -52,7 +52,7 @@ public sealed class AlertingOptions
     /// <summary>Whether the settings make sense; otherwise why not.</summary>
     public bool IsValid(out string? reason)
     {
-        if (!Cap.ToOptions().IsValid(out reason)) { reason = $"Alerts:Cap: {reason}"; return false; }
+        if (!Cap.IsValid(out reason)) { reason = $"Alerts:Cap: {reason}"; return false; }
         if (!Policy.IsValid(out reason)) { reason = $"Alerts:Policy: {reason}"; return false; }
         if (!Triggers.IsValid(out reason)) { reason = $"Alerts:Triggers: {reason}"; return false; }
         for (var i = 0; i < Recipients.Count; i++)
@@ -77,31 +77,6 @@ public sealed class AlertingOptions
 
         return true;
     }
-}
-
-/// <summary>CAP settings as configuration binds them.</summary>
-public sealed class CapSettings
-{
-    /// <summary>See <see cref="CapOptions.Sender"/>.</summary>
-    public string Sender { get; set; } = "crowdwatch@localhost";
-
-    /// <summary>See <see cref="CapOptions.SenderNameZh"/>.</summary>
-    public string SenderNameZh { get; set; } = "CrowdWatch 人群安全预警";
-
-    /// <summary>See <see cref="CapOptions.SenderNameEn"/>.</summary>
-    public string SenderNameEn { get; set; } = "CrowdWatch crowd safety warnings";
-
-    /// <summary>See <see cref="CapOptions.Status"/>.</summary>
-    public string Status { get; set; } = "Actual";
-
-    /// <summary>See <see cref="CapOptions.WebBase"/>.</summary>
-    public string WebBase { get; set; } = "http://localhost:5080";
-
-    /// <summary>See <see cref="CapOptions.Contact"/>.</summary>
-    public string Contact { get; set; } = "CrowdWatch duty desk";
-
-    /// <summary>The options as the CAP writer takes them.</summary>
-    public CapOptions ToOptions() => new() { Sender = Sender, SenderNameZh = SenderNameZh, SenderNameEn = SenderNameEn, Status = Status, WebBase = WebBase, Contact = Contact };
 }
 
 /// <summary>One recipient as configuration binds it (see <see cref="Recipient"/>).</summary>

@@ -8,11 +8,7 @@ using CrowdWatch.Alerts.Triggers;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Series;
-using CrowdWatch.Dashboard.Storage;
-using CrowdWatch.Forecast.Series;
-using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Ingest;
-using CrowdWatch.Geo.Zones;
 
 namespace CrowdWatch.Dashboard.Cli;
 
@@ -42,9 +38,7 @@ internal static class AlertsCommand
         command.Options.Add(poll);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
-            var storeOptions = StoreOptions.FromEnvironment(environment);
-            var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
-            var store = Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult();
+            var store = CliStore.From(environment).Open();
             using var lifetime = store as IDisposable;
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var secret = environment("Alerts__WebhookSecret");
@@ -88,15 +82,7 @@ internal static class AlertsCommand
             var progress = new ElapsedProgress(error, clock);
             var resolved = area.Resolve(parse, error, out var entry);
             var zone = resolved.TimeZone;
-            var holidays = HolidayCalendar.Empty;
-            if (entry?.CalendarPath is { } c && File.Exists(c))
-            {
-                var problems = new List<LayerProblem>();
-                holidays = CalendarReader.Read(File.ReadAllText(c), c, problems);
-                foreach (var p in problems) error.WriteLine($"warning: {p}");
-            }
-
-            var calendar = new SlotCalendar(zone, holidays);
+            var calendar = AreaOptions.Calendar(resolved, entry, error);
             long Instant(Option<string> option)
             {
                 var text = parse.GetValue(option)!;
@@ -161,14 +147,13 @@ internal static class AlertsCommand
         }
 
         if (history is not null) return (File(history), history);
-        var storeOptions = StoreOptions.FromEnvironment(environment);
-        var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
-        var store = Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult();
+        var cliStore = CliStore.From(environment);
+        var store = cliStore.Open();
         using (store as IDisposable)
         {
             // Eight weeks before the period: what the forecasts fit on.
             var stored = AreaPanels.LoadAsync(store, area, fromMs - (56 * 86_400_000L), toMs).GetAwaiter().GetResult();
-            if (stored is not null) return (stored, Stores.Describe(storeOptions, connection));
+            if (stored is not null) return (stored, cliStore.Description);
         }
 
         if (entry?.HistoryPath is { } path)
@@ -177,7 +162,7 @@ internal static class AlertsCommand
             return (File(path), path);
         }
 
-        throw new InvalidDataException($"{Stores.Describe(storeOptions, connection)} holds no counts of area '{area.Name}' before {Instants.Local(toMs, area.TimeZone)}; ingest some or give --history");
+        throw new InvalidDataException($"{cliStore.Description} holds no counts of area '{area.Name}' before {Instants.Local(toMs, area.TimeZone)}; ingest some or give --history");
     }
 
     private static string Hm(long ms, TimeZoneInfo zone) => Instants.Local(ms, zone)[11..16];

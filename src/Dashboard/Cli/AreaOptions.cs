@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using CrowdWatch.Dashboard.Deployment;
+using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Zones;
 
@@ -37,6 +39,25 @@ internal sealed class AreaOptions
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { Deployment, Area, Bounds, Centre, Extent, CellSize, Epsg, TimeZone, SlotMinutes }) command.Options.Add(o);
+    }
+
+    /// <summary>
+    /// The area's calendar: the deployment's holidays and events where <paramref name="entry"/> names a calendar file
+    /// (problems in it printed to <paramref name="error"/>), none for an ad-hoc grid.
+    /// </summary>
+    public static SlotCalendar Calendar(Area area, DeploymentFile.AreaEntry? entry, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        ArgumentNullException.ThrowIfNull(error);
+        var holidays = HolidayCalendar.Empty;
+        if (entry?.CalendarPath is { } path && File.Exists(path))
+        {
+            var problems = new List<LayerProblem>();
+            holidays = CalendarReader.Read(File.ReadAllText(path), path, problems);
+            foreach (var p in problems) error.WriteLine($"warning: {p}");
+        }
+
+        return new SlotCalendar(area.TimeZone, holidays);
     }
 
     /// <summary>Resolves the area; layer problems are printed to <paramref name="error"/> and the rest loads.</summary>

@@ -28,8 +28,8 @@ internal static class DbCommands
         var command = new Command("migrate", "Create the store or bring its schema up to date (also done by every command that opens it)");
         command.SetAction(_ => CliErrors.Run(error, () =>
         {
-            var (options, connection) = Settings(environment);
-            var store = Stores.OpenAsync(options, connection).GetAwaiter().GetResult();
+            var cliStore = CliStore.From(environment);
+            var store = cliStore.Open();
             using var lifetime = store as IDisposable;
             var version = store switch
             {
@@ -37,7 +37,7 @@ internal static class DbCommands
                 PostgresStore p => p.SchemaVersionAsync().GetAwaiter().GetResult(),
                 _ => 0,
             };
-            output.WriteLine($"{Stores.Describe(options, connection)}: schema version {version}");
+            output.WriteLine($"{cliStore.Description}: schema version {version}");
             return 0;
         }));
         return command;
@@ -62,8 +62,8 @@ internal static class DbCommands
             var toMs = Instant(parse.GetValue(to)!, "--to");
             if (toMs <= fromMs) throw new InvalidDataException("--to must be after --from");
             var (place, drawn) = Place(a, parse.GetValue(zone), parse.GetValue(polygon));
-            var (options, connection) = Settings(environment);
-            var store = Stores.OpenAsync(options, connection).GetAwaiter().GetResult();
+            var cliStore = CliStore.From(environment);
+            var store = cliStore.Open();
             using var lifetime = store as IDisposable;
             var channelName = parse.GetValue(channel)!;
             IReadOnlyList<(long SlotStartMs, double Value)> points;
@@ -92,9 +92,6 @@ internal static class DbCommands
         }));
         return command;
     }
-
-    private static (StoreOptions Options, string? Connection) Settings(Func<string, string?> environment) =>
-        (StoreOptions.FromEnvironment(environment), environment($"ConnectionStrings__{StoreOptions.ConnectionName}"));
 
     private static long Instant(string text, string option) =>
         Instants.TryParse(text, out var ms) ? ms : throw new InvalidDataException($"{option} '{text}': expected {Instants.Expected}");

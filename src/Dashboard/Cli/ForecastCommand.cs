@@ -3,12 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Series;
-using CrowdWatch.Dashboard.Storage;
-using CrowdWatch.Forecast.Series;
 using CrowdWatch.Forecast.Storage;
-using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Ingest;
-using CrowdWatch.Geo.Zones;
 
 namespace CrowdWatch.Dashboard.Cli;
 
@@ -36,18 +32,9 @@ internal static class ForecastCommand
             var clock = Stopwatch.StartNew();
             var progress = new ElapsedProgress(error, clock);
             var resolved = area.Resolve(parse, error, out var entry);
-            var holidays = HolidayCalendar.Empty;
-            if (entry?.CalendarPath is { } c && File.Exists(c))
-            {
-                var problems = new List<LayerProblem>();
-                holidays = CalendarReader.Read(File.ReadAllText(c), c, problems);
-                foreach (var p in problems) error.WriteLine($"warning: {p}");
-            }
-
-            var calendar = new SlotCalendar(resolved.TimeZone, holidays);
-            var storeOptions = StoreOptions.FromEnvironment(environment);
-            var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
-            var store = Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult();
+            var calendar = AreaOptions.Calendar(resolved, entry, error);
+            var cliStore = CliStore.From(environment);
+            var store = cliStore.Open();
             using var lifetime = store as IDisposable;
             long? origin = null;
             if (parse.GetValue(at) is { } text)
@@ -67,8 +54,8 @@ internal static class ForecastCommand
             {
                 var to = origin is { } o ? o + slotMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 panels = AreaPanels.LoadAsync(store, resolved, to - span, to).GetAwaiter().GetResult()
-                    ?? throw new InvalidDataException($"{Stores.Describe(storeOptions, connection)} holds no counts of area '{resolved.Name}' in the {parse.GetValue(days)} days before {Instants.Local(to, resolved.TimeZone)}; ingest some (crowdwatch ingest --store) or give --history");
-                source = Stores.Describe(storeOptions, connection);
+                    ?? throw new InvalidDataException($"{cliStore.Description} holds no counts of area '{resolved.Name}' in the {parse.GetValue(days)} days before {Instants.Local(to, resolved.TimeZone)}; ingest some (crowdwatch ingest --store) or give --history");
+                source = cliStore.Description;
             }
 
             if (origin is { } cut)
@@ -83,7 +70,7 @@ internal static class ForecastCommand
             var run = forecaster.Forecast(panels, calendar, DateTimeOffset.UtcNow);
             ((IForecastStore)store).SaveRunAsync(run).GetAwaiter().GetResult();
             output.WriteLine($"run {run.Id}: {run.Model} from {source}, origin {Instants.Local(run.OriginSlotMs, resolved.TimeZone)}, {run.Values.Count:N0} forecasts "
-                + $"({panels.Cells.Count} cells, {panels.Zones.Count} zones x {parse.GetValue(horizons)} slots) saved to {Stores.Describe(storeOptions, connection)}");
+                + $"({panels.Cells.Count} cells, {panels.Zones.Count} zones x {parse.GetValue(horizons)} slots) saved to {cliStore.Description}");
             output.WriteLine("zone                  peak (people)  at      80% interval      P(Blue) P(Yellow) P(Orange) P(Red) within the horizon");
             var ci = CultureInfo.InvariantCulture;
             foreach (var g in run.Values.Where(v => v.IsZone).GroupBy(v => v.Place).OrderByDescending(g => g.Max(v => v.Mean)))

@@ -72,9 +72,8 @@ internal static class IngestCommand
             using var rejects = new StreamWriter(parse.GetValue(rejectsPath) ?? (outFile ?? "ingest") + ".rejects.csv");
             var log = new RejectLog(report, rejects, parse.GetValue(maxErrors));
             var slots = new HashSet<long>();
-            var storeOptions = StoreOptions.FromEnvironment(environment);
-            var connection = environment($"ConnectionStrings__{StoreOptions.ConnectionName}");
-            var store = parse.GetValue(toStore) ? Stores.OpenAsync(storeOptions, connection).GetAwaiter().GetResult() : null;
+            var cliStore = CliStore.From(environment);
+            var store = parse.GetValue(toStore) ? cliStore.Open() : null;
             using var storeLifetime = store as IDisposable;
             // The area as counted goes into the store with its counts: cells, walkable layer and zones.
             (store as Geo.Storage.IAreaStore)?.SaveAreaAsync(area).GetAwaiter().GetResult();
@@ -145,7 +144,7 @@ internal static class IngestCommand
             }
 
             sums.Complete();
-            var where = string.Join(" and ", new[] { outFile, store is null ? null : $"{Stores.Describe(storeOptions, connection)} ({stored} slot batches)" }.Where(w => w is not null));
+            var where = string.Join(" and ", new[] { outFile, store is null ? null : $"{cliStore.Description} ({stored} slot batches)" }.Where(w => w is not null));
             output.WriteLine($"{area.Name}: {slots.Count} slots written to {where}; {report}");
             if (parse.GetValue(summaryPath) is { } sp)
             {
