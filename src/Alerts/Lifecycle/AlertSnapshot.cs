@@ -1,12 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace CrowdWatch.Alerts.Lifecycle;
 
 /// <summary>An alert as JSON, kept with each of its events so that open alerts carry on where they were after a restart.</summary>
 public static class AlertSnapshot
 {
-    // The place's outline is a list of (lat, lon) tuples: their values are fields.
-    private static readonly JsonSerializerOptions Options = new() { IncludeFields = true };
+    // The place's outline is a list of (lat, lon) tuples: their values are fields. A search trigger has no probability (NaN).
+    private static readonly JsonSerializerOptions Options = new() { IncludeFields = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>The alert as JSON.</summary>
     public static string ToJson(Alert alert) => JsonSerializer.Serialize(alert ?? throw new ArgumentNullException(nameof(alert)), Options);

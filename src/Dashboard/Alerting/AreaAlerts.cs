@@ -4,6 +4,8 @@ using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Alerts.Triggers;
 using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Forecast.Models;
+using CrowdWatch.Forecast.Series;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Storage;
@@ -11,9 +13,10 @@ using CrowdWatch.Geo.Storage;
 namespace CrowdWatch.Dashboard.Alerting;
 
 /// <summary>
-/// The warnings of one area in the live service: per slot it reads the zones' people (and the map searches of their
-/// cells) from the store with the newest forecast run, judges every zone, steps the alert book and journals every
-/// change before anything is sent. Open alerts are read back from the store when it starts.
+/// The warnings of one area in the live service: per slot it reads the zones' people and map searches from the
+/// store's zone totals with the newest forecast run, forecasts from the searches' lead (fitted daily), judges every
+/// zone, steps the alert book and journals every change before anything is sent. Open alerts are read back from the
+/// store when it starts.
 /// </summary>
 internal sealed class AreaAlerts
 {
@@ -25,6 +28,10 @@ internal sealed class AreaAlerts
     private readonly Place[] _places;
     private readonly double[] _walkable;
     private readonly LevelThresholds[] _thresholds;
+    private readonly double[][] _levels;
+    private SearchLead _lead = new();
+    private bool _leadFitted;
+    private long? _leadFittedMs;
 
     public AreaAlerts(Area area, ICountStore counts, IForecastStore forecasts, AlertJournal journal, AlertPolicy policy, TriggerRules rules)
     {
@@ -37,6 +44,7 @@ internal sealed class AreaAlerts
         _places = ZonePlaces.Of(area);
         _walkable = [.. Enumerable.Range(0, area.Zones.Zones.Count).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2))];
         _thresholds = [.. area.Zones.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds))];
+        _levels = [.. Enumerable.Range(0, area.Zones.Zones.Count).Select(z => DangerLevels.Counts(_thresholds[z], _walkable[z], area.Zones.Zones[z].Capacity))];
     }
 
     /// <summary>The area's alert book.</summary>
@@ -71,19 +79,38 @@ internal sealed class AreaAlerts
     public async Task<IReadOnlyList<AlertChange>> EvaluateAsync(long slotMs, long nowMs, CancellationToken cancellationToken)
     {
         var zones = _area.Zones.Zones;
-        var slot = SlotMs;
+        var perDay = 1440 / _area.Settings.SlotMinutes;
         var back = _rules.SurgeSlots;
+        // The zones' people and searches (kept per zone at ingest) over the baseline days and the last hours: enough
+        // for the surge, the search anomaly and the search lead.
+        var span = (_rules.SearchBaselineDays * perDay) + Math.Max(back, _lead.Window);
+        var recent = await ZonePanelAsync(slotMs - (span * SlotMs), slotMs, cancellationToken).ConfigureAwait(false);
+        var t = recent.Length - 1;
         var outlooks = await OutlooksAsync(slotMs, cancellationToken).ConfigureAwait(false);
-        var search = await SearchAsync(slotMs, cancellationToken).ConfigureAwait(false);
+        if (recent.HasSearch) await FitLeadAsync(slotMs, cancellationToken).ConfigureAwait(false);
         var assessments = new List<Assessment>(zones.Count);
         for (var z = 0; z < zones.Count; z++)
         {
-            var rows = await _counts.ReadZoneAsync(new ZoneQuery(_area.Name, zones[z].Name, "people", slotMs - (back * slot), slotMs + slot), cancellationToken).ConfigureAwait(false);
-            var bySlot = rows.ToDictionary(r => r.SlotStartMs, r => r.Value);
-            if (!bySlot.TryGetValue(slotMs, out var people)) people = 0;
-            var before = Enumerable.Range(1, back).Reverse().Select(k => bySlot.TryGetValue(slotMs - (k * slot), out var v) ? v : double.NaN).ToArray();
-            var placeSlot = new PlaceSlot(_places[z], slotMs, _area.Settings.SlotMinutes, people, before, _walkable[z], zones[z].Capacity, _thresholds[z],
-                search?.Now[z] ?? double.NaN, search?.SameSlot[z] ?? [], outlooks.GetValueOrDefault(zones[z].Name));
+            var values = recent.Values(z);
+            var before = values[(t - back)..t].ToArray();
+            double search = double.NaN;
+            double[] sameSlot = [];
+            Outlook? led = null;
+            if (recent.HasSearch)
+            {
+                var q = recent.Search(z);
+                search = q[t];
+                sameSlot = new double[_rules.SearchBaselineDays];
+                for (var d = 1; d <= sameSlot.Length; d++) sameSlot[^d] = q[t - (d * perDay)];
+                if (_leadFitted && _lead.Forecast(recent, z, _levels[z]) is { } f)
+                {
+                    var spread = Math.Exp(1.2816 * f.Sigma);
+                    led = new Outlook(slotMs + SlotMs, _area.Settings.SlotMinutes, f.Mean, [.. f.Mean.Select(m => m / spread)], [.. f.Mean.Select(m => m * spread)], f.Exceedance, 0.8, f.Ratio);
+                }
+            }
+
+            var placeSlot = new PlaceSlot(_places[z], slotMs, _area.Settings.SlotMinutes, values[t], before, _walkable[z], zones[z].Capacity, _thresholds[z],
+                search, sameSlot, outlooks.GetValueOrDefault(zones[z].Name), led, _area.TimeZone);
             assessments.Add(TriggerEvaluation.Evaluate(placeSlot, _rules, Book.Policy.ClearMargin));
         }
 
@@ -128,25 +155,44 @@ internal sealed class AreaAlerts
         return result;
     }
 
-    // Map searches per zone now and at the same slot of day on the days before, from the cells' search channel.
-    private async Task<(double[] Now, double[][] SameSlot)?> SearchAsync(long slotMs, CancellationToken cancellationToken)
+    // The search lead is fitted on the last six weeks of zone counts once a day (a few hundred ms), not every slot.
+    private async Task FitLeadAsync(long slotMs, CancellationToken cancellationToken)
     {
-        var days = _rules.SearchBaselineDays;
-        var zoneCount = _area.Zones.Zones.Count;
-        var byCell = new double[_area.Grid.Spec.CellCount];
-        var perDay = new double[days + 1][];
-        var any = false;
-        for (var d = 0; d <= days; d++)
+        if (_leadFittedMs is { } fitted && slotMs - fitted < 86_400_000L) return;
+        var history = await ZonePanelAsync(slotMs - (42 * 86_400_000L), slotMs, cancellationToken).ConfigureAwait(false);
+        var lead = new SearchLead();
+        if (history.HasSearch) lead.Fit(history);
+        _leadFittedMs = slotMs;
+        // Fewer than two weeks of pairs: no lead yet (the defaults would be a guess).
+        _leadFitted = lead.Pairs >= 100;
+        if (_leadFitted) _lead = lead;
+    }
+
+    // The zones' people and map searches per slot in [fromMs, toMs] from the zone totals the store keeps; slots with no
+    // row are zero; search is absent when no zone has any in the window.
+    private async Task<SlotPanel> ZonePanelAsync(long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        var zones = _area.Zones.Zones;
+        var slots = (int)((toMs - fromMs) / SlotMs) + 1;
+        var people = new double[zones.Count][];
+        var search = new double[zones.Count][];
+        var anySearch = false;
+        for (var z = 0; z < zones.Count; z++)
         {
-            var at = slotMs - (d * 86_400_000L);
-            var rows = await _counts.ReadAsync(new CountQuery(_area.Name, "search", at, at + 1), cancellationToken).ConfigureAwait(false);
-            Array.Clear(byCell);
-            foreach (var r in rows) if (r.Cell >= 0 && r.Cell < byCell.Length) byCell[r.Cell] += r.Value;
-            any |= rows.Count > 0;
-            perDay[d] = [.. Enumerable.Range(0, zoneCount).Select(z => rows.Count > 0 ? _area.Zones.ZonePeople(z, byCell) : double.NaN)];
+            (people[z], search[z]) = (new double[slots], new double[slots]);
+            foreach (var (channel, into) in new[] { ("people", people[z]), ("search", search[z]) })
+            {
+                var rows = await _counts.ReadZoneAsync(new ZoneQuery(_area.Name, zones[z].Name, channel, fromMs, toMs + 1), cancellationToken).ConfigureAwait(false);
+                foreach (var r in rows)
+                {
+                    var i = (int)((r.SlotStartMs - fromMs) / SlotMs);
+                    if (i >= 0 && i < slots) into[i] = r.Value;
+                }
+
+                anySearch |= channel == "search" && rows.Count > 0;
+            }
         }
 
-        if (!any || double.IsNaN(perDay[0][0])) return null;
-        return (perDay[0], [.. Enumerable.Range(0, zoneCount).Select(z => Enumerable.Range(1, days).Reverse().Select(d => perDay[d][z]).ToArray())]);
+        return new SlotPanel([.. zones.Select(z => z.Name)], fromMs, _area.Settings.SlotMinutes, people, anySearch ? search : null);
     }
 }

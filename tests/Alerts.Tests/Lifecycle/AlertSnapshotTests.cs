@@ -17,6 +17,12 @@ public class AlertSnapshotTests
         Assert.Equal(raised.Place.Ring, back.Place.Ring);
         Assert.Equal((raised.Place.Id, raised.Place.NameZh), (back.Place.Id, back.Place.NameZh));
         Assert.Null(AlertSnapshot.FromJson("{not json"));
+
+        // A search warning has no probability: NaN goes through too.
+        double[] usual = [100, 110, 95, 105, 98, 102, 120, 90, 101, 99, 104, 97, 103, 100];
+        var searched = Assert.Single(new AlertBook("test").Assess([TriggerEvaluation.Evaluate(At(0, 200, search: 450, searchSameSlot: usual), new TriggerRules())], Slot(1))).Alert;
+        Assert.True(double.IsNaN(searched.Trigger.Probability));
+        Assert.True(double.IsNaN(AlertSnapshot.FromJson(AlertSnapshot.ToJson(searched))!.Trigger.Probability));
         Assert.Null(AlertSnapshot.FromJson(null));
     }
 }

@@ -72,6 +72,50 @@ public class HostAlertingTests
     }
 
     [Fact]
+    public async Task Searches_far_above_their_usual_in_the_store_raise_a_forecast_warning_before_the_crowd_comes()
+    {
+        using var d = new TestDeployment();
+        await using var receiver = new Receiver();
+        await receiver.StartAsync();
+        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Forecast:Enabled", "false", "--Alerts:PollMilliseconds", "50",
+            "--Alerts:Recipients:0:Channel", "webhook", "--Alerts:Recipients:0:Address", receiver.Url]);
+        await app.StartAsync();
+
+        // Four weeks of a zone whose evening crowd (peaking at 20:00 of its day) follows the day's appeal, and whose map
+        // searches (peaking at 14:00) follow the same appeal; today's appeal is five times the usual. The slot judged
+        // is 15:45 of today: searches are high, the crowd has not come yet.
+        const long slot = 900_000;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot;
+        const int days = 28;
+        var n = days * 96;
+        var first = now - ((n - 1) * slot);
+        var random = new Random(9);
+        var rows = new List<ZoneCountRecord>();
+        var appeal = 1.0;
+        for (var i = 0; i < n; i++)
+        {
+            // Slot i of the synthetic day: the last slot written (i = n - 1) is 16:00, the one judged 15:45.
+            var k = (i + 1 + 64) % 96;
+            if (k == 0) appeal = i >= n - 96 ? 5 : 0.8 + (0.4 * random.NextDouble());
+            var hour = k / 4.0;
+            rows.Add(new ZoneCountRecord(first + (i * slot), "people", "洪崖洞 Hongyadong", 200 + (appeal * 8000 * Math.Exp(-Math.Pow((hour - 20) / 2, 2)))));
+            rows.Add(new ZoneCountRecord(first + (i * slot), "search", "洪崖洞 Hongyadong", appeal * 100 * Math.Exp(-Math.Pow((hour - 14) / 3, 2))));
+        }
+
+        await app.Services.GetRequiredService<ICountStore>().WriteAsync(new CountBatch("hongyadong", "test", [.. Enumerable.Range(0, n).Select(i => first + (i * slot))], []) { ZoneRows = rows });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.AcceptedKeys().Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+        using var body = JsonDocument.Parse(Assert.Single(receiver.Requests).Body);
+        var alert = body.RootElement.GetProperty("alert");
+        Assert.Equal("Forecast", alert.GetProperty("trigger").GetString());
+        Assert.Contains(alert.GetProperty("level").GetString(), (string[])["orange", "red"]);
+        Assert.Contains("map searches at", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(alert.GetProperty("density").GetDouble() < 0.5, "the crowd is not there yet");
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task Alerting_settings_that_make_no_sense_stop_the_host_with_the_setting_named()
     {
         using var d = new TestDeployment();
