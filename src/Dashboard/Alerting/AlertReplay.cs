@@ -90,7 +90,9 @@ internal static class AlertReplay
             }
 
             slotMs[t - fromSlot] = zones.SlotStart(t);
-            var points = CellRiskPoints(area, panels, t, assessments);
+            var cellPeople = panels.Cells;
+            var points = CellRiskPoints.Of(area, Enumerable.Range(0, cellPeople.Count).Select(i => (int.Parse(cellPeople.Keys[i], CultureInfo.InvariantCulture), cellPeople.Values(i)[t])),
+                zones.SlotStart(t), assessments);
             if (points.Count > 0 && (worst is null || points[0].Score > worst.Value.Points[0].Score)) worst = (zones.SlotStart(t), points);
             foreach (var c in book.Assess(assessments, now)) entries.Add(new ReplayEntry(zones.SlotStart(t), c));
             foreach (var c in book.Tick(now)) entries.Add(new ReplayEntry(zones.SlotStart(t), c));
@@ -117,38 +119,6 @@ internal static class AlertReplay
         }
 
         return new ReplayResult(entries, leads, slotMs, people, panels.ZoneLevels, worst?.SlotMs, worst?.Points ?? []);
-    }
-
-    /// <summary>
-    /// The cells' risk points at slot <paramref name="t"/>: each cell's density now, and its peak taken as its zone's
-    /// forecast peak over the zone's count now (people are assumed to grow evenly over a zone); cells outside zones
-    /// keep their density as their peak.
-    /// </summary>
-    private static IReadOnlyList<RiskPoint> CellRiskPoints(Area area, AreaPanels panels, int t, Assessment[] zoneAssessments)
-    {
-        var cells = panels.Cells;
-        var zoneIndex = area.Zones.Zones.Select((z, i) => (z.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var outlooks = new List<CellOutlook>(cells.Count);
-        for (var i = 0; i < cells.Count; i++)
-        {
-            var id = int.Parse(cells.Keys[i], CultureInfo.InvariantCulture);
-            var walkable = area.WalkableM2[id];
-            if (!(walkable > 0)) continue;
-            var density = Math.Max(0, cells.Values(i)[t]) / walkable;
-            var (peak, at, low, high) = (density, cells.SlotStart(t), density, density);
-            foreach (var zone in cells.ZonesOf(i))
-            {
-                var a = zoneAssessments[zoneIndex[zone]];
-                var now = a.Slot.Density;
-                if (!(now > 0) || !(a.Peak.Density > now)) continue;
-                var ratio = a.Peak.Density / now;
-                if (density * ratio > peak) (peak, at, low, high) = (density * ratio, a.Peak.AtMs, density * a.Peak.Low / now, density * a.Peak.High / now);
-            }
-
-            outlooks.Add(new CellOutlook(id, area.Grid.CellAt(id).Row, area.Grid.CellAt(id).Col, walkable, density, peak, at, low, high));
-        }
-
-        return RiskPoints.Find(outlooks, LevelThresholds.Default);
     }
 
     // Per zone and slot, the map searches for places within it (the cells' search heat, shared out as people are).

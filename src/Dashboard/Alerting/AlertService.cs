@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using CrowdWatch.Alerts.Lifecycle;
 using CrowdWatch.Alerts.Playbooks;
+using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Storage;
@@ -55,6 +56,10 @@ public sealed partial class AlertService : BackgroundService
 
     /// <summary>The open alerts of every area, most severe first.</summary>
     public IReadOnlyList<Alert> Open => [.. _areas.Values.SelectMany(a => a.Book.Open).OrderByDescending(a => a.Level).ThenBy(a => a.RaisedMs)];
+
+    /// <summary>The risk points of an area's last judged slot; null for an unknown area or before its first slot.</summary>
+    public async Task<(long SlotMs, IReadOnlyList<RiskPoint> Points)?> RiskPointsAsync(string area, CancellationToken cancellationToken = default) =>
+        _areas.TryGetValue(area, out var a) ? await a.RiskPointsAsync(cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>An operator acknowledges (or resolves) alert <paramref name="id"/>: recorded, then announced.</summary>
     public async Task<AlertChange> ActAsync(Guid id, string actor, string? note, bool resolve, CancellationToken cancellationToken = default)

@@ -32,6 +32,7 @@ internal sealed class AreaAlerts
     private SearchLead _lead = new();
     private bool _leadFitted;
     private long? _leadFittedMs;
+    private IReadOnlyList<Assessment>? _lastAssessments;
 
     public AreaAlerts(Area area, ICountStore counts, IForecastStore forecasts, AlertJournal journal, AlertPolicy policy, TriggerRules rules)
     {
@@ -118,7 +119,16 @@ internal sealed class AreaAlerts
         changes.AddRange(Book.Tick(nowMs));
         foreach (var c in changes) await _journal.RecordAsync(c, cancellationToken).ConfigureAwait(false);
         LastSlotMs = slotMs;
+        _lastAssessments = assessments;
         return changes;
+    }
+
+    /// <summary>The risk points of the last slot judged (none before the first): its cells' people, its zones' outlooks.</summary>
+    public async Task<(long SlotMs, IReadOnlyList<RiskPoint> Points)?> RiskPointsAsync(CancellationToken cancellationToken)
+    {
+        if (LastSlotMs is not { } slotMs || _lastAssessments is not { } assessments) return null;
+        var rows = await _counts.ReadAsync(new CountQuery(_area.Name, "people", slotMs, slotMs + 1), cancellationToken).ConfigureAwait(false);
+        return (slotMs, CellRiskPoints.Of(_area, rows.Select(r => (r.Cell, r.Value)), slotMs, assessments));
     }
 
     /// <summary>Escalations and expiries due at <paramref name="nowMs"/>, recorded.</summary>

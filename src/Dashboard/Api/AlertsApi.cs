@@ -4,6 +4,7 @@ using CrowdWatch.Alerts.Lifecycle;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Alerting;
+using CrowdWatch.Dashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,15 @@ public static class AlertsApi
 
     /// <summary>One event of an alert's history.</summary>
     public sealed record AlertHistoryEntry(int Version, DateTimeOffset At, string Kind, string Level, string Actor, string? Note, string? Cap);
+
+    /// <summary>A risk point as the API returns it: outline in WGS84 as GeoJSON geometry.</summary>
+    public sealed record RiskPointView(int Rank, int[] Cells, string Level, double Score, double PeakDensity, DateTimeOffset PeakAt, double PeakLow, double PeakHigh,
+        double PeopleAtPeak, System.Text.Json.JsonElement Outline);
+
+    /// <summary>The risk points of an area's last judged slot.</summary>
+    public sealed record RiskPointsView(string Area, DateTimeOffset Slot, RiskPointView[] Points);
+
+    private static readonly System.Text.Json.JsonSerializerOptions GeoJson = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
 
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
 
@@ -45,6 +55,17 @@ public static class AlertsApi
                 ? TypedResults.Content(xml, "application/cap+xml; charset=utf-8")
                 : TypedResults.Problem($"Alert {id} has no CAP message {version}.", title: "No such message", statusCode: StatusCodes.Status404NotFound);
         });
+        app.MapGet("/api/areas/{name}/risk-points", async Task<Results<Ok<RiskPointsView>, ProblemHttpResult>> (string name, AreaCatalog catalog, AlertService alerts, CancellationToken cancellationToken) =>
+        {
+            if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+            if (await alerts.RiskPointsAsync(name, cancellationToken) is not { } found)
+                return TypedResults.Problem($"Area '{name}' has no slot judged yet.", title: "No risk points yet", statusCode: StatusCodes.Status404NotFound);
+            // Points under the area's k people are not shown, like any aggregate.
+            var points = found.Points.Where(p => p.PeopleAtPeak >= area.K.K).Select(p => new RiskPointView(p.Rank, [.. p.Cells], p.Level.Colour(), Math.Round(p.Score, 1),
+                Math.Round(p.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(p.Peak.AtMs), Math.Round(p.Peak.Low, 3), Math.Round(p.Peak.High, 3), Math.Round(p.PeopleAtPeak),
+                System.Text.Json.JsonSerializer.SerializeToElement(CellRiskPoints.Wgs84(area, p.Outline), GeoJson))).ToArray();
+            return TypedResults.Ok(new RiskPointsView(name, DateTimeOffset.FromUnixTimeMilliseconds(found.SlotMs), points));
+        }).WithTags("Alerts");
         group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, HttpContext http, CancellationToken cancellationToken) =>
             TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", cancellationToken), "application/atom+xml; charset=utf-8"));
         return app;

@@ -32,7 +32,9 @@ public class HostAlertingTests
         var s0 = (now / slot * slot) - (3 * slot);
         double[] people = [5000, 9000, 21000, 21500];
         var store = app.Services.GetRequiredService<ICountStore>();
-        await store.WriteAsync(new CountBatch("hongyadong", "test", [s0, s0 + slot, s0 + (2 * slot), s0 + (3 * slot)], [])
+        // Two neighbouring cells of the Red slot are dense enough to be a risk point; a third, apart, is quiet.
+        await store.WriteAsync(new CountBatch("hongyadong", "test", [s0, s0 + slot, s0 + (2 * slot), s0 + (3 * slot)],
+            [new CountRecord(s0 + (2 * slot), "people", 200, 9000), new CountRecord(s0 + (2 * slot), "people", 201, 8000), new CountRecord(s0 + (2 * slot), "people", 250, 50)])
         {
             ZoneRows = [.. people.Select((p, i) => new ZoneCountRecord(s0 + (i * slot), "people", "洪崖洞 Hongyadong", p))],
         });
@@ -63,6 +65,18 @@ public class HostAlertingTests
         using var history = JsonDocument.Parse(await http.GetStringAsync($"/api/alerts/{alert.GetProperty("id").GetString()}"));
         Assert.Equal("raised", Assert.Single(history.RootElement.EnumerateArray()).GetProperty("kind").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/alerts/{Guid.NewGuid()}")).StatusCode);
+
+        using (var risk = JsonDocument.Parse(await http.GetStringAsync("/api/areas/hongyadong/risk-points")))
+        {
+            var point = Assert.Single(risk.RootElement.GetProperty("points").EnumerateArray());
+            Assert.Equal([200, 201], point.GetProperty("cells").EnumerateArray().Select(c => c.GetInt32()));
+            Assert.Equal(1, point.GetProperty("rank").GetInt32());
+            Assert.Equal("Polygon", point.GetProperty("outline").GetProperty("type").GetString());
+            var lon = point.GetProperty("outline").GetProperty("coordinates")[0][0][0].GetDouble();
+            Assert.InRange(lon, 106.5, 106.7);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/nowhere/risk-points")).StatusCode);
 
         // The audit log has the raise, written before it was sent.
         var audit = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue);
