@@ -44,11 +44,28 @@ public static class NotificationPlan
         foreach (var r in recipients)
         {
             if (!r.Covers(a.Place.Id, announced) || !Hears(r)) continue;
-            var payload = r.Channel == "webhook" ? Webhook(change, instruction, cap) : (sms ?? SmsTemplate.Default).Render(change, announced, instruction, r.Language, zone);
+            var payload = r.Channel switch
+            {
+                "webhook" => Webhook(change, instruction, cap),
+                "email" => Email(change, announced, instruction, cap, r.Language, zone, sms),
+                _ => (sms ?? SmsTemplate.Default).Render(change, announced, instruction, r.Language, zone),
+            };
             messages.Add(new OutboxMessage(0, a.Id, a.Version, r.Channel, r.Address, payload, NextAttemptMs: change.AtMs));
         }
 
         return messages;
+    }
+
+    /// <summary>Subjects of e-mails, with the placeholders of <see cref="SmsTemplate"/>.</summary>
+    public static SmsTemplate EmailSubject { get; } = new("【CrowdWatch】{place}{level}人群密度预警（{number}级）{event}", "[CrowdWatch] {level} crowd warning (level {number}) {event}: {place}");
+
+    /// <summary>An e-mail as the outbox keeps it: JSON <c>{"subject", "body", "cap"}</c>; the body is the text message, whole.</summary>
+    public static string Email(AlertChange change, RiskLevel level, Instruction instruction, string? cap, string language, TimeZoneInfo zone, SmsTemplate? text = null)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var subject = EmailSubject.Render(change, level, instruction, language, zone);
+        var body = (text ?? SmsTemplate.Default).Render(change, level, instruction, language, zone);
+        return JsonSerializer.Serialize(new { subject, body, cap }, Json);
     }
 
     /// <summary>The JSON a webhook receives.</summary>

@@ -42,6 +42,9 @@ public sealed class AlertingOptions
     /// <summary>The SMS gateway, if any.</summary>
     public SmsSettings Sms { get; set; } = new();
 
+    /// <summary>The SMTP server, if any.</summary>
+    public EmailSettings Email { get; set; } = new();
+
     /// <summary>A playbooks JSON file (default: <c>playbooks.json</c> beside the deployment file, if there is one).</summary>
     public string? PlaybookFile { get; set; }
 
@@ -59,9 +62,10 @@ public sealed class AlertingOptions
         {
             var r = Recipients[i];
             reason =
-                r.Channel is not ("webhook" or "sms") ? $"Alerts:Recipients:{i}:Channel must be webhook or sms, got '{r.Channel}'" :
+                r.Channel is not ("webhook" or "sms" or "email") ? $"Alerts:Recipients:{i}:Channel must be webhook, sms or email, got '{r.Channel}'" :
                 r.Channel == "webhook" && !(Uri.TryCreate(r.Address, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") ? $"Alerts:Recipients:{i}:Address must be an http(s) URL for a webhook, got '{r.Address}'" :
                 r.Channel == "sms" && string.IsNullOrWhiteSpace(r.Address) ? $"Alerts:Recipients:{i}:Address must be a phone number" :
+                r.Channel == "email" && !MimeKit.MailboxAddress.TryParse(r.Address, out _) ? $"Alerts:Recipients:{i}:Address must be a mailbox such as duty@example.org, got '{r.Address}'" :
                 !RiskLevels.TryParse(r.From, out var level) || level == RiskLevel.None ? $"Alerts:Recipients:{i}:From must be blue, yellow, orange or red, got '{r.From}'" :
                 r.Stage < 0 ? $"Alerts:Recipients:{i}:Stage must not be negative" :
                 r.Language is not ("zh" or "en") ? $"Alerts:Recipients:{i}:Language must be zh or en" :
@@ -72,6 +76,12 @@ public sealed class AlertingOptions
         if (Recipients.Any(r => r.Channel == "sms") && !Uri.TryCreate(Sms.Endpoint, UriKind.Absolute, out _))
         {
             reason = "Alerts:Sms:Endpoint must be the gateway's absolute URL when an SMS recipient is configured";
+            return false;
+        }
+
+        if (Recipients.Any(r => r.Channel == "email") && (string.IsNullOrWhiteSpace(Email.Host) || !MimeKit.MailboxAddress.TryParse(Email.From, out _)))
+        {
+            reason = "Alerts:Email:Host and Alerts:Email:From (a mailbox) must be set when an e-mail recipient is configured";
             return false;
         }
 
@@ -102,6 +112,29 @@ public sealed class RecipientSettings
 
     /// <summary>This webhook's own signing secret, if any.</summary>
     public string? Secret { get; set; }
+}
+
+/// <summary>The SMTP server for e-mail.</summary>
+public sealed class EmailSettings
+{
+    /// <summary>Its host name.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Its port.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 25;
+
+    /// <summary>Whether to require STARTTLS.</summary>
+    public bool StartTls { get; set; }
+
+    /// <summary>User name, if the server wants one.</summary>
+    public string? User { get; set; }
+
+    /// <summary>Password.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The sender's mailbox.</summary>
+    public string From { get; set; } = "crowdwatch@localhost";
 }
 
 /// <summary>The SMS gateway.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Alerting;
 
-/// <summary>Sends the outbox: webhooks always, SMS where a gateway is configured; woken by each recorded alert change.</summary>
+/// <summary>Sends the outbox: webhooks always, SMS and e-mail where a gateway or server is configured; woken by each recorded alert change.</summary>
 public sealed class OutboxService : BackgroundService
 {
     private readonly OutboxDispatcher _dispatcher;
@@ -20,6 +20,7 @@ public sealed class OutboxService : BackgroundService
         var client = http.CreateClient("alerts");
         var channels = new List<INotificationChannel> { new WebhookChannel(client, url => secrets.GetValueOrDefault(url) ?? _options.WebhookSecret, time) };
         if (Uri.TryCreate(_options.Sms.Endpoint, UriKind.Absolute, out var sms)) channels.Add(new SmsGatewayChannel(client, sms, _options.Sms.PerRecipientPerHour, time));
+        if (!string.IsNullOrWhiteSpace(_options.Email.Host)) channels.Add(new EmailChannel(_options.Email));
         _dispatcher = new OutboxDispatcher(store, channels, time);
     }
 

@@ -33,7 +33,7 @@ internal static class AlertsCommand
     {
         var untilEmpty = new Option<bool>("--until-empty") { Description = "Stop once every notification in the outbox is delivered (default: keep watching)" };
         var poll = new Option<int>("--poll-ms") { Description = "Milliseconds between looks at the outbox", DefaultValueFactory = _ => 200 };
-        var command = new Command("deliver", "Send the notifications waiting in the store's outbox (webhooks; SMS where Alerts__Sms__Endpoint is set), retrying with backoff; what a crash interrupted goes out on the next run");
+        var command = new Command("deliver", "Send the notifications waiting in the store's outbox (webhooks; SMS where Alerts__Sms__Endpoint is set; e-mail where Alerts__Email__Host is), retrying with backoff; what a crash interrupted goes out on the next run");
         command.Options.Add(untilEmpty);
         command.Options.Add(poll);
         command.SetAction(parse => CliErrors.Run(error, () =>
@@ -46,6 +46,16 @@ internal static class AlertsCommand
             if (environment("Alerts__Sms__Endpoint") is { } sms)
                 channels.Add(new SmsGatewayChannel(http, Uri.TryCreate(sms, UriKind.Absolute, out var u) ? u : throw new InvalidDataException($"Alerts__Sms__Endpoint '{sms}': expected an absolute URL"),
                     int.TryParse(environment("Alerts__Sms__PerRecipientPerHour"), CultureInfo.InvariantCulture, out var limit) ? limit : 10, TimeProvider.System));
+            if (environment("Alerts__Email__Host") is { Length: > 0 } host)
+                channels.Add(new EmailChannel(new EmailSettings
+                {
+                    Host = host,
+                    Port = int.TryParse(environment("Alerts__Email__Port"), CultureInfo.InvariantCulture, out var port) ? port : 25,
+                    From = environment("Alerts__Email__From") ?? "crowdwatch@localhost",
+                    User = environment("Alerts__Email__User"),
+                    Password = environment("Alerts__Email__Password"),
+                    StartTls = environment("Alerts__Email__StartTls") is "true" or "True",
+                }));
             var alerts = (Alerts.Storage.IAlertStore)store;
             var dispatcher = new Alerts.Delivery.OutboxDispatcher(alerts, channels);
             var (delivered, failed) = (0, 0);

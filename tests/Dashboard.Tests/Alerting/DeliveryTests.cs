@@ -126,4 +126,31 @@ public sealed class DeliveryTests : IDisposable
             Assert.StartsWith("【CrowdWatch】", parts[0], StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Email_reaches_a_real_smtp_server_with_the_cap_message_attached_and_a_refusal_is_retried()
+    {
+        await using var smtp = new SmtpReceiver { RefuseNext = 1 };
+        var store = await AlertFixture.StoreAsync(_dir);
+        var journal = AlertFixture.Journal(store, new Recipient("email", "duty@cq.example.org", ["*"], RiskLevel.Orange, Language: "en"));
+        foreach (var c in AlertFixture.Evening(1)) await journal.RecordAsync(c);
+        var time = new ManualTime(AlertFixture.Start.AddHours(1));
+        var dispatcher = Dispatcher(store, time, new EmailChannel(new EmailSettings { Host = "127.0.0.1", Port = smtp.Port, From = "crowdwatch@cq.example.org" }));
+        Assert.Equal((0, 1), await dispatcher.RunOnceAsync()); // 451: the Orange update and the Red one behind it wait
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((2, 0), await dispatcher.RunOnceAsync());
+        var mails = smtp.Messages.ToList();
+        Assert.Equal(2, mails.Count);
+        Assert.All(mails, m => Assert.Equal("duty@cq.example.org", m.To));
+        using var first = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mails[0].Data));
+        var message = await MimeKit.MimeMessage.LoadAsync(first);
+        Assert.Equal("[CrowdWatch] ORANGE crowd warning (level II) updated: Test square 0", message.Subject);
+        Assert.Contains("One-way", message.TextBody, StringComparison.OrdinalIgnoreCase);
+        var cap = Assert.Single(message.Attachments.OfType<MimeKit.MimePart>());
+        Assert.Equal("alert.cap.xml", cap.FileName);
+        using var content = new MemoryStream();
+        await cap.Content!.DecodeToAsync(content);
+        Assert.Contains("<msgType>Update</msgType>", System.Text.Encoding.UTF8.GetString(content.ToArray()), StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{32}\\.2$", message.Headers["X-CrowdWatch-Idempotency-Key"] ?? "");
+    }
 }
