@@ -39,7 +39,7 @@ public sealed partial class AlertService : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
         (_catalog, _alerts, _options, _time, _outbox, _metrics, _log) = (catalog, alerts, options.Value, time, outbox, metrics, log);
-        var playbook = LoadPlaybook(_options, host.Value.Deployment, log);
+        var playbook = Playbook = LoadPlaybook(_options, host.Value.Deployment, log);
         var recipients = _options.RecipientList();
         foreach (var area in catalog.Areas.Values)
         {
@@ -47,6 +47,9 @@ public sealed partial class AlertService : BackgroundService
             _areas[area.Name] = new AreaAlerts(area, counts, forecasts, journal, _options.Policy, _options.Triggers);
         }
     }
+
+    /// <summary>The response playbooks in use.</summary>
+    public Playbook Playbook { get; }
 
     /// <summary>Raised after each alert change is recorded (for the dashboard's live feed).</summary>
     public event Action<AlertChange>? Changed;

@@ -19,7 +19,7 @@ public static class AlertsApi
     /// <summary>An open alert as the API lists it.</summary>
     public sealed record AlertSummary(Guid Id, string Area, string Place, string NameZh, string NameEn, string Level, string State, int Version,
         string Trigger, string Certainty, double Density, double? CapacityUse, double TrendPerHour, double PeakDensity, DateTimeOffset PeakAt,
-        DateTimeOffset Raised, DateTimeOffset Changed, int Stage, string? AcknowledgedBy, string Cap);
+        DateTimeOffset Raised, DateTimeOffset Changed, int Stage, string? AcknowledgedBy, string InstructionZh, string InstructionEn, string Cap);
 
     /// <summary>One event of an alert's history.</summary>
     public sealed record AlertHistoryEntry(int Version, DateTimeOffset At, string Kind, string Level, string Actor, string? Note, string? Cap);
@@ -39,7 +39,7 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/alerts").WithTags("Alerts");
-        group.MapGet("/", (AlertService alerts) => TypedResults.Ok(alerts.Open.Select(Summarise).ToArray()));
+        group.MapGet("/", (AlertService alerts) => TypedResults.Ok(alerts.Open.Select(a => Summarise(a, alerts.Playbook)).ToArray()));
         group.MapGet("/{id:guid}", async Task<Results<Ok<AlertHistoryEntry[]>, ProblemHttpResult>> (Guid id, IAlertStore store, CancellationToken cancellationToken) =>
         {
             var events = await store.EventsAsync(id, cancellationToken);
@@ -74,10 +74,11 @@ public static class AlertsApi
     /// <summary>The path of an alert's CAP message <paramref name="version"/>.</summary>
     public static string CapPath(Guid id, int version) => $"/api/alerts/{id}/cap/{version}";
 
-    private static AlertSummary Summarise(Alert a) => new(a.Id, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(), a.State.ToString().ToLowerInvariant(),
+    private static AlertSummary Summarise(Alert a, Alerts.Playbooks.Playbook playbook) => new(a.Id, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(), a.State.ToString().ToLowerInvariant(),
         a.Version, a.Trigger.Kind.ToString(), a.Trigger.Certainty.ToString(), Math.Round(a.Density, 3), a.CapacityUse is { } u ? Math.Round(u, 3) : null,
         Math.Round(a.Trend * 60, 3), Math.Round(a.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs), DateTimeOffset.FromUnixTimeMilliseconds(a.RaisedMs),
-        DateTimeOffset.FromUnixTimeMilliseconds(a.ChangedMs), a.Stage, a.AcknowledgedBy, CapPath(a.Id, a.ChangedVersion));
+        DateTimeOffset.FromUnixTimeMilliseconds(a.ChangedMs), a.Stage, a.AcknowledgedBy, playbook.For(a.Place.Id, a.Level).Zh, playbook.For(a.Place.Id, a.Level).En,
+        CapPath(a.Id, a.ChangedVersion));
 
     // Per open alert, its latest CAP message: identifier, sent, English headline, severity and area from the message itself.
     private static async Task<string> FeedAsync(IAlertStore store, AlertingOptions options, string origin, CancellationToken cancellationToken)

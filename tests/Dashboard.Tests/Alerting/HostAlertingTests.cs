@@ -53,6 +53,7 @@ public class HostAlertingTests
         using var open = JsonDocument.Parse(await http.GetStringAsync("/api/alerts"));
         var alert = Assert.Single(open.RootElement.EnumerateArray());
         Assert.Equal(("red", "Observed"), (alert.GetProperty("level").GetString(), alert.GetProperty("trigger").GetString()));
+        Assert.Equal(Alerts.Playbooks.Playbook.General[Alerts.Risk.RiskLevel.Red].Zh, alert.GetProperty("instructionZh").GetString());
         var capResponse = await http.GetAsync(alert.GetProperty("cap").GetString());
         Assert.Equal("application/cap+xml", capResponse.Content.Headers.ContentType?.MediaType);
         var cap = XDocument.Parse(await capResponse.Content.ReadAsStringAsync()).Root!;
