@@ -24,6 +24,9 @@ public static class AlertsApi
     /// <summary>One event of an alert's history.</summary>
     public sealed record AlertHistoryEntry(int Version, DateTimeOffset At, string Kind, string Level, string Actor, string? Note, string? Cap);
 
+    /// <summary>An operator's acknowledgement or resolution: an optional note (at most 1 000 characters).</summary>
+    public sealed record AlertAction(string? Note);
+
     /// <summary>A risk point as the API returns it: outline in WGS84 as GeoJSON geometry.</summary>
     public sealed record RiskPointView(int Rank, int[] Cells, string Level, double Score, double PeakDensity, DateTimeOffset PeakAt, double PeakLow, double PeakHigh,
         double PeopleAtPeak, System.Text.Json.JsonElement Outline);
@@ -66,9 +69,38 @@ public static class AlertsApi
                 System.Text.Json.JsonSerializer.SerializeToElement(CellRiskPoints.Wgs84(area, p.Outline), GeoJson))).ToArray();
             return TypedResults.Ok(new RiskPointsView(name, DateTimeOffset.FromUnixTimeMilliseconds(found.SlotMs), points));
         }).WithTags("Alerts");
+        group.MapPost("/{id:guid}/acknowledge", (Guid id, AlertAction? action, AlertService alerts, HttpContext http, CancellationToken cancellationToken) =>
+            ActAsync(id, action, resolve: false, alerts, http, cancellationToken)).RequireAuthorization(Security.Roles.CanOperate);
+        group.MapPost("/{id:guid}/resolve", (Guid id, AlertAction? action, AlertService alerts, HttpContext http, CancellationToken cancellationToken) =>
+            ActAsync(id, action, resolve: true, alerts, http, cancellationToken)).RequireAuthorization(Security.Roles.CanOperate);
         group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, HttpContext http, CancellationToken cancellationToken) =>
             TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", cancellationToken), "application/atom+xml; charset=utf-8"));
         return app;
+    }
+
+    // The operator is the API key's name: it goes into the alert's history, the audit log and the notifications.
+    private static async Task<Results<Ok<AlertHistoryEntry>, ProblemHttpResult>> ActAsync(Guid id, AlertAction? action, bool resolve, AlertService alerts, HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var note = action?.Note?.Trim();
+        if (note is { Length: > 1000 })
+            return TypedResults.Problem($"note: at most 1000 characters, got {note.Length}.", title: "Bad note", statusCode: StatusCodes.Status400BadRequest);
+        var actor = http.User.Identity?.Name ?? "unknown";
+        try
+        {
+            var change = await alerts.ActAsync(id, actor, string.IsNullOrEmpty(note) ? null : note, resolve, cancellationToken);
+            var a = change.Alert;
+            return TypedResults.Ok(new AlertHistoryEntry(a.Version, DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), change.Kind.ToString().ToLowerInvariant(), a.Level.Colour(),
+                change.Actor, change.Note, CapMessage.Publishes(change) ? CapPath(a.Id, a.Version) : null));
+        }
+        catch (KeyNotFoundException)
+        {
+            return TypedResults.Problem($"No open alert {id}.", title: "Unknown alert", statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (InvalidOperationException e)
+        {
+            return TypedResults.Problem(e.Message, title: "Already acknowledged", statusCode: StatusCodes.Status409Conflict);
+        }
     }
 
     /// <summary>The path of an alert's CAP message <paramref name="version"/>.</summary>

@@ -2,6 +2,7 @@ using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Api;
 using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Dashboard.Security;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
@@ -53,6 +54,12 @@ public static class WebHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxService>());
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.CanView, p => p.RequireRole(Roles.Viewer, Roles.Operator, Roles.Admin))
+            .AddPolicy(Roles.CanOperate, p => p.RequireRole(Roles.Operator, Roles.Admin))
+            .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 
@@ -66,6 +73,8 @@ public static class WebHost
         foreach (var area in app.Services.GetRequiredService<AreaCatalog>().Areas.Values) areas.SaveAreaAsync(area).GetAwaiter().GetResult();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthChecks("/health");
         app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapAreasApi();

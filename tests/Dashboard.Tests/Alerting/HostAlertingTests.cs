@@ -41,7 +41,7 @@ public class HostAlertingTests
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (receiver.AcceptedKeys().Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
-        var hook = Assert.Single(receiver.Requests);
+        var hook = receiver.Requests.First();
         var seconds = long.Parse(hook.Headers[WebhookSignature.TimestampHeader], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(WebhookSignature.Verify("host-secret", seconds, hook.Body, hook.Headers[WebhookSignature.Header]));
         using (var body = JsonDocument.Parse(hook.Body))
@@ -79,10 +79,45 @@ public class HostAlertingTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/nowhere/risk-points")).StatusCode);
 
-        // The audit log has the raise, written before it was sent.
+        // Acting on it takes an operator's key: none is 401, a viewer's or an ingest key 403.
+        var keys = app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IApiKeys>();
+        var id = alert.GetProperty("id").GetString();
+        async Task<HttpResponseMessage> Act(string verb, string? key, string body = """{"note":"stewards sent to the east stairs"}""")
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{id}/{verb}") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            if (key is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            return await http.SendAsync(request);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Act("acknowledge", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Act("acknowledge", "not-a-key")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Act("acknowledge", await keys.IssueAsync("wall-screen", "viewer"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Act("acknowledge", await keys.IssueAsync("gate-counter", "ingest"))).StatusCode);
+        var operatorKey = await keys.IssueAsync("li.wei", "operator");
+        var tooLong = await Act("acknowledge", operatorKey, $$"""{"note":"{{new string('x', 1001)}}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("note", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var ack = await Act("acknowledge", operatorKey);
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        using (var acked = JsonDocument.Parse(await ack.Content.ReadAsStringAsync()))
+            Assert.Equal(("acknowledged", "li.wei", "stewards sent to the east stairs"), (acked.RootElement.GetProperty("kind").GetString(), acked.RootElement.GetProperty("actor").GetString(), acked.RootElement.GetProperty("note").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, (await Act("acknowledge", operatorKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Act("resolve", operatorKey, """{"note":"barriers up"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Act("resolve", operatorKey)).StatusCode);
+        Assert.Equal(0, JsonDocument.Parse(await http.GetStringAsync("/api/alerts")).RootElement.GetArrayLength());
+        using (var after = JsonDocument.Parse(await http.GetStringAsync($"/api/alerts/{id}")))
+            Assert.Equal(["raised", "acknowledged", "resolved"], after.RootElement.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        // The webhook heard the acknowledgement and the resolution too.
+        waited.Restart();
+        while (receiver.AcceptedKeys().Count < 3 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
+        Assert.Equal(["raised", "acknowledged", "resolved"], receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("event").GetString()));
+
+        // The audit log has every step, each written before it was sent, with who did it.
         var audit = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue);
         Assert.Contains(audit, e => e.Action == "alert.raised" && e.Actor == "system");
-        Assert.Single(app.Services.GetRequiredService<AlertService>().Open);
+        Assert.Contains(audit, e => e.Action == "alert.acknowledged" && e.Actor == "li.wei");
+        Assert.Contains(audit, e => e.Action == "alert.resolved" && e.Actor == "li.wei");
+        Assert.Empty(app.Services.GetRequiredService<AlertService>().Open);
         await app.StopAsync();
     }
 
