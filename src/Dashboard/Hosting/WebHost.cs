@@ -60,6 +60,8 @@ public static class WebHost
             .AddPolicy(Roles.CanOperate, p => p.RequireRole(Roles.Operator, Roles.Admin))
             .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<Live.AlertFeed>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 
@@ -82,6 +84,9 @@ public static class WebHost
         app.MapHistoryApi();
         app.MapCountsApi();
         app.MapAlertsApi();
+        app.MapHub<Live.LiveHub>("/hubs/live");
+        // The feed listens to the alert service from the start, so that no event before the first client is lost.
+        _ = app.Services.GetRequiredService<Live.AlertFeed>();
         app.MapGet("/", () => TypedResults.Text("CrowdWatch is running. See /api/areas and /health.\n"));
         return app;
     }

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace CrowdWatch.Dashboard.Live;
+
+/// <summary>
+/// The dashboard's live connection (<c>/hubs/live</c>): a client subscribes to a whole area or to some of its zones and
+/// is pushed their alert events; after a reconnect it asks for the events after the last feed number it saw, so no
+/// alert is lost on a flaky connection.
+/// </summary>
+public sealed class LiveHub(AlertFeed feed) : Hub<ILiveClient>
+{
+    /// <summary>The group of an area's events.</summary>
+    public static string AreaGroup(string area) => $"area:{area}";
+
+    /// <summary>The group of one zone's events.</summary>
+    public static string PlaceGroup(string area, string place) => $"place:{area}:{place}";
+
+    /// <summary>Subscribes to <paramref name="area"/>, or only to its <paramref name="places"/> (place ids such as <c>zone:hongyadong</c>).</summary>
+    public async Task Subscribe(string area, string[]? places = null)
+    {
+        if (string.IsNullOrWhiteSpace(area)) throw new HubException("area: expected an area's name");
+        if (places is null || places.Length == 0) await Groups.AddToGroupAsync(Context.ConnectionId, AreaGroup(area)).ConfigureAwait(false);
+        else foreach (var p in places) await Groups.AddToGroupAsync(Context.ConnectionId, PlaceGroup(area, p)).ConfigureAwait(false);
+    }
+
+    /// <summary>Events of <paramref name="area"/> (and <paramref name="places"/>, if given) after feed number <paramref name="after"/>.</summary>
+    public IReadOnlyList<AlertEventView> Missed(string area, long after, string[]? places = null) => feed.After(area, after, places);
+}
