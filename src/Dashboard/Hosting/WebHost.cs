@@ -60,6 +60,7 @@ public static class WebHost
             .AddPolicy(Roles.CanOperate, p => p.RequireRole(Roles.Operator, Roles.Admin))
             .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));
+        builder.Services.AddOpenApi();
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<Live.AlertFeed>();
         builder.Services.AddProblemDetails();
@@ -85,6 +86,13 @@ public static class WebHost
         app.MapCountsApi();
         app.MapAlertsApi();
         app.MapHub<Live.LiveHub>("/hubs/live");
+        // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "CrowdWatch API");
+            o.RoutePrefix = "api/reference";
+        });
         // The feed listens to the alert service from the start, so that no event before the first client is lost.
         _ = app.Services.GetRequiredService<Live.AlertFeed>();
         app.MapGet("/", () => TypedResults.Text("CrowdWatch is running. See /api/areas and /health.\n"));

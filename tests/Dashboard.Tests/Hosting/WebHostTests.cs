@@ -26,6 +26,17 @@ public class WebHostTests
         Assert.Equal(441, area.GetProperty("cells").GetInt32());
         using var located = JsonDocument.Parse(await http.GetStringAsync("/api/areas/hongyadong/locate?lon=106.5790&lat=29.5630"));
         Assert.Equal(652963.71, located.RootElement.GetProperty("x").GetDouble(), 2);
+        // The OpenAPI document lists the API, and its browsable reference is served from the host itself.
+        using (var openApi = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json")))
+        {
+            var paths = openApi.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+            Assert.Contains("/api/areas/{name}", paths);
+            Assert.Contains("/api/alerts/{id}/acknowledge", paths);
+        }
+
+        var reference = await http.GetAsync("/api/reference/index.html");
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Contains("swagger", await reference.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         var missing = await http.GetAsync("/api/areas/nowhere");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
