@@ -53,6 +53,9 @@ public static class WebHost
         builder.Services.AddSingleton<OutboxService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxService>());
         builder.Services.AddSingleton<AlertService>();
+        // The live feed starts before the alert service, so that it hears every event from the first.
+        builder.Services.AddSingleton<Live.AlertFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.AlertFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
@@ -60,9 +63,22 @@ public static class WebHost
             .AddPolicy(Roles.CanOperate, p => p.RequireRole(Roles.Operator, Roles.Admin))
             .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));
+        builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(ApiLimits.Section).Get<ApiLimits>() ?? new ApiLimits();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        // Every caller gets its own window: an API key by its name, anyone else by address. The health probes are exempt.
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || http.Request.Path.StartsWithSegments("/alive", StringComparison.OrdinalIgnoreCase)
+                    ? System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("probe")
+                    : System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                        http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddSignalR();
-        builder.Services.AddSingleton<Live.AlertFeed>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 
@@ -77,6 +93,7 @@ public static class WebHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealthChecks("/health");
         app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
@@ -93,8 +110,6 @@ public static class WebHost
             o.SwaggerEndpoint("/openapi/v1.json", "CrowdWatch API");
             o.RoutePrefix = "api/reference";
         });
-        // The feed listens to the alert service from the start, so that no event before the first client is lost.
-        _ = app.Services.GetRequiredService<Live.AlertFeed>();
         app.MapGet("/", () => TypedResults.Text("CrowdWatch is running. See /api/areas and /health.\n"));
         return app;
     }

@@ -9,7 +9,7 @@ namespace CrowdWatch.Dashboard.Live;
 /// The alert events as the dashboard sees them: numbered in order, kept for the last <see cref="Capacity"/> events for
 /// clients that reconnect, and pushed to the subscribers of their area and place.
 /// </summary>
-public sealed class AlertFeed : IDisposable
+public sealed class AlertFeed : IHostedService, IDisposable
 {
     /// <summary>Events kept for catching up.</summary>
     public const int Capacity = 10_000;
@@ -46,6 +46,11 @@ public sealed class AlertFeed : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _alerts.Changed -= OnChanged;
+
+    // A hosted service only so that the host makes it (and it starts listening) before the alert service runs.
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private void OnChanged(AlertChange change)
     {

@@ -45,6 +45,31 @@ public class WebHostTests
     }
 
     [Fact]
+    public async Task Callers_over_their_rate_get_429_and_bodies_over_the_limit_413_while_health_stays_open()
+    {
+        using var d = new TestDeployment();
+        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Api:RequestsPerMinute", "3", "--Api:MaxRequestBytes", "2048"]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var key = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IApiKeys>().IssueAsync("desk", "operator");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{Guid.NewGuid()}/acknowledge")
+        {
+            Content = new StringContent($$"""{"note":"{{new string('x', 5000)}}"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var big = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++) codes.Add((await http.GetAsync("/api/areas")).StatusCode);
+        // The key's request had a window of its own: the anonymous caller gets its three, then 429.
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], codes);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task Host_serves_the_sample_city_layers_and_calendar_from_its_files()
     {
         await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", Deployment.SampleDeployment.Locate()]);
