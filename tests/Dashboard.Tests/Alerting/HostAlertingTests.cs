@@ -5,9 +5,8 @@ using CrowdWatch.Alerts.Delivery;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Tests.Cli;
+using CrowdWatch.Dashboard.Tests.Hosting;
 using CrowdWatch.Geo.Storage;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace CrowdWatch.Dashboard.Tests.Alerting;
 
@@ -19,12 +18,10 @@ public class HostAlertingTests
         using var d = new TestDeployment();
         await using var receiver = new Receiver();
         await receiver.StartAsync();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+        await using var app = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
             "--Forecast:Enabled", "false", "--Alerts:PollMilliseconds", "50", "--Alerts:WebhookSecret", "host-secret", "--Alerts:Cap:Status", "Exercise",
-            "--Alerts:Recipients:0:Channel", "webhook", "--Alerts:Recipients:0:Address", receiver.Url]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+            "--Alerts:Recipients:0:Channel", "webhook", "--Alerts:Recipients:0:Address", receiver.Url);
+        var http = app.Http;
 
         // Four slots up to now; the third is Red (21 000 people, capacity 20 000) and complete, as the fourth has data.
         const long slot = 900_000;
@@ -118,7 +115,6 @@ public class HostAlertingTests
         Assert.Contains(audit, e => e.Action == "alert.acknowledged" && e.Actor == "li.wei");
         Assert.Contains(audit, e => e.Action == "alert.resolved" && e.Actor == "li.wei");
         Assert.Empty(app.Services.GetRequiredService<AlertService>().Open);
-        await app.StopAsync();
     }
 
     [Fact]
@@ -127,10 +123,9 @@ public class HostAlertingTests
         using var d = new TestDeployment();
         await using var receiver = new Receiver();
         await receiver.StartAsync();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+        await using var app = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
             "--Forecast:Enabled", "false", "--Alerts:PollMilliseconds", "50",
-            "--Alerts:Recipients:0:Channel", "webhook", "--Alerts:Recipients:0:Address", receiver.Url]);
-        await app.StartAsync();
+            "--Alerts:Recipients:0:Channel", "webhook", "--Alerts:Recipients:0:Address", receiver.Url);
 
         // Four weeks of a zone whose evening crowd (peaking at 20:00 of its day) follows the day's appeal, and whose map
         // searches (peaking at 14:00) follow the same appeal; today's appeal is five times the usual. The slot judged
@@ -162,7 +157,6 @@ public class HostAlertingTests
         Assert.Contains(alert.GetProperty("level").GetString(), (string[])["orange", "red"]);
         Assert.Contains("map searches at", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.True(alert.GetProperty("density").GetDouble() < 0.5, "the crowd is not there yet");
-        await app.StopAsync();
     }
 
     [Fact]

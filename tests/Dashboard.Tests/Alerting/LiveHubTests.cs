@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Live;
 using CrowdWatch.Dashboard.Tests.Cli;
+using CrowdWatch.Dashboard.Tests.Hosting;
 using CrowdWatch.Geo.Storage;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CrowdWatch.Dashboard.Tests.Alerting;
@@ -15,11 +13,9 @@ public class LiveHubTests
     public async Task Subscribers_are_pushed_their_alert_events_and_a_reconnecting_client_gets_what_it_missed()
     {
         using var d = new TestDeployment();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
-            "--Forecast:Enabled", "false", "--Alerts:PollMilliseconds", "50"]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        HubConnection Connect() => new HubConnectionBuilder().WithUrl($"{address}/hubs/live").Build();
+        await using var app = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Forecast:Enabled", "false", "--Alerts:PollMilliseconds", "50");
+        HubConnection Connect() => new HubConnectionBuilder().WithUrl($"{app.Address}/hubs/live").Build();
 
         await using var city = Connect();
         var cityEvents = new ConcurrentQueue<AlertEventView>();
@@ -56,6 +52,5 @@ public class LiveHubTests
         Assert.Equal(("acknowledged", "li.wei", raised.Feed + 1), (ack.Kind, ack.Actor, ack.Feed));
         Assert.Equal(2, (await back.InvokeAsync<List<AlertEventView>>("Missed", "hongyadong", 0L, null)).Count);
         Assert.Empty(await back.InvokeAsync<List<AlertEventView>>("Missed", "hongyadong", 0L, new[] { "zone:somewhere-else" }));
-        await app.StopAsync();
     }
 }

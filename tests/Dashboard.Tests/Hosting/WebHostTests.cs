@@ -48,11 +48,9 @@ public class WebHostTests
     public async Task Callers_over_their_rate_get_429_and_bodies_over_the_limit_413_while_health_stays_open()
     {
         using var d = new TestDeployment();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
-            "--Api:RequestsPerMinute", "3", "--Api:MaxRequestBytes", "2048"]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        await using var app = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Api:RequestsPerMinute", "3", "--Api:MaxRequestBytes", "2048");
+        var http = app.Http;
         var key = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IApiKeys>().IssueAsync("desk", "operator");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{Guid.NewGuid()}/acknowledge")
         {
@@ -66,7 +64,6 @@ public class WebHostTests
         // The key's request had a window of its own: the anonymous caller gets its three, then 429.
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], codes);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
-        await app.StopAsync();
     }
 
     [Fact]

@@ -1,0 +1,39 @@
+using CrowdWatch.Dashboard.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CrowdWatch.Dashboard.Tests.Hosting;
+
+/// <summary>The real host started on a free loopback port with the given configuration, and a client for it.</summary>
+internal sealed class RunningHost : IAsyncDisposable
+{
+    private RunningHost(WebApplication app, string address)
+    {
+        (App, Address) = (app, address);
+        Http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public WebApplication App { get; }
+
+    public string Address { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>Builds and starts the host on 127.0.0.1 with <paramref name="args"/> (command-line configuration).</summary>
+    public static async Task<RunningHost> StartAsync(params string[] args)
+    {
+        var app = WebHost.Build(["--urls", "http://127.0.0.1:0", .. args]);
+        await app.StartAsync();
+        return new RunningHost(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
