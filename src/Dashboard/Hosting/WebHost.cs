@@ -7,6 +7,7 @@ using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace CrowdWatch.Dashboard.Hosting;
 
@@ -77,6 +78,13 @@ public static class WebHost
                         http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                         _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
+        // Metrics: the host's own meters (alerts), ASP.NET Core's and the runtime's, scraped at /metrics (Prometheus text)
+        // and pushed over OTLP where OTEL_EXPORTER_OTLP_ENDPOINT names a collector.
+        builder.Services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter(AlertMetrics.MeterName).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter();
+            if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddSignalR();
         builder.Services.AddProblemDetails();
@@ -103,6 +111,7 @@ public static class WebHost
         app.MapCountsApi();
         app.MapAlertsApi();
         app.MapHub<Live.LiveHub>("/hubs/live");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>

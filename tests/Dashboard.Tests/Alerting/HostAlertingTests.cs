@@ -109,6 +109,12 @@ public class HostAlertingTests
         while (receiver.AcceptedKeys().Count < 3 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
         Assert.Equal(["raised", "acknowledged", "resolved"], receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("event").GetString()));
 
+        // The meters count what happened, scraped in Prometheus text.
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("crowdwatch_alerts_events", metrics, StringComparison.Ordinal);
+        Assert.Contains("kind=\"raised\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration", metrics, StringComparison.Ordinal);
+
         // The audit log has every step, each written before it was sent, with who did it.
         var audit = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue);
         Assert.Contains(audit, e => e.Action == "alert.raised" && e.Actor == "system");
