@@ -1,3 +1,4 @@
+using CrowdWatch.Dashboard.Heatmap;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Privacy;
@@ -44,14 +45,32 @@ public static class CountsApi
             if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
             if (!Instants.TryParse(slot, out var at)) return BadWindow(TimeSpan.Zero);
             var start = area.NewClock().SlotStartMs(at);
-            var rows = await store.ReadAsync(new CountQuery(name, "people", start, start + 1), cancellationToken);
-            var people = new double[area.Grid.Spec.CellCount];
-            foreach (var r in rows) people[r.Cell] = r.Value;
+            var people = await PeopleAsync(store, area, start, cancellationToken);
             return TypedResults.Ok(ViewerDensity.From(people, area.WalkableM2, area.K).Select(v => v.IsLowDensity
                 ? new CellSlot(v.CellId, null, null, KThreshold.LowDensity)
                 : new CellSlot(v.CellId, Math.Round(v.People!.Value, 1), Math.Round(v.Density!.Value, 3), null)).ToArray());
         });
+        app.MapGet("/api/areas/{name}/heatmap", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (string name, string slot, AreaCatalog catalog, ICountStore store,
+            CancellationToken cancellationToken) =>
+        {
+            if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
+            if (!Instants.TryParse(slot, out var at)) return BadWindow(TimeSpan.Zero);
+            var start = area.NewClock().SlotStartMs(at);
+            var people = await PeopleAsync(store, area, start, cancellationToken);
+            var body = new MemoryStream();
+            HeatmapGeoJson.Write(body, area, SeriesCsv.SlotLabel(area, start), ViewerDensity.From(people, area.WalkableM2, area.K));
+            body.Position = 0;
+            return TypedResults.Stream(body, "application/geo+json");
+        }).WithTags("Counts");
         return app;
+    }
+
+    // Every cell's people in the slot starting at startMs (0 where the store has none).
+    private static async Task<double[]> PeopleAsync(ICountStore store, Geo.Areas.Area area, long startMs, CancellationToken cancellationToken)
+    {
+        var people = new double[area.Grid.Spec.CellCount];
+        foreach (var r in await store.ReadAsync(new CountQuery(area.Name, "people", startMs, startMs + 1), cancellationToken)) people[r.Cell] = r.Value;
+        return people;
     }
 
     private static ProblemHttpResult Unknown(string what, string name) =>

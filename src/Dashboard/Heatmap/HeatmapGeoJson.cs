@@ -1,3 +1,4 @@
+using CrowdWatch.Alerts.Risk;
 using System.Text.Json;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Privacy;
@@ -41,6 +42,7 @@ public static class HeatmapGeoJson
                 w.WriteString("dataType", KThreshold.DensityEstimation);
                 w.WriteNumber("people", Math.Round(c.People!.Value, 1));
                 w.WriteNumber("density", Math.Round(c.Density!.Value, 4));
+                w.WriteString("level", LevelThresholds.Default.LevelOf(c.Density.Value).Colour());
             }
 
             CellFeature.End(w);

@@ -110,6 +110,7 @@ public static class WebHost
         app.MapHistoryApi();
         app.MapCountsApi();
         app.MapAlertsApi();
+        app.MapForecastsApi();
         app.MapHub<Live.LiveHub>("/hubs/live");
         app.MapPrometheusScrapingEndpoint("/metrics");
         // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).

@@ -57,6 +57,20 @@ public abstract class HostStoreContract
             Assert.Equal(2, byCell.Count);
         }
 
+        // The same slot as a heat map: GeoJSON cells with people, density and level, the one under k without them.
+        var heat = await http.GetAsync("/api/areas/hongyadong/heatmap?slot=2026-10-01T20:07:00%2B08:00");
+        Assert.Equal("application/geo+json", heat.Content.Headers.ContentType?.MediaType);
+        using (var map = JsonDocument.Parse(await heat.Content.ReadAsStringAsync()))
+        {
+            var features = map.RootElement.GetProperty("features").EnumerateArray().ToDictionary(f => f.GetProperty("properties").GetProperty("cell").GetInt32(), f => f.GetProperty("properties"));
+            Assert.Equal(130, features[200].GetProperty("people").GetDouble());
+            Assert.True(features[200].TryGetProperty("level", out _));
+            Assert.Equal("LOW_DENSITY", features[201].GetProperty("dataType").GetString());
+            Assert.False(features[201].TryGetProperty("people", out _));
+            Assert.Equal("Polygon", map.RootElement.GetProperty("features")[0].GetProperty("geometry").GetProperty("type").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/areas/hongyadong/heatmap?slot=tonight")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/areas/hongyadong/counts/zones/洪崖洞 Hongyadong?from=yesterday&to=today")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/hongyadong/counts/zones/Nowhere?from=2026-10-01T19:00:00%2B08:00&to=2026-10-01T21:00:00%2B08:00")).StatusCode);
         await app.StopAsync();
