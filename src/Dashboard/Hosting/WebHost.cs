@@ -111,6 +111,7 @@ public static class WebHost
         app.MapCountsApi();
         app.MapAlertsApi();
         app.MapForecastsApi();
+        app.MapIngestApi();
         app.MapHub<Live.LiveHub>("/hubs/live");
         app.MapPrometheusScrapingEndpoint("/metrics");
         // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).

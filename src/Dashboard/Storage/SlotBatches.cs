@@ -29,21 +29,29 @@ public sealed class SlotBatches
     public CountBatch Of(string source, SlotCounts counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
+        return Of(source, counts.SlotStartMs, SlotChannels.Of(counts, _area.Settings.PanelFactor));
+    }
+
+    /// <summary>The batch of slot <paramref name="slotStartMs"/> from per-cell values by channel (cells outside the grid are skipped).</summary>
+    public CountBatch Of(string source, long slotStartMs, IEnumerable<(int Cell, string Channel, double Value)> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
         var byChannel = new Dictionary<string, List<CountRecord>>(StringComparer.Ordinal);
         var zoneTotals = new Dictionary<(int Zone, string Channel), double>();
-        foreach (var (cell, channel, value) in SlotChannels.Of(counts, _area.Settings.PanelFactor))
+        foreach (var (cell, channel, value) in values)
         {
+            if ((uint)cell >= (uint)_zonesOfCell.Length) continue;
             if (!byChannel.TryGetValue(channel, out var list)) byChannel[channel] = list = [];
-            list.Add(new CountRecord(counts.SlotStartMs, channel, cell, value));
+            list.Add(new CountRecord(slotStartMs, channel, cell, value));
             foreach (var (zone, share) in _zonesOfCell[cell])
                 zoneTotals[(zone, channel)] = zoneTotals.GetValueOrDefault((zone, channel)) + (value * share);
         }
 
         // In the store's key order (channel, then cell), which the stores take as it is.
         var rows = byChannel.OrderBy(c => c.Key, StringComparer.Ordinal).SelectMany(c => c.Value).ToList();
-        return new CountBatch(_area.Name, source, [counts.SlotStartMs], rows)
+        return new CountBatch(_area.Name, source, [slotStartMs], rows)
         {
-            ZoneRows = [.. zoneTotals.Select(t => new ZoneCountRecord(counts.SlotStartMs, t.Key.Channel, _area.Zones.Zones[t.Key.Zone].Name, t.Value))],
+            ZoneRows = [.. zoneTotals.Select(t => new ZoneCountRecord(slotStartMs, t.Key.Channel, _area.Zones.Zones[t.Key.Zone].Name, t.Value))],
         };
     }
 }

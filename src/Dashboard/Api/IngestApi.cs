@@ -1,0 +1,100 @@
+using System.Text.Json;
+using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Geo.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CrowdWatch.Dashboard.Api;
+
+/// <summary>
+/// Writing data over HTTP (ingest keys): per-cell counts as NDJSON, one object a line
+/// <c>{"slotStart": "2025-10-01T20:00:00+08:00", "cell": 4391, "channel": "people", "value": 130}</c>. Each slot is
+/// stored whole with its zone totals, under the key's name: posting a slot again replaces that key's earlier post of
+/// it. A bad line is reported with its number, field and what was expected; the rest goes in.
+/// </summary>
+public static class IngestApi
+{
+    /// <summary>A line that was not taken.</summary>
+    public sealed record LineProblem(int Line, string Field, string Problem);
+
+    /// <summary>What happened to a post.</summary>
+    public sealed record IngestSummary(int Accepted, int Rejected, int Slots, IReadOnlyList<LineProblem> Problems);
+
+    private const int ProblemsShown = 100;
+
+    /// <summary>Maps <c>/api/areas/{name}/ingest/...</c>.</summary>
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/areas/{name}/ingest").WithTags("Ingest").RequireAuthorization(Security.Roles.CanIngest);
+        group.MapPost("/counts", async Task<Results<Ok<IngestSummary>, ProblemHttpResult>> (string name, HttpContext http, AreaCatalog catalog, ICountStore store,
+            CancellationToken cancellationToken) =>
+        {
+            if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+            var clock = area.NewClock();
+            var bySlot = new SortedDictionary<long, List<(int, string, double)>>();
+            var problems = new List<LineProblem>();
+            var (accepted, rejected, number) = (0, 0, 0);
+            using var reader = new StreamReader(http.Request.Body);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                number++;
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                var (problem, at, row) = Parse(line, number, area.Grid.Spec.CellCount);
+                if (problem is not null)
+                {
+                    rejected++;
+                    if (problems.Count < ProblemsShown) problems.Add(problem);
+                    continue;
+                }
+
+                var slot = clock.SlotStartMs(at);
+                (bySlot.TryGetValue(slot, out var list) ? list : bySlot[slot] = []).Add(row);
+                accepted++;
+            }
+
+            if (accepted == 0)
+            {
+                var none = TypedResults.Problem(rejected == 0 ? "The body holds no lines; expected NDJSON objects {slotStart, cell, channel, value}." : $"None of the {rejected} lines could be taken.",
+                    title: "Nothing to ingest", statusCode: StatusCodes.Status400BadRequest);
+                none.ProblemDetails.Extensions["problems"] = problems;
+                return none;
+            }
+
+            var batches = new SlotBatches(area);
+            var source = $"api:{http.User.Identity?.Name ?? "unknown"}";
+            foreach (var (slot, values) in bySlot) await store.WriteAsync(batches.Of(source, slot, values), cancellationToken);
+            return TypedResults.Ok(new IngestSummary(accepted, rejected, bySlot.Count, problems));
+        });
+        return app;
+    }
+
+    // The line's instant and row, or what is wrong with it.
+    private static (LineProblem? Problem, long AtMs, (int Cell, string Channel, double Value) Row) Parse(string line, int number, int cells)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            return (new LineProblem(number, "(line)", $"not JSON: {e.Message}"), 0, default);
+        }
+
+        using (doc)
+        {
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object) return (new LineProblem(number, "(line)", "expected an object {slotStart, cell, channel, value}"), 0, default);
+            if (!r.TryGetProperty("slotStart", out var s) || s.ValueKind != JsonValueKind.String || !Instants.TryParse(s.GetString()!, out var at))
+                return (new LineProblem(number, "slotStart", $"expected {Instants.Expected}"), 0, default);
+            if (!r.TryGetProperty("cell", out var c) || c.ValueKind != JsonValueKind.Number || !c.TryGetInt32(out var cell) || cell < 0 || cell >= cells)
+                return (new LineProblem(number, "cell", $"expected a cell id from 0 to {cells - 1}"), 0, default);
+            if (!r.TryGetProperty("channel", out var ch) || ch.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(ch.GetString()) || ch.GetString()!.Length > 64)
+                return (new LineProblem(number, "channel", "expected a channel name such as people, devices, inflow, outflow or search"), 0, default);
+            if (!r.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()) || v.GetDouble() < 0)
+                return (new LineProblem(number, "value", "expected a number of 0 or more"), 0, default);
+            return (null, at, (cell, ch.GetString()!, v.GetDouble()));
+        }
+    }
+}
