@@ -64,4 +64,32 @@ public class IngestApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await Post(host, null, body)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Post(host, await keys.IssueAsync("wall", "viewer"), body)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_surge_posted_to_the_ingest_api_raises_a_Red_alert()
+    {
+        using var d = new TestDeployment();
+        await using var host = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"), "--Forecast:Enabled", "false",
+            "--Alerts:PollMilliseconds", "50");
+        var ingest = await host.Services.GetRequiredService<IApiKeys>().IssueAsync("gate-counters", "ingest");
+        // Every cell crowded in the last complete slot (the zone's share of them is far above its 20 000 capacity), and
+        // the current slot begun.
+        const long slot = 900_000;
+        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot) - slot;
+        var lines = new StringBuilder();
+        foreach (var (at, people) in new[] { (s0, 10_000), (s0 + slot, 10_000) })
+            for (var cell = 0; cell < 441; cell++)
+                lines.Append(System.Globalization.CultureInfo.InvariantCulture, $$"""{"slotStart":"{{DateTimeOffset.FromUnixTimeMilliseconds(at):yyyy-MM-dd'T'HH:mm:sszzz}}","cell":{{cell}},"channel":"people","value":{{people}}}""").Append('\n');
+        Assert.Equal(HttpStatusCode.OK, (await Post(host, ingest, lines.ToString())).StatusCode);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement[] open = [];
+        while (open.Length == 0 && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+            open = [.. JsonDocument.Parse(await host.Http.GetStringAsync("/api/alerts")).RootElement.EnumerateArray()];
+        }
+
+        var alert = Assert.Single(open);
+        Assert.Equal(("red", "Observed", "zone:洪崖洞 Hongyadong"), (alert.GetProperty("level").GetString(), alert.GetProperty("trigger").GetString(), alert.GetProperty("place").GetString()));
+    }
 }
