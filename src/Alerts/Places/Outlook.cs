@@ -17,4 +17,15 @@ public sealed record Outlook(long IssuedMs, int SlotMinutes, double[] Mean, doub
 
     /// <summary>Start of horizon <paramref name="h"/> (0-based), Unix ms.</summary>
     public long At(int h) => IssuedMs + ((long)h * SlotMinutes * 60_000);
+
+    /// <summary>
+    /// The outlook the searches lead to, issued at <paramref name="issuedMs"/>: their expectation with its 80%
+    /// log-normal band (e^±1.2816σ) and level probabilities.
+    /// </summary>
+    public static Outlook FromSearchLead(Forecast.Models.SearchLeadForecast lead, long issuedMs, int slotMinutes)
+    {
+        ArgumentNullException.ThrowIfNull(lead);
+        var spread = Math.Exp(1.2816 * lead.Sigma);
+        return new Outlook(issuedMs, slotMinutes, lead.Mean, [.. lead.Mean.Select(m => m / spread)], [.. lead.Mean.Select(m => m * spread)], lead.Exceedance, 0.8, lead.Ratio);
+    }
 }

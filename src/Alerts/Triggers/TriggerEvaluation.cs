@@ -1,6 +1,7 @@
 using System.Globalization;
 using CrowdWatch.Alerts.Places;
 using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Forecast.Series;
 
 namespace CrowdWatch.Alerts.Triggers;
 
@@ -106,16 +107,13 @@ public static class TriggerEvaluation
     {
         if (double.IsNaN(search) || sameSlot.Length < 2) return null;
         var recent = sameSlot.Length > days ? sameSlot[^days..] : sameSlot;
-        var values = recent.Where(v => !double.IsNaN(v)).Order().ToArray();
+        var values = recent.Where(v => !double.IsNaN(v)).ToArray();
         if (values.Length < 2) return null;
-        var median = Median(values);
-        var mad = Median([.. values.Select(v => Math.Abs(v - median)).Order()]);
+        var median = Median.Of(values);
+        var mad = Median.Of([.. values.Select(v => Math.Abs(v - median))]);
         var spread = Math.Max(1.4826 * mad, Math.Sqrt(Math.Max(1, median)));
         return ((search - median) / spread, median);
     }
-
-    private static double Median(double[] sorted) =>
-        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     private static Peak PeakOf(PlaceSlot slot)
     {

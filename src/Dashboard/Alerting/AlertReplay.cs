@@ -71,11 +71,7 @@ internal static class AlertReplay
                 var sameSlot = Enumerable.Range(1, rules.SearchBaselineDays).Select(d => t - (d * perDay)).Where(i => i >= 0).Reverse().Select(i => search?[z][i] ?? double.NaN).ToArray();
                 var outlook = new Outlook(now, zones.SlotMinutes, f.Mean[z], f.Low90[z], f.High90[z], f.Exceedance[z]);
                 Outlook? led = null;
-                if (lead is not null && lead.Forecast(searched!.Take(t + 1), z, panels.ZoneLevels[z]) is { } sl)
-                {
-                    var spread = Math.Exp(1.2816 * sl.Sigma);
-                    led = new Outlook(now, zones.SlotMinutes, sl.Mean, [.. sl.Mean.Select(m => m / spread)], [.. sl.Mean.Select(m => m * spread)], sl.Exceedance, 0.8, sl.Ratio);
-                }
+                if (lead is not null && lead.Forecast(searched!.Take(t + 1), z, panels.ZoneLevels[z]) is { } sl) led = Outlook.FromSearchLead(sl, now, zones.SlotMinutes);
 
                 var slot = new PlaceSlot(places[z], zones.SlotStart(t), zones.SlotMinutes, values[t], before, walkable[z], layer.Zones[z].Capacity,
                     thresholds[z], search?[z][t] ?? double.NaN, sameSlot, outlook, led, area.TimeZone);

@@ -103,11 +103,7 @@ internal sealed class AreaAlerts
                 search = q[t];
                 sameSlot = new double[_rules.SearchBaselineDays];
                 for (var d = 1; d <= sameSlot.Length; d++) sameSlot[^d] = q[t - (d * perDay)];
-                if (_leadFitted && _lead.Forecast(recent, z, _levels[z]) is { } f)
-                {
-                    var spread = Math.Exp(1.2816 * f.Sigma);
-                    led = new Outlook(slotMs + SlotMs, _area.Settings.SlotMinutes, f.Mean, [.. f.Mean.Select(m => m / spread)], [.. f.Mean.Select(m => m * spread)], f.Exceedance, 0.8, f.Ratio);
-                }
+                if (_leadFitted && _lead.Forecast(recent, z, _levels[z]) is { } f) led = Outlook.FromSearchLead(f, slotMs + SlotMs, _area.Settings.SlotMinutes);
             }
 
             var placeSlot = new PlaceSlot(_places[z], slotMs, _area.Settings.SlotMinutes, values[t], before, _walkable[z], zones[z].Capacity, _thresholds[z],

@@ -118,7 +118,7 @@ public sealed class SearchLead
         {
             now += search[t - w];
             for (var d = 1; d <= BaselineDays; d++) day[d - 1] = search[t - w - (d * perDay)];
-            usual += Median(day);
+            usual += Median.Of(day);
         }
 
         // Fewer than one search a slot on usual days: the ratio would be noise.
@@ -133,18 +133,10 @@ public sealed class SearchLead
                 day[d - 1] = i < values.Length ? values[i] : 0;
             }
 
-            ahead[h - 1] = Median(day);
+            ahead[h - 1] = Median.Of(day);
             peak = Math.Max(peak, ahead[h - 1]);
         }
 
         return peak >= 10 ? (now / usual, peak, ahead) : null;
-    }
-
-    private static double Median(double[] values)
-    {
-        var copy = (double[])values.Clone();
-        Array.Sort(copy);
-        var n = copy.Length;
-        return n % 2 == 1 ? copy[n / 2] : (copy[(n / 2) - 1] + copy[n / 2]) / 2;
     }
 }
