@@ -30,11 +30,13 @@ public sealed partial class AlertService : BackgroundService
     private readonly Dictionary<string, AreaAlerts> _areas = new(StringComparer.Ordinal);
     private readonly Channel<SlotReady> _ready = Channel.CreateBounded<SlotReady>(new BoundedChannelOptions(256) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Replay.ReplayClock? _replay;
 
     /// <summary>The service over the catalog's areas.</summary>
     public AlertService(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IAlertStore alerts, IAuditLog audit, IOptions<AlertingOptions> options,
-        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, TimeProvider time, ILogger<AlertService> log)
+        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, TimeProvider time, ILogger<AlertService> log, Replay.ReplayClock? replay = null)
     {
+        _replay = replay;
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
@@ -149,6 +151,13 @@ public sealed partial class AlertService : BackgroundService
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            // A replay's history is being loaded until its clock starts: those slots are the past, not news.
+            if (_replay is { Started: false })
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             foreach (var (name, area) in _areas)
             {
                 try

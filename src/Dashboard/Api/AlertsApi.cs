@@ -58,13 +58,13 @@ public static class AlertsApi
                 ? TypedResults.Content(xml, "application/cap+xml; charset=utf-8")
                 : TypedResults.Problem($"Alert {id} has no CAP message {version}.", title: "No such message", statusCode: StatusCodes.Status404NotFound);
         });
-        app.MapGet("/api/areas/{name}/risk-points", async Task<Results<Ok<RiskPointsView>, ProblemHttpResult>> (string name, AreaCatalog catalog, AlertService alerts, CancellationToken cancellationToken) =>
+        app.MapGet("/api/areas/{name}/risk-points", async Task<Results<Ok<RiskPointsView>, ProblemHttpResult>> (string name, HttpContext http, AreaCatalog catalog, AlertService alerts, CancellationToken cancellationToken) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
             if (await alerts.RiskPointsAsync(name, cancellationToken) is not { } found)
                 return TypedResults.Problem($"Area '{name}' has no slot judged yet.", title: "No risk points yet", statusCode: StatusCodes.Status404NotFound);
-            // Points under the area's k people are not shown, like any aggregate.
-            var points = found.Points.Where(p => p.PeopleAtPeak >= area.K.K).Select(p => new RiskPointView(p.Rank, [.. p.Cells], p.Level.Colour(), Math.Round(p.Score, 1),
+            // Points under the area's k people are not shown to viewers, like any aggregate.
+            var points = found.Points.Where(p => !Security.Viewing.KFor(http.User, area).Suppresses(p.PeopleAtPeak)).Select(p => new RiskPointView(p.Rank, [.. p.Cells], p.Level.Colour(), Math.Round(p.Score, 1),
                 Math.Round(p.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(p.Peak.AtMs), Math.Round(p.Peak.Low, 3), Math.Round(p.Peak.High, 3), Math.Round(p.PeopleAtPeak),
                 System.Text.Json.JsonSerializer.SerializeToElement(CellRiskPoints.Wgs84(area, p.Outline), GeoJson))).ToArray();
             return TypedResults.Ok(new RiskPointsView(name, DateTimeOffset.FromUnixTimeMilliseconds(found.SlotMs), points));

@@ -1,5 +1,6 @@
 using CrowdWatch.Dashboard.Heatmap;
 using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Security;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
@@ -8,8 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CrowdWatch.Dashboard.Api;
 
 /// <summary>
-/// Estimated people from the store, as a viewer may see them: a cell or zone under the area's k people is shown only
-/// as <c>LOW_DENSITY</c>, without a number.
+/// Estimated people from the store, as the caller may see them: for a viewer a cell or zone under the area's k people
+/// is shown only as <c>LOW_DENSITY</c>, without a number; operators and admins see exact counts.
 /// </summary>
 public static class CountsApi
 {
@@ -26,7 +27,7 @@ public static class CountsApi
     public static IEndpointRouteBuilder MapCountsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/areas/{name}/counts").WithTags("Counts");
-        group.MapGet("/zones/{zone}", async Task<Results<Ok<ZoneSlot[]>, ProblemHttpResult>> (string name, string zone, string from, string to,
+        group.MapGet("/zones/{zone}", async Task<Results<Ok<ZoneSlot[]>, ProblemHttpResult>> (string name, string zone, string from, string to, HttpContext http,
             AreaCatalog catalog, ICountStore store, CancellationToken cancellationToken) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
@@ -35,22 +36,23 @@ public static class CountsApi
             if (Window(from, to, MaxSpan) is not { } window) return BadWindow(MaxSpan);
             var walkable = area.Zones.ZoneWalkableM2(index.i, area.WalkableM2);
             var rows = await store.ReadZoneAsync(new ZoneQuery(name, zone, "people", window.From, window.To), cancellationToken);
-            return TypedResults.Ok(rows.Select(r => area.K.Suppresses(r.Value)
+            var k = Viewing.KFor(http.User, area);
+            return TypedResults.Ok(rows.Select(r => k.Suppresses(r.Value)
                 ? new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), null, null, KThreshold.LowDensity)
                 : new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), Math.Round(r.Value, 1), walkable > 0 ? Math.Round(r.Value / walkable, 3) : null, null)).ToArray());
         });
-        group.MapGet("/cells", async Task<Results<Ok<CellSlot[]>, ProblemHttpResult>> (string name, string slot, AreaCatalog catalog, ICountStore store,
+        group.MapGet("/cells", async Task<Results<Ok<CellSlot[]>, ProblemHttpResult>> (string name, string slot, HttpContext http, AreaCatalog catalog, ICountStore store,
             CancellationToken cancellationToken) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
             if (!Instants.TryParse(slot, out var at)) return BadWindow(TimeSpan.Zero);
             var start = area.NewClock().SlotStartMs(at);
             var people = await PeopleAsync(store, area, start, cancellationToken);
-            return TypedResults.Ok(ViewerDensity.From(people, area.WalkableM2, area.K).Select(v => v.IsLowDensity
+            return TypedResults.Ok(ViewerDensity.From(people, area.WalkableM2, Viewing.KFor(http.User, area)).Select(v => v.IsLowDensity
                 ? new CellSlot(v.CellId, null, null, KThreshold.LowDensity)
                 : new CellSlot(v.CellId, Math.Round(v.People!.Value, 1), Math.Round(v.Density!.Value, 3), null)).ToArray());
         });
-        app.MapGet("/api/areas/{name}/heatmap", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (string name, string slot, AreaCatalog catalog, ICountStore store,
+        app.MapGet("/api/areas/{name}/heatmap", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (string name, string slot, HttpContext http, AreaCatalog catalog, ICountStore store,
             CancellationToken cancellationToken) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
@@ -58,7 +60,7 @@ public static class CountsApi
             var start = area.NewClock().SlotStartMs(at);
             var people = await PeopleAsync(store, area, start, cancellationToken);
             var body = new MemoryStream();
-            HeatmapGeoJson.Write(body, area, SeriesCsv.SlotLabel(area, start), ViewerDensity.From(people, area.WalkableM2, area.K));
+            HeatmapGeoJson.Write(body, area, SeriesCsv.SlotLabel(area, start), ViewerDensity.From(people, area.WalkableM2, Viewing.KFor(http.User, area)));
             body.Position = 0;
             return TypedResults.Stream(body, "application/geo+json");
         }).WithTags("Counts");

@@ -1,4 +1,5 @@
 using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Security;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Privacy;
@@ -20,15 +21,17 @@ public static class ForecastsApi
     public static IEndpointRouteBuilder MapForecastsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/areas/{name}/forecasts").WithTags("Forecasts");
-        group.MapGet("/zones/{zone}", (string name, string zone, AreaCatalog catalog, IForecastStore store, CancellationToken cancellationToken) =>
-            ReadAsync(name, zone, isZone: true, catalog, store, cancellationToken));
-        group.MapGet("/cells/{cell:int}", (string name, int cell, AreaCatalog catalog, IForecastStore store, CancellationToken cancellationToken) =>
-            ReadAsync(name, cell.ToString(System.Globalization.CultureInfo.InvariantCulture), isZone: false, catalog, store, cancellationToken));
+        group.MapGet("/zones/{zone}", (string name, string zone, HttpContext http, AreaCatalog catalog, IForecastStore store, CancellationToken cancellationToken) =>
+            ReadAsync(name, zone, isZone: true, http, catalog, store, cancellationToken));
+        group.MapGet("/cells/{cell}", async Task<Results<Ok<PlaceForecast>, ProblemHttpResult>> (string name, string cell, HttpContext http, AreaCatalog catalog, IForecastStore store, CancellationToken cancellationToken) =>
+            int.TryParse(cell, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                ? await ReadAsync(name, id.ToString(System.Globalization.CultureInfo.InvariantCulture), isZone: false, http, catalog, store, cancellationToken)
+                : TypedResults.Problem($"cell must be a cell id (a whole number), not '{cell}'", title: "Bad cell", statusCode: StatusCodes.Status400BadRequest));
         return app;
     }
 
-    // Forecasts of fewer than k people are shown as LOW_DENSITY, like counts: a forecast is an estimate of who will be there.
-    private static async Task<Results<Ok<PlaceForecast>, ProblemHttpResult>> ReadAsync(string name, string place, bool isZone, AreaCatalog catalog, IForecastStore store,
+    // Forecasts of fewer than k people are shown to viewers as LOW_DENSITY, like counts: a forecast is an estimate of who will be there.
+    private static async Task<Results<Ok<PlaceForecast>, ProblemHttpResult>> ReadAsync(string name, string place, bool isZone, HttpContext http, AreaCatalog catalog, IForecastStore store,
         CancellationToken cancellationToken)
     {
         if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
@@ -37,7 +40,7 @@ public static class ForecastsApi
         var values = await store.ValuesAsync(run.Id, place, isZone, cancellationToken);
         if (values.Count == 0) return TypedResults.Problem($"The newest run of '{name}' has no forecast of {(isZone ? "zone" : "cell")} '{place}'.", title: "Unknown place", statusCode: StatusCodes.Status404NotFound);
         static double R(double v) => Math.Round(v, 1);
-        var slots = values.OrderBy(v => v.Horizon).Select(v => v.Mean < area.K.K
+        var slots = values.OrderBy(v => v.Horizon).Select(v => Viewing.KFor(http.User, area).Suppresses(v.Mean)
             ? new ForecastSlot(v.Horizon, SeriesCsv.SlotLabel(area, v.TargetSlotMs), null, null, null, null, null, [.. v.Exceedance.Select(p => Math.Round(p, 3))], KThreshold.LowDensity)
             : new ForecastSlot(v.Horizon, SeriesCsv.SlotLabel(area, v.TargetSlotMs), R(v.Mean), R(v.Low80), R(v.High80), R(v.Low95), R(v.High95), [.. v.Exceedance.Select(p => Math.Round(p, 3))], null)).ToArray();
         return TypedResults.Ok(new PlaceForecast(name, place, run.Model, Instants.Local(run.IssuedMs, area.TimeZone), SeriesCsv.SlotLabel(area, run.OriginSlotMs), slots));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Ingest;
 using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Storage;
@@ -8,7 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CrowdWatch.Dashboard.Api;
 
 /// <summary>
-/// Writing data over HTTP (ingest keys): per-cell counts as NDJSON, one object a line
+/// Writing data over HTTP (ingest keys): raw pings (NDJSON, or CSV with <c>Content-Type: text/csv</c>) and map-search
+/// records (CSV) through the area's live binner, pseudonymised at the door; and per-cell counts as NDJSON, one object a line
 /// <c>{"slotStart": "2025-10-01T20:00:00+08:00", "cell": 4391, "channel": "people", "value": 130}</c>. Each slot is
 /// stored whole with its zone totals, under the key's name: posting a slot again replaces that key's earlier post of
 /// it. A bad line is reported with its number, field and what was expected; the rest goes in.
@@ -20,6 +22,10 @@ public static class IngestApi
 
     /// <summary>What happened to a post.</summary>
     public sealed record IngestSummary(int Accepted, int Rejected, int Slots, IReadOnlyList<LineProblem> Problems);
+
+    /// <summary>What happened to a post of pings or searches.</summary>
+    public sealed record BinnedSummary(long Rows, long Accepted, long Rejected, long OutsideGrid, long Duplicates,
+        IReadOnlyDictionary<string, long> RejectedByReason, int SlotsStored, IReadOnlyList<LineProblem> Problems);
 
     private const int ProblemsShown = 100;
 
@@ -66,7 +72,40 @@ public static class IngestApi
             foreach (var (slot, values) in bySlot) await store.WriteAsync(batches.Of(source, slot, values), cancellationToken);
             return TypedResults.Ok(new IngestSummary(accepted, rejected, bySlot.Count, problems));
         });
+        group.MapPost("/pings", (string name, HttpContext http, LiveIngest live, CancellationToken cancellationToken) =>
+            BinAsync(name, http, live, (a, body, problems) => a.PingsAsync(body, "pings", IsNdjson(http), problems, cancellationToken), cancellationToken));
+        group.MapPost("/searches", (string name, HttpContext http, LiveIngest live, CancellationToken cancellationToken) =>
+            BinAsync(name, http, live, (a, body, problems) => a.SearchesAsync(body, "searches", problems, cancellationToken), cancellationToken));
         return app;
+    }
+
+    // NDJSON unless the post says it is CSV.
+    private static bool IsNdjson(HttpContext http) =>
+        http.Request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase);
+
+    // Pings and searches go through the area's live binner; the body is read whole first (it is bounded by the request
+    // size limit) because the readers are synchronous.
+    private static async Task<Results<Ok<BinnedSummary>, ProblemHttpResult>> BinAsync(string name, HttpContext http, LiveIngest live,
+        Func<AreaIngest, Stream, Action<Geo.Ingest.Rejection>, Task<Geo.Ingest.IngestReport>> bin, CancellationToken cancellationToken)
+    {
+        if (live.For(name) is not { } area) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, cancellationToken);
+        body.Position = 0;
+        var problems = new List<LineProblem>();
+        var before = area.SlotsStored;
+        var report = await bin(area, body, r =>
+        {
+            if (problems.Count < ProblemsShown) problems.Add(new LineProblem((int)r.Line, r.Field, $"{r.Reason}: {r.Detail}"));
+        });
+        var summary = new BinnedSummary(report.Rows, report.Accepted, report.Rejected, report.OutsideGrid, report.Duplicates, report.RejectedByReason,
+            area.SlotsStored - before, problems);
+        if (report.Accepted > 0 || report.OutsideGrid > 0) return TypedResults.Ok(summary);
+        var none = TypedResults.Problem(report.Rejected == 0 ? "The body holds no records." : $"None of the {report.Rejected} records could be taken.",
+            title: "Nothing to ingest", statusCode: StatusCodes.Status400BadRequest);
+        none.ProblemDetails.Extensions["problems"] = problems;
+        none.ProblemDetails.Extensions["rejectedByReason"] = report.RejectedByReason;
+        return none;
     }
 
     // The line's instant and row, or what is wrong with it.

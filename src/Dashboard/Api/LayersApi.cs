@@ -23,9 +23,18 @@ public static class LayersApi
     public static IEndpointRouteBuilder MapLayersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/areas/{name}").WithTags("Layers");
-        group.MapGet("/layers/{layer}", Results<PhysicalFileHttpResult, ProblemHttpResult> (string name, string layer, AreaCatalog catalog) =>
+        group.MapGet("/layers/{layer}", Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult> (string name, string layer, AreaCatalog catalog) =>
         {
             if (!catalog.Entries.TryGetValue(name, out var entry)) return UnknownArea(name);
+            if (layer == "cells")
+            {
+                // The grid itself, every cell as a WGS84 square with its id: the web map draws live frames on it.
+                var body = new MemoryStream();
+                Heatmap.GridGeoJson.Write(body, catalog.Areas[name]);
+                body.Position = 0;
+                return TypedResults.Stream(body, "application/geo+json");
+            }
+
             var (known, path) = layer switch
             {
                 "zones" => (true, entry.ZonesPath),
@@ -34,7 +43,7 @@ public static class LayersApi
                 _ => (false, null),
             };
             if (!known)
-                return TypedResults.Problem($"No layer '{layer}'; layers are zones, walkable and basemap.", title: "Unknown layer", statusCode: StatusCodes.Status404NotFound);
+                return TypedResults.Problem($"No layer '{layer}'; layers are zones, walkable, basemap and cells.", title: "Unknown layer", statusCode: StatusCodes.Status404NotFound);
             return path is not null && File.Exists(path)
                 ? TypedResults.PhysicalFile(path, "application/geo+json")
                 : TypedResults.Problem($"Area '{name}' has no {layer} layer in its deployment.", title: "No such layer", statusCode: StatusCodes.Status404NotFound);

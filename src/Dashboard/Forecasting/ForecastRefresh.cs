@@ -12,7 +12,7 @@ namespace CrowdWatch.Dashboard.Forecasting;
 /// An area with too little history yet is skipped with a log line until it has enough.
 /// </summary>
 public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IOptions<ForecastOptions> options,
-    TimeProvider time, ILogger<ForecastRefresh> log) : BackgroundService
+    TimeProvider time, ILogger<ForecastRefresh> log, Replay.ReplayClock? replay = null) : BackgroundService
 {
     private readonly Dictionary<string, AreaForecaster> _forecasters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastOrigin = new(StringComparer.Ordinal);
@@ -29,6 +29,8 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
         do
         {
+            // A replay's history is still going in: fit once it is all there.
+            if (replay is { HistoryLoaded: false }) continue;
             foreach (var area in catalog.Areas.Values)
             {
                 try

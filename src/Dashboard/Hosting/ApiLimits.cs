@@ -15,4 +15,10 @@ public sealed class ApiLimits
     /// <summary>Largest request body, bytes; 413 beyond.</summary>
     [Range(1024, 1L << 32)]
     public long MaxRequestBytes { get; set; } = 16L << 20;
+
+    /// <summary>
+    /// Whether a caller without a key may read what a viewer reads (aggregates, k-suppressed): on for the sample city
+    /// and wall screens on a closed network; set false where every reader must hold a viewer key.
+    /// </summary>
+    public bool AnonymousViewers { get; set; } = true;
 }

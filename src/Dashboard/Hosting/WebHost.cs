@@ -2,6 +2,8 @@ using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Api;
 using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Dashboard.Ingest;
+using CrowdWatch.Dashboard.Replay;
 using CrowdWatch.Dashboard.Security;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Forecast.Storage;
@@ -17,7 +19,24 @@ public static class WebHost
     /// <summary>Builds the application.</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var configured = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Find(configured["CrowdWatch:WebRoot"]) });
+        // The main job: with no configuration the sample city's National Day evening is replayed, on a clock of its own
+        // and (on the embedded store, unless a folder is named) in a store of its own made afresh at each start.
+        var replayOptions = builder.Configuration.GetSection(ReplayOptions.Section).Get<ReplayOptions>() ?? new ReplayOptions();
+        var deploymentPath = builder.Configuration[$"{CrowdWatchOptions.Section}:Deployment"] ?? new CrowdWatchOptions().Deployment;
+        var plan = ReplayPlan.Resolve(replayOptions, deploymentPath, out var noReplay);
+        if (plan is not null && builder.Configuration[$"{StoreOptions.Section}:DataDirectory"] is null
+            && (builder.Configuration[$"{StoreOptions.Section}:Provider"] ?? StoreOptions.Embedded) == StoreOptions.Embedded)
+        {
+            var replayStore = Path.Combine(Path.GetDirectoryName(StoreOptions.DefaultDataDirectory)!, "replay");
+            if (Directory.Exists(replayStore)) Directory.Delete(replayStore, recursive: true);
+            builder.Configuration[$"{StoreOptions.Section}:DataDirectory"] = replayStore;
+        }
+
+        // Four hours ahead are what the evening's warnings use, and fit in a fraction of the time of twelve.
+        if (plan is not null && builder.Configuration[$"{ForecastOptions.Section}:Horizons"] is null) builder.Configuration[$"{ForecastOptions.Section}:Horizons"] = "16";
+
         builder.Services.AddOptions<CrowdWatchOptions>()
             .BindConfiguration(CrowdWatchOptions.Section)
             .ValidateDataAnnotations()
@@ -41,7 +60,23 @@ public static class WebHost
         builder.Services.AddSingleton(sp => (IAlertStore)sp.GetRequiredService<ICountStore>());
         builder.Services.AddSingleton(sp => (IAuditLog)sp.GetRequiredService<ICountStore>());
         builder.Services.AddSingleton(sp => (IApiKeys)sp.GetRequiredService<ICountStore>());
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<MapOptions>().BindConfiguration(MapOptions.Section);
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LiveIngest>();
+        if (plan is not null)
+        {
+            var clock = new ReplayClock(DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs), plan.Speed);
+            builder.Services.AddSingleton(plan);
+            builder.Services.AddSingleton(clock);
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Services.AddSingleton<EveningReplay>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EveningReplay>());
+        }
+        else
+        {
+            builder.Services.AddSingleton(TimeProvider.System);
+        }
+
         builder.Services.AddHostedService<Retention>();
         builder.Services.AddOptions<ForecastOptions>().BindConfiguration(ForecastOptions.Section).ValidateDataAnnotations()
             .Validate(o => ModelCatalog.Names.Contains(o.Model), $"Forecast:Model must be one of {string.Join(", ", ModelCatalog.Names)}").ValidateOnStart();
@@ -58,14 +93,18 @@ public static class WebHost
         builder.Services.AddSingleton<Live.AlertFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.AlertFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        builder.Services.AddOptions<Live.LiveOptions>().BindConfiguration(Live.LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Live.HeatFrames>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.HeatFrames>());
+        builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(ApiLimits.Section).Get<ApiLimits>() ?? new ApiLimits();
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.CanView, p => p.RequireRole(Roles.Viewer, Roles.Operator, Roles.Admin))
+            .AddPolicy(Roles.CanView, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Viewer) || c.User.IsInRole(Roles.Operator) || c.User.IsInRole(Roles.Admin)
+                || (limits.AnonymousViewers && c.User.Identity?.IsAuthenticated != true && c.Resource is HttpContext { Request.Headers.Authorization.Count: 0 })))
             .AddPolicy(Roles.CanOperate, p => p.RequireRole(Roles.Operator, Roles.Admin))
             .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));
-        builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).ValidateDataAnnotations().ValidateOnStart();
-        var limits = builder.Configuration.GetSection(ApiLimits.Section).Get<ApiLimits>() ?? new ApiLimits();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
         // Every caller gets its own window: an API key by its name, anyone else by address. The health probes are exempt.
         builder.Services.AddRateLimiter(o =>
@@ -88,6 +127,9 @@ public static class WebHost
         builder.Services.AddOpenApi();
         builder.Services.AddSignalR();
         builder.Services.AddProblemDetails();
+        // Binding failures are thrown (not answered with an empty 400) so that BadRequestProblems can say what was wrong.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 
         var app = builder.Build();
@@ -100,19 +142,26 @@ public static class WebHost
         foreach (var area in app.Services.GetRequiredService<AreaCatalog>().Areas.Values) areas.SaveAreaAsync(area).GetAwaiter().GetResult();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The web map: index.html, our scripts, and the npm packages copied into wwwroot/lib at build time.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealthChecks("/health");
         app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
-        app.MapAreasApi();
-        app.MapLayersApi();
-        app.MapHistoryApi();
-        app.MapCountsApi();
-        app.MapAlertsApi();
-        app.MapForecastsApi();
+        // Everything read is for viewers and up (operators and admins see exact counts); an ingest key reads nothing.
+        var reads = app.MapGroup("").RequireAuthorization(Roles.CanView);
+        reads.MapAreasApi();
+        reads.MapLayersApi();
+        reads.MapHistoryApi();
+        reads.MapCountsApi();
+        reads.MapAlertsApi();
+        reads.MapForecastsApi();
+        reads.MapMapApi();
+        reads.MapZonesApi();
+        reads.MapHub<Live.LiveHub>("/hubs/live");
         app.MapIngestApi();
-        app.MapHub<Live.LiveHub>("/hubs/live");
         app.MapPrometheusScrapingEndpoint("/metrics");
         // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -121,7 +170,15 @@ public static class WebHost
             o.SwaggerEndpoint("/openapi/v1.json", "CrowdWatch API");
             o.RoutePrefix = "api/reference";
         });
-        app.MapGet("/", () => TypedResults.Text("CrowdWatch is running. See /api/areas and /health.\n"));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var a in addresses) Console.WriteLine($"CrowdWatch dashboard: open {a.Replace("//[::]", "//localhost", StringComparison.Ordinal)}/");
+            Console.WriteLine(plan is null
+                ? $"Live data only ({noReplay}): post to /api/areas/{{name}}/ingest/... with an ingest key."
+                : $"Replaying {plan.Area} from {DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs):yyyy-MM-dd HH:mm} UTC, one {plan.SlotMinutes}-minute slot every {plan.SecondsPerSlot} s (Replay:Enabled=false for live data only).");
+        });
         return app;
     }
 }

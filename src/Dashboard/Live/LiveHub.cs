@@ -5,9 +5,10 @@ namespace CrowdWatch.Dashboard.Live;
 /// <summary>
 /// The dashboard's live connection (<c>/hubs/live</c>): a client subscribes to a whole area or to some of its zones and
 /// is pushed their alert events; after a reconnect it asks for the events after the last feed number it saw, so no
-/// alert is lost on a flaky connection.
+/// alert is lost on a flaky connection. Heat-map frames (changed cells only) and forecast notices come the same way; a
+/// (re)connecting client asks for the whole newest frame.
 /// </summary>
-public sealed class LiveHub(AlertFeed feed) : Hub<ILiveClient>
+public sealed class LiveHub(AlertFeed feed, HeatFrames frames) : Hub<ILiveClient>
 {
     /// <summary>The group of an area's events.</summary>
     public static string AreaGroup(string area) => $"area:{area}";
@@ -25,4 +26,7 @@ public sealed class LiveHub(AlertFeed feed) : Hub<ILiveClient>
 
     /// <summary>Events of <paramref name="area"/> (and <paramref name="places"/>, if given) after feed number <paramref name="after"/>.</summary>
     public IReadOnlyList<AlertEventView> Missed(string area, long after, string[]? places = null) => feed.After(area, after, places);
+
+    /// <summary>The area's newest heat-map frame, whole (every cell with anyone in it): for a client that (re)connects.</summary>
+    public HeatFrame? Frame(string area) => frames.Current(area);
 }

@@ -536,6 +536,19 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ForecastValue>> SlotValuesAsync(Guid runId, long targetSlotMs, bool isZone, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
+            + "WHERE run_id = $1 AND is_zone = $2 AND target_slot = $3 ORDER BY place");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = isZone });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(targetSlotMs) });
+        return await DbRows.ListAsync(command, reader =>
+            new ForecastValue(reader.GetString(0), isZone, reader.GetInt32(1), Ms(reader.GetFieldValue<DateTime>(2)), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetFieldValue<double[]>(8)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alertEvent);

@@ -466,6 +466,20 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ForecastValue>> SlotValuesAsync(Guid runId, long targetSlotMs, bool isZone, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
+            + "WHERE run_id = $run AND is_zone = $zone AND target_slot = $target ORDER BY place");
+        command.Parameters.AddWithValue("$run", runId.ToString());
+        command.Parameters.AddWithValue("$zone", isZone ? 1 : 0);
+        command.Parameters.AddWithValue("$target", targetSlotMs);
+        return await DbRows.ListAsync(command, reader =>
+            new ForecastValue(reader.GetString(0), isZone, reader.GetInt32(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), System.Text.Json.JsonSerializer.Deserialize<double[]>(reader.GetString(8)) ?? []), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alertEvent);

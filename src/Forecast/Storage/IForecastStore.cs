@@ -11,4 +11,7 @@ public interface IForecastStore
 
     /// <summary>A run's forecasts for one place, by horizon.</summary>
     Task<IReadOnlyList<ForecastValue>> ValuesAsync(Guid runId, string place, bool isZone, CancellationToken cancellationToken = default);
+
+    /// <summary>A run's forecasts of every cell (or every zone) for one target slot: the forecast map of that slot.</summary>
+    Task<IReadOnlyList<ForecastValue>> SlotValuesAsync(Guid runId, long targetSlotMs, bool isZone, CancellationToken cancellationToken = default);
 }

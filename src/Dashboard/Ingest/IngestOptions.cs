@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CrowdWatch.Dashboard.Ingest;
+
+/// <summary>Live ingestion: how pings and searches posted to the host are pseudonymised and binned.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Ingest";
+
+    /// <summary>
+    /// The pseudonym key (at least 16 bytes, or <c>base64:...</c>); else <c>CROWDWATCH_PSEUDONYM_KEY</c>; else a
+    /// throw-away key made at start, which is safe (pseudonyms are never stored) but does not link a device's pings
+    /// across a restart.
+    /// </summary>
+    public string? PseudonymKey { get; set; }
+
+    /// <summary>Minutes after a slot ends that its pings are still taken before it is closed and stored.</summary>
+    [Range(0, 240)]
+    public int LatenessMinutes { get; set; } = 2;
+
+    /// <summary>Pings with a coarser accuracy radius (m) are rejected.</summary>
+    [Range(1, 100_000)]
+    public double MaxAccuracyM { get; set; } = 150;
+}

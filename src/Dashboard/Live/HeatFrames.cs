@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Dashboard.Alerting;
+using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.Storage;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace CrowdWatch.Dashboard.Live;
+
+/// <summary>
+/// Pushes each area's newest slot to the live hub as a heat-map frame of the cells that changed (the whole city's
+/// group gets every change, a zone's group the changes inside that zone), and a notice when a new forecast run is
+/// saved. Looks at the store every <see cref="LiveOptions.FramePollMilliseconds"/>.
+/// </summary>
+public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IHubContext<LiveHub, ILiveClient> hub,
+    IOptions<LiveOptions> options, TimeProvider time, ILogger<HeatFrames> log) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, HeatFrame> _current = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long SlotMs, Dictionary<int, HeatCell> Cells, Guid? Run)> _sent = new(StringComparer.Ordinal);
+
+    /// <summary>Frames pushed so far.</summary>
+    public int FramesSent { get; private set; }
+
+    /// <summary>The area's newest slot, whole: what a client asks for when it (re)connects; null before the first.</summary>
+    public HeatFrame? Current(string area) => _current.GetValueOrDefault(area);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var zoneCells = catalog.Areas.Values.ToDictionary(a => a.Name, a => a.Zones.Zones.Select((z, i) => (Place: ZonePlaces.Id(z.Name), Cells: a.Zones.Overlaps[i].Select(o => o.CellId).ToHashSet())).ToArray(), StringComparer.Ordinal);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            foreach (var area in catalog.Areas.Values)
+            {
+                try
+                {
+                    await PublishAsync(area, zoneCells[area.Name], stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Failed(log, e, area.Name);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.FramePollMilliseconds), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task PublishAsync(Geo.Areas.Area area, (string Place, HashSet<int> Cells)[] zones, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var slotMs = area.Settings.SlotMinutes * 60_000L;
+        _sent.TryGetValue(area.Name, out var last);
+        if (await forecasts.LatestRunAsync(area.Name, cancellationToken).ConfigureAwait(false) is { } run && run.Id != last.Run)
+        {
+            await hub.Clients.Group(LiveHub.AreaGroup(area.Name)).ForecastUpdated(new ForecastNotice(area.Name, run.Id, SeriesCsv.SlotLabel(area, run.OriginSlotMs),
+                Instants.Local(run.IssuedMs, area.TimeZone))).ConfigureAwait(false);
+            last.Run = run.Id;
+            _sent[area.Name] = last;
+        }
+
+        var rows = await counts.ReadAsync(new CountQuery(area.Name, "people", now - (3 * 3_600_000L), now + slotMs), cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0) return;
+        var newest = rows.Max(r => r.SlotStartMs);
+        if (last.Cells is not null && newest <= last.SlotMs) return;
+        var people = new double[area.Grid.Spec.CellCount];
+        foreach (var r in rows)
+            if (r.SlotStartMs == newest) people[r.Cell] += r.Value;
+        var view = HeatFrameDiff.View(people, area.WalkableM2, area.K, LevelThresholds.Default);
+        var label = SeriesCsv.SlotLabel(area, newest);
+        var full = new HeatFrame(area.Name, label, newest, true, [.. view.Values.OrderBy(c => c.C)]);
+        _current[area.Name] = full;
+        var changes = last.Cells is null ? full.Cells : HeatFrameDiff.Changes(last.Cells, view);
+        _sent[area.Name] = (newest, view, last.Run);
+        await hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(full with { Full = last.Cells is null, Cells = changes }).ConfigureAwait(false);
+        foreach (var (place, cells) in zones)
+        {
+            var inZone = changes.Where(c => cells.Contains(c.C)).ToArray();
+            if (inZone.Length > 0) await hub.Clients.Group(LiveHub.PlaceGroup(area.Name, place)).HeatFrame(full with { Full = false, Cells = inZone }).ConfigureAwait(false);
+        }
+
+        FramesSent++;
+        Sent(log, area.Name, label, changes.Length);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Heat frame of {Area} {Slot}: {Cells} cells changed")]
+    private static partial void Sent(ILogger logger, string area, string slot, int cells);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Heat frames of {Area} failed; trying again at the next poll")]
+    private static partial void Failed(ILogger logger, Exception exception, string area);
+}

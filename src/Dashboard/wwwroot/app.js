@@ -1,0 +1,440 @@
+// CrowdWatch web map: the live heat map, zones with capacity gauges, the time slider over past and forecast slots,
+// a zone's chart, and the alert panel. Everything comes from this host: the API, the live hub, the sample's GeoJSON.
+import * as maplibregl from './lib/maplibre-gl/maplibre-gl.mjs';
+
+const LEVELS = ['none', 'blue', 'yellow', 'orange', 'red'];
+const LEVEL_COLOURS = { none: '#6b7785', blue: '#1e6fd9', yellow: '#f2c500', orange: '#ff7f00', red: '#d7191c' };
+const TEXT = {
+  zh: {
+    title: 'CrowdWatch 人群监测', operatorKey: '值班员密钥', live: '实时', alerts: '预警', chart: '区域人数', noAlerts: '暂无预警',
+    acknowledge: '确认', resolve: '解除', history: '记录', note: '备注（可选）', people: '人', density: '人/m²', capacityUse: '容量',
+    trend: '趋势', perHour: '/小时', peak: '预计峰值', at: '于', forecast: '预测', observed: '观测', band: '80% 区间',
+    acknowledged: '已确认', active: '待处理', open: '待处理', escalated: '已升级', resolved: '已解除', expired: '已过期', needKey: '请先输入值班员密钥',
+    legend: '人/可步行 m²', levels: { blue: '蓝色', yellow: '黄色', orange: '橙色', red: '红色', none: '正常' },
+    banner: (a) => `${a.levelName}预警：${a.name} — 密度 ${a.density} 人/m²`, lowDensity: '人数过少（不显示）',
+    connected: '已连接', connecting: '连接中', reconnecting: '重新连接中', disconnected: '已断开', forecastSlot: '（预测）',
+    lang: 'English',
+  },
+  en: {
+    title: 'CrowdWatch', operatorKey: 'Operator key', live: 'Live', alerts: 'Warnings', chart: 'Zone people', noAlerts: 'No warnings',
+    acknowledge: 'Acknowledge', resolve: 'Resolve', history: 'History', note: 'Note (optional)', people: 'people', density: 'persons/m²', capacityUse: 'capacity',
+    trend: 'trend', perHour: '/h', peak: 'expected peak', at: 'at', forecast: 'forecast', observed: 'observed', band: '80% interval',
+    acknowledged: 'acknowledged', active: 'active', open: 'open', escalated: 'escalated', resolved: 'resolved', expired: 'expired', needKey: 'Enter an operator key first',
+    legend: 'persons per walkable m²', levels: { blue: 'Blue', yellow: 'Yellow', orange: 'Orange', red: 'Red', none: 'Normal' },
+    banner: (a) => `${a.levelName} warning: ${a.name} — density ${a.density} persons/m²`, lowDensity: 'too few people to show',
+    connected: 'connected', connecting: 'connecting', reconnecting: 'reconnecting', disconnected: 'disconnected', forecastSlot: ' (forecast)',
+    lang: '中文',
+  },
+};
+
+const state = {
+  lang: localStorage.getItem('cw.lang') || 'zh',
+  area: null, cells: new Map(), heat: new Map(), zones: [], markers: [], alerts: new Map(), feed: 0,
+  timeline: { observed: [], forecast: [] }, live: true, selectedZone: null, frames: 0, connection: null,
+};
+window.cw = state; // for the browser tests and for people poking at the wall screen
+
+const $ = (id) => document.getElementById(id);
+const t = (key) => TEXT[state.lang][key];
+const fmt = (v, d = 0) => (v === null || v === undefined ? '—' : Number(v).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const localDateTime = (iso) => (iso ? iso.substring(0, 16).replace('T', ' ') : '');
+// An instant in the area's own time zone (the API's local labels already are; UTC instants are not).
+const zoneTime = (instant) => new Date(instant).toLocaleTimeString('en-GB', { timeZone: state.area?.timeZone || undefined, hour: '2-digit', minute: '2-digit', hour12: false });
+const zoneDateTime = (instant) => new Date(instant).toLocaleString('sv-SE', { timeZone: state.area?.timeZone || undefined, hour12: false }).substring(0, 16);
+
+async function api(path, options = {}) {
+  const headers = { ...(options.headers || {}) };
+  const key = $('key').value.trim();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  const response = await fetch(path, { ...options, headers });
+  if (!response.ok) {
+    let detail = `${response.status}`;
+    try { const p = await response.json(); detail = `${response.status} ${p.title || ''}: ${p.detail || ''}`; } catch { /* not JSON */ }
+    throw new Error(detail);
+  }
+  return response.headers.get('content-type')?.includes('json') ? response.json() : response.text();
+}
+
+// ---- the map ---------------------------------------------------------------------------------------------------
+
+function style(basemap) {
+  return {
+    version: 8,
+    sources: { basemap: { type: 'geojson', data: basemap } },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#1d2630' } },
+      { id: 'water', type: 'fill', source: 'basemap', filter: ['all', ['==', ['get', 'layer'], 'water'], ['==', ['geometry-type'], 'Polygon']], paint: { 'fill-color': '#1f4868' } },
+      { id: 'roads', type: 'line', source: 'basemap', filter: ['==', ['get', 'layer'], 'road'], paint: { 'line-color': '#55626f', 'line-width': 2 } },
+      { id: 'bridges', type: 'line', source: 'basemap', filter: ['==', ['get', 'layer'], 'bridge'], paint: { 'line-color': '#8a96a3', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+    ],
+  };
+}
+
+function centroid(ring) {
+  let x = 0; let y = 0;
+  for (let i = 0; i < ring.length - 1; i++) { x += ring[i][0]; y += ring[i][1]; }
+  return [x / (ring.length - 1), y / (ring.length - 1)];
+}
+
+function heatData() {
+  const cells = []; const points = [];
+  for (const c of state.heat.values()) {
+    const geometry = state.cells.get(c.c);
+    if (!geometry || (c.p === 0 && c.d === 0)) continue;
+    const low = c.p === null;
+    const props = { cell: c.c, people: c.p, density: c.d ?? 0, level: c.l, low };
+    cells.push({ type: 'Feature', geometry, properties: props });
+    if (!low) points.push({ type: 'Feature', geometry: { type: 'Point', coordinates: centroid(geometry.coordinates[0]) }, properties: props });
+  }
+  return { cells: { type: 'FeatureCollection', features: cells }, points: { type: 'FeatureCollection', features: points } };
+}
+
+function redrawHeat() {
+  const data = heatData();
+  state.map.getSource('heat')?.setData(data.cells);
+  state.map.getSource('heat-points')?.setData(data.points);
+}
+
+function addLiveLayers(map, zones) {
+  map.addSource('heat', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addSource('heat-points', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addSource('zones', { type: 'geojson', data: zones });
+  map.addLayer({
+    id: 'heat-glow', type: 'heatmap', source: 'heat-points',
+    paint: {
+      'heatmap-weight': ['interpolate', ['linear'], ['get', 'density'], 0, 0.05, 0.5, 0.4, 2, 1],
+      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 10, 13, 24, 16, 60],
+      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 0.8, 15, 1.5], 'heatmap-opacity': 0.7,
+      'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(0,0,0,0)', 0.2, '#fecc5c', 0.5, '#fd8d3c', 0.8, '#f03b20', 1, '#bd0026'],
+    },
+  });
+  map.addLayer({
+    id: 'cells-fill', type: 'fill', source: 'heat',
+    paint: {
+      'fill-color': ['case', ['get', 'low'], '#7d8793',
+        ['interpolate', ['linear'], ['get', 'density'], 0, 'rgba(255,255,178,0.25)', 0.5, '#fecc5c', 1.5, '#fd8d3c', 3, '#f03b20', 4.5, '#bd0026']],
+      'fill-opacity': ['case', ['get', 'low'], 0.25, 0.7],
+    },
+  });
+  map.addLayer({
+    id: 'cells-level', type: 'line', source: 'heat', filter: ['>', ['get', 'level'], 0],
+    paint: { 'line-width': 2.5, 'line-color': ['match', ['get', 'level'], 1, LEVEL_COLOURS.blue, 2, LEVEL_COLOURS.yellow, 3, LEVEL_COLOURS.orange, LEVEL_COLOURS.red] },
+  });
+  map.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#e8edf2', 'line-width': 1.5, 'line-dasharray': [3, 2] } });
+  map.on('click', 'cells-fill', (e) => {
+    const p = e.features[0].properties;
+    new maplibregl.Popup().setLngLat(e.lngLat).setHTML(p.low === true || p.low === 'true'
+      ? `#${p.cell}: ${t('lowDensity')}`
+      : `#${p.cell}: ${fmt(p.people)} ${t('people')}, ${fmt(p.density, 2)} ${t('density')}`).addTo(map);
+  });
+}
+
+// ---- zones and their gauges ------------------------------------------------------------------------------------
+
+async function loadZones() {
+  state.zones = await api(`/api/areas/${state.area.name}/zones`);
+  drawZoneMarkers();
+}
+
+function drawZoneMarkers() {
+  const outlines = state.zoneShapes;
+  for (const m of state.markers) m.remove();
+  state.markers = [];
+  for (const z of state.zones) {
+    const feature = outlines?.features?.find((f) => f.properties.name === z.name);
+    if (!feature) continue;
+    const ring = feature.geometry.type === 'Polygon' ? feature.geometry.coordinates[0] : feature.geometry.coordinates[0][0];
+    const el = document.createElement('div');
+    el.className = 'zone-marker';
+    el.dataset.zone = z.name;
+    el.dataset.level = z.level;
+    const use = z.capacityUse ?? (z.capacity && z.people ? z.people / z.capacity : null);
+    el.innerHTML = `<div>${state.lang === 'zh' ? z.nameZh : z.nameEn}${use !== null ? ` · ${fmt(use * 100)}%` : ''}</div><div class="gauge"><b style="width:${Math.min(100, (use ?? 0) * 100)}%"></b></div>`;
+    el.title = `${z.people === null ? t('lowDensity') : `${fmt(z.people)} ${t('people')}, ${fmt(z.density, 2)} ${t('density')}`}${z.capacity ? ` / ${fmt(z.capacity)}` : ''}`;
+    el.addEventListener('click', () => selectZone(z.name));
+    state.markers.push(new maplibregl.Marker({ element: el }).setLngLat(centroid(ring)).addTo(state.map));
+  }
+}
+
+// ---- time slider -----------------------------------------------------------------------------------------------
+
+async function loadTimeline() {
+  state.timeline = await api(`/api/areas/${state.area.name}/timeline`);
+  const all = [...state.timeline.observed, ...state.timeline.forecast.filter((s) => !state.timeline.observed.includes(s))];
+  state.slots = all;
+  const slider = $('slider');
+  slider.max = String(Math.max(0, all.length - 1));
+  if (state.live) slider.value = String(Math.max(0, state.timeline.observed.length - 1));
+  showSliderLabel();
+}
+
+function showSliderLabel() {
+  const slot = state.slots?.[Number($('slider').value)];
+  const isForecast = slot && !state.timeline.observed.includes(slot);
+  $('slider-label').textContent = slot ? `${localDateTime(slot)}${isForecast ? t('forecastSlot') : ''}` : '';
+}
+
+async function showSlot(index) {
+  const slot = state.slots[index];
+  if (!slot) return;
+  state.live = index >= state.timeline.observed.length - 1 && state.timeline.observed.includes(slot);
+  const forecast = !state.timeline.observed.includes(slot);
+  const geo = await api(`/api/areas/${state.area.name}/${forecast ? 'forecasts/heatmap' : 'heatmap'}?slot=${encodeURIComponent(slot)}`);
+  const parsed = typeof geo === 'string' ? JSON.parse(geo) : geo;
+  state.heat = new Map(parsed.features.map((f) => [f.properties.cell, {
+    c: f.properties.cell, p: f.properties.people ?? null, d: f.properties.density ?? null, l: Math.max(0, LEVELS.indexOf(f.properties.level ?? 'none')),
+  }]));
+  $('slot-label').textContent = `${localDateTime(slot)}${forecast ? t('forecastSlot') : ''}`;
+  redrawHeat();
+}
+
+// ---- the chart of a zone ---------------------------------------------------------------------------------------
+
+async function selectZone(name) {
+  state.selectedZone = name;
+  await drawChart();
+}
+
+async function drawChart() {
+  const name = state.selectedZone;
+  if (!name) return;
+  const zone = state.zones.find((z) => z.name === name);
+  $('chart-title').textContent = `${t('chart')}: ${zone ? (state.lang === 'zh' ? zone.nameZh : zone.nameEn) : name}`;
+  const to = state.timeline.now;
+  const from = new Date(new Date(to).getTime() - 12 * 3600 * 1000).toISOString();
+  const observed = await api(`/api/areas/${state.area.name}/counts/zones/${encodeURIComponent(name)}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).catch(() => []);
+  const forecast = await api(`/api/areas/${state.area.name}/forecasts/zones/${encodeURIComponent(name)}`).catch(() => ({ slots: [] }));
+  const canvas = $('chart');
+  const g = canvas.getContext('2d');
+  const w = canvas.width; const h = canvas.height; const pad = 36;
+  g.clearRect(0, 0, w, h);
+  const points = observed.map((o) => ({ t: new Date(o.slotStart).getTime(), v: o.people }));
+  const ahead = forecast.slots.map((s) => ({ t: new Date(s.slotStart).getTime(), m: s.mean, lo: s.low80, hi: s.high80 }));
+  const times = [...points.map((p) => p.t), ...ahead.map((a) => a.t)];
+  if (times.length === 0) return;
+  const values = [...points.map((p) => p.v ?? 0), ...ahead.map((a) => a.hi ?? a.m ?? 0)];
+  const levelPeople = zone ? zone.levelDensities.map((d) => d * zone.walkableM2) : [];
+  const t0 = Math.min(...times); const t1 = Math.max(...times);
+  const vmax = Math.max(1, ...values) * 1.1;
+  const x = (tm) => pad + ((tm - t0) / Math.max(1, t1 - t0)) * (w - pad - 8);
+  const y = (v) => h - pad + 10 - (v / vmax) * (h - pad - 10);
+  g.font = '11px sans-serif'; g.fillStyle = '#9aa8b6';
+  for (let i = 0; i <= 4; i++) { const v = (vmax * i) / 4; g.fillText(fmt(v), 2, y(v) + 4); }
+  levelPeople.forEach((p, i) => {
+    if (p > vmax) return;
+    g.strokeStyle = LEVEL_COLOURS[LEVELS[i + 1]]; g.setLineDash([4, 3]); g.beginPath(); g.moveTo(pad, y(p)); g.lineTo(w - 8, y(p)); g.stroke();
+  });
+  g.setLineDash([]);
+  const band = ahead.filter((a) => a.lo !== null && a.hi !== null);
+  if (band.length > 1) {
+    g.fillStyle = 'rgba(253,141,60,0.25)'; g.beginPath();
+    band.forEach((a, i) => (i ? g.lineTo(x(a.t), y(a.hi)) : g.moveTo(x(a.t), y(a.hi))));
+    [...band].reverse().forEach((a) => g.lineTo(x(a.t), y(a.lo)));
+    g.closePath(); g.fill();
+  }
+  const line = (series, colour, key) => {
+    g.strokeStyle = colour; g.lineWidth = 2; g.beginPath();
+    let started = false;
+    for (const p of series) {
+      if (p[key] === null || p[key] === undefined) { started = false; continue; }
+      if (started) g.lineTo(x(p.t), y(p[key])); else g.moveTo(x(p.t), y(p[key]));
+      started = true;
+    }
+    g.stroke();
+  };
+  line(points, '#e8edf2', 'v');
+  line(ahead, '#fd8d3c', 'm');
+  g.fillStyle = '#9aa8b6';
+  g.fillText(zoneTime(t0), pad, h - 6);
+  g.fillText(zoneTime(t1), w - 48, h - 6);
+  $('chart-legend').innerHTML = `<span><i style="background:#e8edf2"></i>${t('observed')}</span> <span><i style="background:#fd8d3c"></i>${t('forecast')}</span> <span><i style="background:rgba(253,141,60,.35)"></i>${t('band')}</span>`;
+}
+
+// ---- alerts ----------------------------------------------------------------------------------------------------
+
+function levelName(level) { return t('levels')[level] || level; }
+
+function renderAlerts() {
+  const list = $('alerts');
+  const alerts = [...state.alerts.values()].sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level));
+  list.innerHTML = '';
+  if (alerts.length === 0) { list.innerHTML = `<li class="empty">${t('noAlerts')}</li>`; return; }
+  for (const a of alerts) {
+    const li = document.createElement('li');
+    li.className = 'alert';
+    li.dataset.id = a.id; li.dataset.level = a.level; li.dataset.state = a.state.toLowerCase(); li.dataset.place = a.place;
+    const name = state.lang === 'zh' ? a.nameZh : a.nameEn;
+    const instruction = state.lang === 'zh' ? a.instructionZh : a.instructionEn;
+    li.innerHTML = `
+      <div class="head"><span>${name}</span><span class="level" style="background:${LEVEL_COLOURS[a.level]}">${levelName(a.level)}</span></div>
+      <div class="facts"><span class="state">${t(a.state) || a.state}</span> · ${fmt(a.density, 2)} ${t('density')}${a.capacityUse != null ? ` · ${t('capacityUse')} ${fmt(a.capacityUse * 100)}%` : ''}
+        · ${t('trend')} ${a.trendPerHour >= 0 ? '+' : ''}${fmt(a.trendPerHour, 2)}${t('perHour')} · ${t('peak')} ${fmt(a.peakDensity, 2)} ${t('at')} ${zoneTime(a.peakAt)}</div>
+      ${instruction ? `<div class="instruction">${instruction}</div>` : ''}
+      <textarea class="note" rows="1" placeholder="${t('note')}" maxlength="1000"></textarea>
+      <div class="actions"><button class="ack" type="button">${t('acknowledge')}</button><button class="resolve" type="button">${t('resolve')}</button><button class="show-history" type="button">${t('history')}</button></div>
+      <div class="error" role="status"></div><ol class="history" hidden></ol>`;
+    li.querySelector('.ack').addEventListener('click', () => act(a.id, 'acknowledge', li));
+    li.querySelector('.resolve').addEventListener('click', () => act(a.id, 'resolve', li));
+    li.querySelector('.show-history').addEventListener('click', () => showHistory(a.id, li));
+    li.addEventListener('dblclick', () => selectZone(a.place.replace(/^zone:/, '')));
+    list.appendChild(li);
+  }
+}
+
+async function act(id, what, li) {
+  const error = li.querySelector('.error');
+  if (!$('key').value.trim()) { error.textContent = t('needKey'); return; }
+  try {
+    const note = li.querySelector('.note').value.trim();
+    await api(`/api/alerts/${id}/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ note: note || null }) });
+    error.textContent = '';
+    await loadAlerts();
+  } catch (e) { error.textContent = e.message; }
+}
+
+async function showHistory(id, li) {
+  const ol = li.querySelector('.history');
+  const events = await api(`/api/alerts/${id}`);
+  ol.innerHTML = events.map((e) => `<li>${zoneDateTime(e.at)} ${e.kind} ${levelName(e.level)} — ${e.actor}${e.note ? `: ${e.note}` : ''}</li>`).join('');
+  ol.hidden = !ol.hidden;
+}
+
+async function loadAlerts() {
+  const open = await api('/api/alerts');
+  state.alerts = new Map(open.filter((a) => a.area === state.area.name).map((a) => [a.id, a]));
+  renderAlerts();
+}
+
+let audio;
+function beep(level) {
+  try {
+    audio ??= new AudioContext();
+    const o = audio.createOscillator(); const g = audio.createGain();
+    o.frequency.value = level === 'red' ? 880 : 660; g.gain.value = 0.15;
+    o.connect(g); g.connect(audio.destination); o.start(); o.stop(audio.currentTime + (level === 'red' ? 0.9 : 0.5));
+  } catch { /* no sound device: the banner still shows */ }
+}
+
+function onAlertEvent(e) {
+  state.feed = Math.max(state.feed, e.feed);
+  const severe = e.level === 'orange' || e.level === 'red';
+  const known = state.alerts.get(e.alertId);
+  const newlySevere = severe && (e.kind === 'raised' || (e.kind === 'updated' && known && LEVELS.indexOf(known.level) < LEVELS.indexOf(e.level)) || (!known && e.kind !== 'resolved'));
+  if (newlySevere) {
+    const banner = $('banner');
+    banner.dataset.level = e.level;
+    banner.textContent = TEXT[state.lang].banner({ levelName: levelName(e.level), name: state.lang === 'zh' ? e.nameZh : e.nameEn, density: fmt(e.density, 2) });
+    banner.hidden = false;
+    clearTimeout(state.bannerTimer);
+    state.bannerTimer = setTimeout(() => { banner.hidden = true; }, 60000);
+    beep(e.level);
+  }
+  loadAlerts().catch(() => {});
+}
+
+// ---- live connection -------------------------------------------------------------------------------------------
+
+function setStatus(s) { $('status').dataset.state = s; $('status').textContent = t(s); }
+
+async function connect() {
+  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000]).build();
+  state.connection = connection;
+  connection.on('Alert', onAlertEvent);
+  connection.on('HeatFrame', (frame) => {
+    if (frame.area !== state.area.name) return;
+    state.frames++;
+    state.lastFrame = frame;
+    if (!state.live) { loadTimeline().catch(() => {}); return; }
+    if (frame.full) state.heat = new Map();
+    for (const c of frame.cells) {
+      if (c.p === 0 && c.d === 0) state.heat.delete(c.c); else state.heat.set(c.c, c);
+    }
+    $('slot-label').textContent = localDateTime(frame.slot);
+    redrawHeat();
+    loadTimeline().catch(() => {});
+    loadZones().catch(() => {});
+    if (state.selectedZone) drawChart().catch(() => {});
+  });
+  connection.on('ForecastUpdated', () => { loadTimeline().catch(() => {}); if (state.selectedZone) drawChart().catch(() => {}); });
+  const resubscribe = async () => {
+    await connection.invoke('Subscribe', state.area.name, null);
+    // Whatever happened while we were away: missed alert events by feed number, and the whole newest frame.
+    for (const e of await connection.invoke('Missed', state.area.name, state.feed, null)) onAlertEvent(e);
+    const frame = await connection.invoke('Frame', state.area.name);
+    if (frame && state.live) {
+      state.heat = new Map(frame.cells.map((c) => [c.c, c]));
+      $('slot-label').textContent = localDateTime(frame.slot);
+      redrawHeat();
+    }
+    await loadAlerts();
+  };
+  connection.onreconnecting(() => setStatus('reconnecting'));
+  connection.onreconnected(async () => { setStatus('connected'); await resubscribe(); });
+  connection.onclose(() => { setStatus('disconnected'); setTimeout(connect, 5000); });
+  setStatus('connecting');
+  await connection.start();
+  setStatus('connected');
+  await resubscribe();
+}
+
+// ---- language --------------------------------------------------------------------------------------------------
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  $('lang').textContent = t('lang');
+  const legend = $('legend');
+  legend.innerHTML = `<div>${t('legend')}</div><div class="ramp"></div><div class="ticks"><span>0</span><span>1.5</span><span>3</span><span>4.5+</span></div>
+    <div class="levels">${['blue', 'yellow', 'orange', 'red'].map((l, i) => `<span><i style="background:${LEVEL_COLOURS[l]}"></i>${levelName(l)} ≥${[1.5, 2, 3, 4][i]}</span>`).join('')}</div>`;
+  if (state.connection) setStatus($('status').dataset.state);
+  renderAlerts();
+  if (state.map) drawZoneMarkers();
+  if (state.selectedZone) drawChart().catch(() => {});
+  showSliderLabel();
+}
+
+// ---- start -----------------------------------------------------------------------------------------------------
+
+async function start() {
+  $('key').value = sessionStorage.getItem('cw.key') || '';
+  $('key').addEventListener('change', () => sessionStorage.setItem('cw.key', $('key').value.trim()));
+  $('lang').addEventListener('click', () => { state.lang = state.lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('cw.lang', state.lang); applyLanguage(); });
+  applyLanguage();
+  const config = await api('/api/map-config');
+  const areas = await api('/api/areas');
+  state.area = areas.find((a) => a.name === (new URLSearchParams(location.search).get('area') || config.area)) || areas[0];
+  $('area').textContent = state.area.name;
+  const [basemap, zones, grid] = await Promise.all([
+    api(`/api/areas/${state.area.name}/layers/basemap`).catch(() => ({ type: 'FeatureCollection', features: [] })),
+    api(`/api/areas/${state.area.name}/layers/zones`).catch(() => ({ type: 'FeatureCollection', features: [] })),
+    api(`/api/areas/${state.area.name}/layers/cells`),
+  ]);
+  const parse = (g) => (typeof g === 'string' ? JSON.parse(g) : g);
+  for (const f of parse(grid).features) state.cells.set(f.properties.cell, f.geometry);
+  const b = state.area.boundsWgs84;
+  const map = new maplibregl.Map({
+    container: 'map', style: config.styleUrl || style(parse(basemap)), bounds: [[b[0], b[1]], [b[2], b[3]]], attributionControl: false,
+    preserveDrawingBuffer: true, // so that screenshots of the wall screen show the map
+  });
+  state.map = map;
+  map.addControl(new maplibregl.NavigationControl(), 'top-right');
+  await new Promise((resolve) => map.on('load', resolve));
+  if (config.tileUrl) {
+    map.addSource('tiles', { type: 'raster', tiles: [config.tileUrl], tileSize: 256 });
+    map.addLayer({ id: 'tiles', type: 'raster', source: 'tiles' }, map.getLayer('water') ? 'water' : undefined);
+  }
+  state.zoneShapes = parse(zones);
+  addLiveLayers(map, state.zoneShapes);
+  state.mapReady = true;
+  $('slider').addEventListener('input', () => showSliderLabel());
+  $('slider').addEventListener('change', () => showSlot(Number($('slider').value)).catch(() => {}));
+  $('live').addEventListener('click', async () => { state.live = true; await loadTimeline(); await showSlot(Number($('slider').value)); });
+  await loadZones();
+  await loadTimeline();
+  if (state.timeline.observed.length) await showSlot(state.timeline.observed.length - 1);
+  const hottest = state.zones.slice().sort((x, y) => (y.capacityUse ?? 0) - (x.capacityUse ?? 0))[0];
+  if (hottest) await selectZone(hottest.name);
+  await connect();
+}
+
+start().catch((e) => { $('slot-label').textContent = `error: ${e.message}`; console.error(e); });

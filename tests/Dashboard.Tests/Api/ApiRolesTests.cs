@@ -1,0 +1,191 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace CrowdWatch.Dashboard.Tests.Api;
+
+/// <summary>
+/// Every endpoint against every role (WebApplicationFactory, the real Program in memory): who may read, act and
+/// write, and that malformed requests get problem details naming what is wrong, never a 500.
+/// </summary>
+public sealed class ApiRolesTests : IAsyncLifetime
+{
+    private const string Zone = "洪崖洞 Hongyadong";
+    private static readonly string Z = Uri.EscapeDataString(Zone);
+    private static readonly string Slot = Uri.EscapeDataString("2026-10-01T20:00:00+08:00");
+    private static readonly string Later = Uri.EscapeDataString("2026-10-02T20:00:00+08:00");
+    private static readonly string Id = Guid.NewGuid().ToString();
+    private ApiFactory _api = null!;
+
+    /// <summary>What an endpoint is for: reading (viewers and up), acting on alerts (operators, admins), writing data (ingest keys, admins).</summary>
+    public enum Use { Read, Operate, Ingest }
+
+    /// <summary>Every endpoint of the API, with a request that is well-formed for it.</summary>
+    public static TheoryData<string, string, Use> Endpoints => new()
+    {
+        { "GET", "/api/areas", Use.Read },
+        { "GET", "/api/areas/hongyadong", Use.Read },
+        { "GET", "/api/areas/hongyadong/locate?lon=106.579&lat=29.563", Use.Read },
+        { "GET", "/api/areas/hongyadong/layers/zones", Use.Read },
+        { "GET", "/api/areas/hongyadong/layers/cells", Use.Read },
+        { "GET", $"/api/areas/hongyadong/history/zones/{Z}?from={Slot}&to={Later}", Use.Read },
+        { "GET", $"/api/areas/hongyadong/counts/zones/{Z}?from={Slot}&to={Later}", Use.Read },
+        { "GET", $"/api/areas/hongyadong/counts/cells?slot={Slot}", Use.Read },
+        { "GET", $"/api/areas/hongyadong/heatmap?slot={Slot}", Use.Read },
+        { "GET", $"/api/areas/hongyadong/forecasts/zones/{Z}", Use.Read },
+        { "GET", "/api/areas/hongyadong/forecasts/cells/200", Use.Read },
+        { "GET", $"/api/areas/hongyadong/forecasts/heatmap?slot={Slot}", Use.Read },
+        { "GET", "/api/areas/hongyadong/timeline", Use.Read },
+        { "GET", "/api/areas/hongyadong/zones", Use.Read },
+        { "GET", "/api/areas/hongyadong/calendar?from=2026-10-01&to=2026-10-07", Use.Read },
+        { "GET", "/api/areas/hongyadong/risk-points", Use.Read },
+        { "GET", "/api/map-config", Use.Read },
+        { "GET", "/api/alerts", Use.Read },
+        { "GET", $"/api/alerts/{Id}", Use.Read },
+        { "GET", $"/api/alerts/{Id}/cap/1", Use.Read },
+        { "GET", "/api/alerts/feed.atom", Use.Read },
+        { "POST", "/hubs/live/negotiate?negotiateVersion=1", Use.Read },
+        { "POST", $"/api/alerts/{Id}/acknowledge", Use.Operate },
+        { "POST", $"/api/alerts/{Id}/resolve", Use.Operate },
+        { "POST", "/api/areas/hongyadong/ingest/counts", Use.Ingest },
+        { "POST", "/api/areas/hongyadong/ingest/pings", Use.Ingest },
+        { "POST", "/api/areas/hongyadong/ingest/searches", Use.Ingest },
+    };
+
+    public async Task InitializeAsync() => _api = await new ApiFactory().StartAsync();
+
+    public Task DisposeAsync()
+    {
+        _api.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static string BodyFor(string path) => path switch
+    {
+        _ when path.EndsWith("/ingest/counts", StringComparison.Ordinal) => """{"slotStart":"2026-10-01T20:00:00+08:00","cell":200,"channel":"people","value":40}""",
+        _ when path.EndsWith("/ingest/pings", StringComparison.Ordinal) => """{"timestamp":1759320000000,"device_id":"d1","lat":29.563,"lon":106.579,"accuracy_m":10}""",
+        _ when path.EndsWith("/ingest/searches", StringComparison.Ordinal) => "timestamp,query,poi_id,count\n1759320000000,洪崖洞,hyd,3\n",
+        _ => """{"note":"seen"}""",
+    };
+
+    private async Task<HttpResponseMessage> Send(string? role, string method, string path)
+    {
+        using var client = _api.ClientAs(role);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST") request.Content = new StringContent(BodyFor(path), Encoding.UTF8, path.Contains("/searches", StringComparison.Ordinal) ? "text/csv" : "application/json");
+        return await client.SendAsync(request);
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Each_endpoint_admits_exactly_the_roles_it_is_for(string method, string path, Use use)
+    {
+        var allowed = use switch
+        {
+            Use.Read => new[] { Security.Roles.Viewer, Security.Roles.Operator, Security.Roles.Admin },
+            Use.Operate => [Security.Roles.Operator, Security.Roles.Admin],
+            _ => [Security.Roles.Ingest, Security.Roles.Admin],
+        };
+        // No key: 401 (anonymous reading is off here).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(null, method, path)).StatusCode);
+        foreach (var role in Security.Roles.All)
+        {
+            var status = (await Send(role, method, path)).StatusCode;
+            if (allowed.Contains(role))
+            {
+                Assert.True(status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), $"{role} {method} {path}: {status}");
+                Assert.True((int)status < 500, $"{role} {method} {path}: {status}");
+            }
+            else
+            {
+                Assert.True(status == HttpStatusCode.Forbidden, $"{role} {method} {path}: {status}, expected 403");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/areas/hongyadong/locate?lon=east&lat=29.5", "lon")]
+    [InlineData("/api/areas/hongyadong/locate?lon=300&lat=29.5", "lon")]
+    [InlineData("/api/areas/hongyadong/counts/cells?slot=yesterday", "slot")]
+    [InlineData("/api/areas/hongyadong/heatmap?slot=20:00", "slot")]
+    [InlineData("/api/areas/hongyadong/heatmap", "slot")]
+    [InlineData("/api/areas/hongyadong/forecasts/heatmap?slot=soon", "slot")]
+    [InlineData("/api/areas/hongyadong/counts/zones/%E6%B4%AA%E5%B4%96%E6%B4%9E%20Hongyadong?from=2026-10-02T00:00%2B08:00&to=2026-10-01T00:00%2B08:00", "from")]
+    [InlineData("/api/areas/hongyadong/calendar?from=1.10.2026&to=2026-10-07", "from")]
+    [InlineData("/api/areas/hongyadong/forecasts/cells/abc", "cell")]
+    public async Task Malformed_queries_get_400_problem_details_that_name_the_field(string path, string field)
+    {
+        var response = await Send(Security.Roles.Viewer, "GET", path);
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(field, await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("/api/areas/hongyadong/ingest/counts", "application/x-ndjson", "{\"slotStart\":\"2026-10-01T20:00:00+08:00\",\"cell\":\"two\",\"channel\":\"people\",\"value\":4}", "cell")]
+    [InlineData("/api/areas/hongyadong/ingest/pings", "application/x-ndjson", "{\"timestamp\":\"noon\",\"device_id\":\"d1\",\"lat\":29.563,\"lon\":106.579}", "timestamp")]
+    [InlineData("/api/areas/hongyadong/ingest/pings", "text/csv", "timestamp,device_id,lat,lon,accuracy_m\n1759320000000,d1,north,106.579,10\n", "lat")]
+    [InlineData("/api/areas/hongyadong/ingest/searches", "text/csv", "timestamp,query,poi_id,count\n1759320000000,洪崖洞,hyd,many\n", "count")]
+    [InlineData("/api/alerts/00000000-0000-0000-0000-000000000001/acknowledge", "application/json", "{\"note\": 5", "")]
+    public async Task Malformed_bodies_get_400_problem_details_naming_the_line_and_field(string path, string type, string body, string field)
+    {
+        var role = path.Contains("/ingest/", StringComparison.Ordinal) ? Security.Roles.Ingest : Security.Roles.Operator;
+        using var client = _api.ClientAs(role);
+        var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, type));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains(field, text, StringComparison.OrdinalIgnoreCase);
+        if (path.Contains("/ingest/", StringComparison.Ordinal))
+        {
+            using var problem = JsonDocument.Parse(text);
+            var first = problem.RootElement.GetProperty("problems")[0];
+            Assert.True(first.GetProperty("line").GetInt32() >= 1);
+        }
+    }
+
+    [Fact]
+    public async Task Viewers_see_low_counts_as_LOW_DENSITY_and_operators_see_them_exactly()
+    {
+        using (var ingest = _api.ClientAs(Security.Roles.Ingest))
+        {
+            var body = """
+                {"slotStart":"2026-10-01T20:00:00+08:00","cell":200,"channel":"people","value":4}
+                {"slotStart":"2026-10-01T20:00:00+08:00","cell":201,"channel":"people","value":40}
+                """;
+            Assert.Equal(HttpStatusCode.OK, (await ingest.PostAsync("/api/areas/hongyadong/ingest/counts", new StringContent(body, Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+        }
+
+        async Task<Dictionary<int, JsonElement>> CellsAs(string role)
+        {
+            using var client = _api.ClientAs(role);
+            using var doc = JsonDocument.Parse(await client.GetStringAsync($"/api/areas/hongyadong/counts/cells?slot={Slot}"));
+            return doc.RootElement.EnumerateArray().ToDictionary(c => c.GetProperty("cell").GetInt32(), c => c.Clone());
+        }
+
+        var viewer = await CellsAs(Security.Roles.Viewer);
+        Assert.Equal("LOW_DENSITY", viewer[200].GetProperty("flag").GetString());
+        Assert.Equal(JsonValueKind.Null, viewer[200].GetProperty("people").ValueKind);
+        Assert.Equal(40, viewer[201].GetProperty("people").GetDouble());
+        var duty = await CellsAs(Security.Roles.Operator);
+        Assert.Equal(4, duty[200].GetProperty("people").GetDouble());
+        Assert.Equal(4, (await CellsAs(Security.Roles.Admin))[200].GetProperty("people").GetDouble());
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_read_as_viewers_where_the_deployment_allows_it_and_never_act()
+    {
+        using var open = await new ApiFactory(anonymousViewers: true).StartAsync();
+        using var anonymous = open.ClientAs(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/areas")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync($"/api/alerts/{Id}/acknowledge", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/areas/hongyadong/ingest/counts", new StringContent("", Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+        // A key that is not known is refused even where anonymous reading is allowed.
+        using var forged = open.CreateClient();
+        forged.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-key");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/areas")).StatusCode);
+        // Health probes answer anyone.
+        using var closed = _api.ClientAs(null);
+        Assert.Equal(HttpStatusCode.OK, (await closed.GetAsync("/alive")).StatusCode);
+    }
+}

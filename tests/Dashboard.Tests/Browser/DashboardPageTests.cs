@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Dashboard.Tests.Hosting;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CrowdWatch.Dashboard.Tests.Browser;
+
+/// <summary>
+/// The web map in Debian's Chromium against the running host on the sample city (replay off, a store of its own):
+/// base map and heat cells drawn, a surge posted to the ingest API shows as a Red warning with a banner, and an
+/// acknowledgement in one browser reaches a second one. Screenshots go to TestResults/screenshots.
+/// </summary>
+public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const long SlotMs = 900_000;
+    private readonly string _store = Path.Combine(Path.GetTempPath(), "cw-browser-" + Guid.NewGuid().ToString("N"));
+    private RunningHost _host = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await RunningHost.StartAsync("--Replay:Enabled", "false", "--Store:DataDirectory", _store, "--Forecast:Enabled", "false",
+            "--Alerts:PollMilliseconds", "100", "--Live:FramePollMilliseconds", "100");
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _host.DisposeAsync();
+        try
+        {
+            Directory.Delete(_store, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by the closing store: the temp folder is cleaned later.
+        }
+    }
+
+    private async Task<IPage> OpenAsync(string? key = null)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.Console += (_, m) => output.WriteLine($"console {m.Type}: {m.Text}");
+        page.PageError += (_, e) => output.WriteLine($"page error: {e}");
+        await page.GotoAsync(_host.Address + "/");
+        if (key is not null)
+        {
+            await page.FillAsync("#key", key);
+            await page.DispatchEventAsync("#key", "change");
+        }
+
+        // Ready: the map's style and the live layers are loaded, and the hub is connected.
+        await page.WaitForFunctionAsync("() => window.cw && window.cw.mapReady && document.querySelector('#status').dataset.state === 'connected'",
+            null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        return page;
+    }
+
+    // Per-cell people of one slot as NDJSON, posted with an ingest key.
+    private async Task PostCountsAsync(string key, long slotMs, IEnumerable<(int Cell, double People)> cells)
+    {
+        var lines = new StringBuilder();
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(slotMs).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        foreach (var (cell, people) in cells)
+            lines.Append(CultureInfo.InvariantCulture, $$"""{"slotStart":"{{at}}","cell":{{cell}},"channel":"people","value":{{people}}}""").Append('\n');
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/areas/chongqing/ingest/counts") { Content = new StringContent(lines.ToString(), Encoding.UTF8, "application/x-ndjson") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var response = await _host.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private (int[] Hongyadong, int[] Elsewhere) Cells()
+    {
+        var area = _host.Services.GetRequiredService<AreaCatalog>().Areas["chongqing"];
+        var z = area.Zones.Zones.Select((zone, i) => (zone, i)).Single(p => p.zone.Name == "hongyadong").i;
+        var inZone = area.Zones.Overlaps[z].Where(o => o.CellFraction > 0.5).Select(o => o.CellId).ToArray();
+        var elsewhere = area.Zones.Overlaps.Where((_, i) => i != z).SelectMany(o => o).Select(o => o.CellId).Except(inZone).Distinct().ToArray();
+        return (inZone, elsewhere);
+    }
+
+    private static long LastCompleteSlot() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - SlotMs;
+
+    [Fact]
+    public async Task The_page_shows_the_base_map_and_the_heat_cells_posted_to_the_store()
+    {
+        var ingest = await _host.Services.GetRequiredService<IApiKeys>().IssueAsync("feed", "ingest");
+        var (hongyadong, elsewhere) = Cells();
+        await PostCountsAsync(ingest, LastCompleteSlot(), elsewhere.Select((c, i) => (c, 20.0 + (i % 7 * 30))).Concat(hongyadong.Select(c => (c, 150.0))));
+        var page = await OpenAsync();
+        // Heat cells arrive (from the heat map of the newest slot, then from live frames) and are drawn.
+        await page.WaitForFunctionAsync("() => window.cw.heat.size > 0 && window.cw.map.queryRenderedFeatures({ layers: ['cells-fill'] }).length > 0",
+            null, new PageWaitForFunctionOptions { Timeout = 20_000 });
+        var drawn = await page.EvaluateAsync<int>("() => window.cw.map.queryRenderedFeatures({ layers: ['cells-fill'] }).length");
+        var roads = await page.EvaluateAsync<int>("() => window.cw.map.queryRenderedFeatures({ layers: ['roads', 'water'] }).length");
+        var zones = await page.Locator(".zone-marker").CountAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-heat.png") });
+        output.WriteLine($"cells drawn {drawn}, base map features {roads}, zone markers {zones}");
+        Assert.True(drawn > 0);
+        Assert.True(roads > 0, "the sample's base map (roads, rivers) is drawn");
+        Assert.Equal(12, zones);
+        // The language switch changes the page's words.
+        await page.ClickAsync("#lang");
+        Assert.Equal("Warnings", await page.InnerTextAsync("aside h2"));
+    }
+
+    [Fact]
+    public async Task A_surge_posted_to_ingest_shows_a_Red_warning_within_10_s_and_its_acknowledgement_reaches_a_second_browser()
+    {
+        var keys = _host.Services.GetRequiredService<IApiKeys>();
+        var ingest = await keys.IssueAsync("feed", "ingest");
+        var duty = await keys.IssueAsync("duty-officer", "operator");
+        var (hongyadong, _) = Cells();
+        var first = await OpenAsync(duty);
+        var second = await OpenAsync();
+        Assert.Equal(0, await first.Locator("li.alert").CountAsync());
+
+        // Hongyadong far over its capacity in the last complete slot and the current one.
+        var s0 = LastCompleteSlot();
+        var posted = System.Diagnostics.Stopwatch.StartNew();
+        await PostCountsAsync(ingest, s0, hongyadong.Select(c => (c, 4000.0)));
+        await PostCountsAsync(ingest, s0 + SlotMs, hongyadong.Select(c => (c, 4000.0)));
+        var alert = first.Locator("li.alert[data-place='zone:hongyadong']");
+        await alert.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        output.WriteLine($"alert shown {posted.Elapsed.TotalSeconds:0.0} s after the post");
+        Assert.True(posted.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Contains(await alert.GetAttributeAsync("data-level"), new[] { "orange", "red" });
+        Assert.False(await first.Locator("#banner").IsHiddenAsync(), "a banner announces the Orange or Red warning");
+        await first.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-alert.png") });
+
+        // The second browser has it too, not yet acknowledged; the first acknowledges with a note.
+        var mirrored = second.Locator("li.alert[data-place='zone:hongyadong']");
+        await mirrored.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        Assert.NotEqual("acknowledged", await mirrored.GetAttributeAsync("data-state"));
+        await alert.Locator("textarea.note").FillAsync("stewards sent to the lower exits");
+        await alert.Locator("button.ack").ClickAsync();
+        await second.WaitForSelectorAsync("li.alert[data-place='zone:hongyadong'][data-state='acknowledged']", new PageWaitForSelectorOptions { Timeout = 10_000 });
+        await second.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-acknowledged.png") });
+
+        // Its history names who acknowledged, with the note.
+        var mirroredAck = second.Locator("li.alert[data-place='zone:hongyadong']");
+        await mirroredAck.Locator("button.show-history").ClickAsync();
+        await second.WaitForSelectorAsync("li.alert[data-place='zone:hongyadong'] ol.history li:has-text('duty-officer')", new PageWaitForSelectorOptions { Timeout = 5_000 });
+        Assert.Contains("stewards sent to the lower exits", await mirroredAck.Locator("ol.history").InnerTextAsync(), StringComparison.Ordinal);
+    }
+}
