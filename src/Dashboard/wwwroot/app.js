@@ -111,9 +111,10 @@ function addLiveLayers(map, zones) {
   map.addLayer({
     id: 'cells-fill', type: 'fill', source: 'heat',
     paint: {
+      // Nearly empty cells stay nearly clear, so that the crowded ones stand out on a wall screen.
       'fill-color': ['case', ['get', 'low'], '#7d8793',
-        ['interpolate', ['linear'], ['get', 'density'], 0, 'rgba(255,255,178,0.25)', 0.5, '#fecc5c', 1.5, '#fd8d3c', 3, '#f03b20', 4.5, '#bd0026']],
-      'fill-opacity': ['case', ['get', 'low'], 0.25, 0.7],
+        ['interpolate', ['linear'], ['get', 'density'], 0, 'rgba(255,255,178,0)', 0.1, 'rgba(255,255,178,0.35)', 0.5, '#fecc5c', 1.5, '#fd8d3c', 3, '#f03b20', 4.5, '#bd0026']],
+      'fill-opacity': ['case', ['get', 'low'], 0.12, 0.75],
     },
   });
   map.addLayer({

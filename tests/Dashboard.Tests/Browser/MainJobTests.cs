@@ -1,0 +1,58 @@
+using CrowdWatch.Dashboard.Ingest;
+using CrowdWatch.Dashboard.Replay;
+using CrowdWatch.Dashboard.Tests.Hosting;
+using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.Storage;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CrowdWatch.Dashboard.Tests.Browser;
+
+/// <summary>
+/// The main job as README runs it (no configuration but a store folder and a shorter, faster evening): the sample
+/// city's history goes in, the forecasts fit, the evening is replayed through the live binner and alerting, and the
+/// page shows heat cells, forecast slots and Hongyadong's warning.
+/// </summary>
+public sealed class MainJobTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task With_no_configuration_the_host_replays_National_Day_evening_into_the_page_with_heat_forecasts_and_warnings()
+    {
+        var store = Path.Combine(Path.GetTempPath(), "cw-main-" + Guid.NewGuid().ToString("N"));
+        await using var host = await RunningHost.StartAsync("--Store:DataDirectory", store,
+            "--Replay:From", "2025-10-01T18:30:00+08:00", "--Replay:To", "2025-10-01T20:00:00+08:00", "--Replay:SecondsPerSlot", "1.5");
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+            page.PageError += (_, e) => output.WriteLine($"page error: {e}");
+            await page.GotoAsync(host.Address + "/");
+            await page.WaitForFunctionAsync("() => window.cw && window.cw.mapReady", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+            // Within the replay: Hongyadong's warning at Orange or Red in the panel, heat cells drawn, forecast slots offered.
+            var alert = page.Locator("li.alert[data-place='zone:hongyadong']");
+            await alert.WaitForAsync(new LocatorWaitForOptions { Timeout = 150_000 });
+            await page.WaitForFunctionAsync("() => window.cw.frames > 0 && window.cw.heat.size > 50 && window.cw.timeline.forecast.length > 0",
+                null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+            var replay = host.Services.GetRequiredService<EveningReplay>();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (replay.SlotsReplayed < 4 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+            await page.WaitForTimeoutAsync(1500);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("main-job.png") });
+            Assert.Contains(await alert.GetAttributeAsync("data-level"), new[] { "orange", "red" });
+            Assert.True(await page.EvaluateAsync<int>("() => window.cw.map.queryRenderedFeatures({ layers: ['cells-fill'] }).length") > 0);
+
+            // The forecasts came from the store's history, and the raw pings of the evening went through the live binner.
+            Assert.NotNull(await host.Services.GetRequiredService<IForecastStore>().LatestRunAsync("chongqing"));
+            while (replay.SlotsReplayed < 4 + 1 && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+            var binned = await host.Services.GetRequiredService<ICountStore>().SlotsOfSourceAsync("chongqing", AreaIngest.PingSource);
+            output.WriteLine($"slots replayed {replay.SlotsReplayed}, binned from pings {binned.Count}");
+            Assert.NotEmpty(binned);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Dashboard.Live;
+using CrowdWatch.Geo.Privacy;
+
+namespace CrowdWatch.Dashboard.Tests.Live;
+
+public class HeatFrameDiffTests
+{
+    private static readonly double[] Walkable = [1000, 1000, 1000, 1000];
+
+    [Fact]
+    public void A_frame_carries_only_cells_that_changed_and_emptied_cells_as_zeros()
+    {
+        var before = HeatFrameDiff.View([100, 2500, 0, 300], Walkable, new KThreshold(10), LevelThresholds.Default);
+        var now = HeatFrameDiff.View([100, 3500, 50, 0], Walkable, new KThreshold(10), LevelThresholds.Default);
+        var changes = HeatFrameDiff.Changes(before, now);
+        // Cell 0 is unchanged; 1 rose to 3.5/m² (Orange), 2 is new, 3 emptied.
+        Assert.Equal([1, 2, 3], changes.Select(c => c.C));
+        Assert.Equal(new HeatCell(1, 3500, 3.5, (byte)RiskLevel.Orange), changes[0]);
+        Assert.Equal(new HeatCell(3, 0, 0, 0), changes[2]);
+        Assert.Empty(HeatFrameDiff.Changes(now, now));
+    }
+
+    [Fact]
+    public void Cells_under_k_go_out_without_numbers()
+    {
+        var view = HeatFrameDiff.View([4, 40, 0, 0], Walkable, new KThreshold(10), LevelThresholds.Default);
+        Assert.Equal(new HeatCell(0, null, null, 0), view[0]);
+        Assert.Equal(40, view[1].P);
+        Assert.Equal(2, view.Count);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CrowdWatch.Dashboard.Live;
+using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Dashboard.Tests.Cli;
+using CrowdWatch.Dashboard.Tests.Hosting;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace CrowdWatch.Dashboard.Tests.Live;
+
+public class LiveIngestTests
+{
+    private const long SlotMs = 900_000;
+
+    private static async Task<HttpResponseMessage> PostAsync(RunningHost host, string key, string path, string body, string type)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, type) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await host.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Pings_posted_live_are_binned_into_slots_pseudonymised_and_pushed_to_subscribers_as_changed_cells()
+    {
+        using var d = new TestDeployment();
+        await using var host = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Forecast:Enabled", "false", "--Live:FramePollMilliseconds", "50", "--Ingest:LatenessMinutes", "2");
+        var keys = host.Services.GetRequiredService<IApiKeys>();
+        var ingest = await keys.IssueAsync("operator-feed", "ingest");
+        var duty = await keys.IssueAsync("duty", "operator");
+        await using var hub = new HubConnectionBuilder().WithUrl($"{host.Address}/hubs/live").Build();
+        var frames = new ConcurrentQueue<HeatFrame>();
+        hub.On<HeatFrame>(nameof(ILiveClient.HeatFrame), f => frames.Enqueue(f));
+        await hub.StartAsync();
+        await hub.InvokeAsync("Subscribe", "hongyadong", null);
+
+        // Slot s0: 15 devices near Hongyadong (some pinging twice), one bad line; then a ping 3 minutes into the slot
+        // after next moves the binner past s0's end and lateness, which closes s0.
+        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (3 * SlotMs);
+        var lines = new StringBuilder();
+        for (var i = 0; i < 15; i++)
+        {
+            foreach (var minute in i % 2 == 0 ? new[] { 1, 7 } : [4])
+                lines.Append(CultureInfo.InvariantCulture, $$"""{"timestamp":{{s0 + (minute * 60_000)}},"device_id":"phone-{{i:000}}","lat":29.5630,"lon":106.5790,"accuracy_m":12}""").Append('\n');
+        }
+
+        lines.Append("""{"timestamp":"soon","device_id":"phone-x","lat":29.5630,"lon":106.5790}""").Append('\n');
+        lines.Append(CultureInfo.InvariantCulture, $$"""{"timestamp":{{s0 + (2 * SlotMs) + 180_000}},"device_id":"phone-late","lat":29.5630,"lon":106.5790,"accuracy_m":12}""").Append('\n');
+        var response = await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/pings", lines.ToString(), "application/x-ndjson");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using (var summary = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            var r = summary.RootElement;
+            Assert.Equal(24, r.GetProperty("accepted").GetInt64());
+            Assert.Equal(1, r.GetProperty("rejected").GetInt64());
+            Assert.True(r.GetProperty("slotsStored").GetInt32() >= 1);
+            var problem = r.GetProperty("problems")[0];
+            Assert.Equal((24, "timestamp"), (problem.GetProperty("line").GetInt32(), problem.GetProperty("field").GetString()));
+        }
+
+        // Distinct devices, not pings: 15 devices over the panel factor 0.3 is 50 people, in one cell.
+        var slot = Uri.EscapeDataString(DateTimeOffset.FromUnixTimeMilliseconds(s0).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+        using (var client = new HttpClient { BaseAddress = new Uri(host.Address) })
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", duty);
+            using var cells = JsonDocument.Parse(await client.GetStringAsync($"/api/areas/hongyadong/counts/cells?slot={slot}"));
+            var cell = Assert.Single(cells.RootElement.EnumerateArray());
+            Assert.Equal(50, cell.GetProperty("people").GetDouble(), 6);
+        }
+
+        // Only aggregates are kept: no device id reaches the store.
+        foreach (var file in Directory.GetFiles(d.File_("store")))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            Assert.DoesNotContain("phone-0", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+        }
+
+        // The subscriber got the slot as a frame; a second slot with the crowd gone pushes only that cell, as emptied.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!frames.Any(f => f.SlotMs == s0) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        var first = frames.Last(f => f.SlotMs == s0);
+        var crowdCell = Assert.Single(first.Cells, c => c.P == 50);
+        var counts = new StringBuilder();
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(s0 + SlotMs).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        counts.Append(CultureInfo.InvariantCulture, $$"""{"slotStart":"{{at}}","cell":5,"channel":"people","value":30}""").Append('\n');
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/counts", counts.ToString(), "application/x-ndjson")).StatusCode);
+        waited.Restart();
+        while (!frames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        var second = frames.Single(f => f.SlotMs == s0 + SlotMs);
+        Assert.False(second.Full);
+        Assert.Equal(new[] { (5, (double?)30), (crowdCell.C, 0) }.OrderBy(c => c.Item1), second.Cells.Select(c => (c.C, c.P)));
+        // A client that (re)connects asks for the whole newest frame.
+        var whole = await hub.InvokeAsync<HeatFrame>("Frame", "hongyadong");
+        Assert.True(whole.Full);
+        Assert.Equal([5], whole.Cells.Select(c => c.C));
+    }
+}

@@ -1,0 +1,35 @@
+using CrowdWatch.Dashboard.Replay;
+
+namespace CrowdWatch.Dashboard.Tests.Replay;
+
+public class ReplayClockTests
+{
+    private static readonly DateTimeOffset Origin = new(2025, 10, 1, 15, 0, 0, TimeSpan.FromHours(8));
+
+    [Fact]
+    public async Task The_clock_stands_at_its_origin_until_started_then_runs_at_its_speed()
+    {
+        var clock = new ReplayClock(Origin, speed: 450);
+        await Task.Delay(50);
+        Assert.Equal(Origin, clock.GetUtcNow());
+        clock.Start();
+        await Task.Delay(200);
+        var ran = clock.GetUtcNow() - Origin;
+        // 200 ms of real time or a little more is 90 s or a little more of replayed time.
+        Assert.InRange(ran, TimeSpan.FromSeconds(85), TimeSpan.FromSeconds(450));
+    }
+
+    [Fact]
+    public async Task Timers_made_on_the_clock_fire_at_its_pace_including_periodic_ones()
+    {
+        var clock = new ReplayClock(Origin, speed: 600);
+        // A minute of replayed time is 100 ms of real time: three ticks come well within five real seconds.
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++) Assert.True(await timer.WaitForNextTickAsync());
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"three ticks took {waited.Elapsed}");
+        var delayed = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromMinutes(2), clock);
+        Assert.True(delayed.Elapsed < TimeSpan.FromSeconds(5), $"a two-minute delay took {delayed.Elapsed}");
+    }
+}
