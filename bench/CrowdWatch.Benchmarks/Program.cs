@@ -33,6 +33,15 @@ if (args.Length >= 1 && args[0] == "alerts-latency")
     return;
 }
 
+// "live-frames [CLIENTS] [CELLS] [FRAMES]": heat-map frames over the live hub from the real host (a child process) to
+// CLIENTS SignalR clients on loopback, every one of CELLS cells changing each frame: size, delivery p50/p99, host CPU.
+if (args.Length >= 1 && args[0] == "live-frames")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await LiveFrames.RunAsync(Arg(1, 1000), Arg(2, 10_000), Arg(3, 10));
+    return;
+}
+
 // "forecast [CELLS]": the forecast engine on a synthetic city of CELLS cells (default 10 000) with eight weeks of
 // 15-minute slots: one fit of the LightGBM model with its interval calibration (what the service does once a day),
 // then forecasts of the next 48 slots for every cell (what it does every slot), timed, with peak memory.

@@ -78,15 +78,16 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
             if (r.SlotStartMs == newest) people[r.Cell] += r.Value;
         var view = HeatFrameDiff.View(people, area.WalkableM2, area.K, LevelThresholds.Default);
         var label = SeriesCsv.SlotLabel(area, newest);
-        var full = new HeatFrame(area.Name, label, newest, true, [.. view.Values.OrderBy(c => c.C)]);
+        var whole = view.Values.OrderBy(c => c.C).ToArray();
+        var full = HeatFrame.Of(area.Name, label, newest, true, whole);
         _current[area.Name] = full;
-        var changes = last.Cells is null ? full.Cells : HeatFrameDiff.Changes(last.Cells, view);
+        var changes = last.Cells is null ? whole : HeatFrameDiff.Changes(last.Cells, view);
         _sent[area.Name] = (newest, view, last.Run);
-        await hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(full with { Full = last.Cells is null, Cells = changes }).ConfigureAwait(false);
+        await hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(HeatFrame.Of(area.Name, label, newest, last.Cells is null, changes)).ConfigureAwait(false);
         foreach (var (place, cells) in zones)
         {
             var inZone = changes.Where(c => cells.Contains(c.C)).ToArray();
-            if (inZone.Length > 0) await hub.Clients.Group(LiveHub.PlaceGroup(area.Name, place)).HeatFrame(full with { Full = false, Cells = inZone }).ConfigureAwait(false);
+            if (inZone.Length > 0) await hub.Clients.Group(LiveHub.PlaceGroup(area.Name, place)).HeatFrame(HeatFrame.Of(area.Name, label, newest, false, inZone)).ConfigureAwait(false);
         }
 
         FramesSent++;

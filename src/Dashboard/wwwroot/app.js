@@ -29,7 +29,7 @@ const TEXT = {
 
 const state = {
   lang: localStorage.getItem('cw.lang') || 'zh',
-  area: null, cells: new Map(), heat: new Map(), zones: [], markers: [], alerts: new Map(), feed: 0,
+  area: null, cells: new Map(), walkable: new Map(), heat: new Map(), zones: [], markers: [], alerts: new Map(), feed: 0,
   timeline: { observed: [], forecast: [] }, live: true, selectedZone: null, frames: 0, connection: null,
 };
 window.cw = state; // for the browser tests and for people poking at the wall screen
@@ -335,6 +335,16 @@ function onAlertEvent(e) {
 
 // ---- live connection -------------------------------------------------------------------------------------------
 
+// A frame comes column by column: cell ids, people (null: under k), levels; density is people over the cell's walkable m².
+function applyFrame(frame) {
+  for (let i = 0; i < frame.cells.length; i++) {
+    const id = frame.cells[i]; const people = frame.people[i];
+    if (people === 0) { state.heat.delete(id); continue; }
+    const walkable = state.walkable.get(id) || 0;
+    state.heat.set(id, { c: id, p: people, d: people === null ? null : (walkable > 0 ? people / walkable : 0), l: frame.levels[i] });
+  }
+}
+
 function setStatus(s) { $('status').dataset.state = s; $('status').textContent = t(s); }
 
 async function connect() {
@@ -347,9 +357,7 @@ async function connect() {
     state.lastFrame = frame;
     if (!state.live) { loadTimeline().catch(() => {}); return; }
     if (frame.full) state.heat = new Map();
-    for (const c of frame.cells) {
-      if (c.p === 0 && c.d === 0) state.heat.delete(c.c); else state.heat.set(c.c, c);
-    }
+    applyFrame(frame);
     $('slot-label').textContent = localDateTime(frame.slot);
     redrawHeat();
     loadTimeline().catch(() => {});
@@ -363,7 +371,8 @@ async function connect() {
     for (const e of await connection.invoke('Missed', state.area.name, state.feed, null)) onAlertEvent(e);
     const frame = await connection.invoke('Frame', state.area.name);
     if (frame && state.live) {
-      state.heat = new Map(frame.cells.map((c) => [c.c, c]));
+      state.heat = new Map();
+      applyFrame(frame);
       $('slot-label').textContent = localDateTime(frame.slot);
       redrawHeat();
     }
@@ -411,7 +420,7 @@ async function start() {
     api(`/api/areas/${state.area.name}/layers/cells`),
   ]);
   const parse = (g) => (typeof g === 'string' ? JSON.parse(g) : g);
-  for (const f of parse(grid).features) state.cells.set(f.properties.cell, f.geometry);
+  for (const f of parse(grid).features) { state.cells.set(f.properties.cell, f.geometry); state.walkable.set(f.properties.cell, f.properties.walkable_m2); }
   const b = state.area.boundsWgs84;
   const map = new maplibregl.Map({
     container: 'map', style: config.styleUrl || style(parse(basemap)), bounds: [[b[0], b[1]], [b[2], b[3]]], attributionControl: false,

@@ -84,7 +84,7 @@ public class LiveIngestTests
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!frames.Any(f => f.SlotMs == s0) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
         var first = frames.Last(f => f.SlotMs == s0);
-        var crowdCell = Assert.Single(first.Cells, c => c.P == 50);
+        var crowdCell = Assert.Single(first.Rows(), c => c.People == 50);
         var counts = new StringBuilder();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(s0 + SlotMs).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
         counts.Append(CultureInfo.InvariantCulture, $$"""{"slotStart":"{{at}}","cell":5,"channel":"people","value":30}""").Append('\n');
@@ -93,10 +93,10 @@ public class LiveIngestTests
         while (!frames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
         var second = frames.Single(f => f.SlotMs == s0 + SlotMs);
         Assert.False(second.Full);
-        Assert.Equal(new[] { (5, (double?)30), (crowdCell.C, 0) }.OrderBy(c => c.Item1), second.Cells.Select(c => (c.C, c.P)));
+        Assert.Equal(new[] { (5, (double?)30), (crowdCell.Cell, 0) }.OrderBy(c => c.Item1), second.Rows().Select(c => (c.Cell, c.People)));
         // A client that (re)connects asks for the whole newest frame.
         var whole = await hub.InvokeAsync<HeatFrame>("Frame", "hongyadong");
         Assert.True(whole.Full);
-        Assert.Equal([5], whole.Cells.Select(c => c.C));
+        Assert.Equal([5], whole.Cells);
     }
 }
