@@ -70,13 +70,22 @@ public static class IngestApi
             var batches = new SlotBatches(area);
             var source = $"api:{http.User.Identity?.Name ?? "unknown"}";
             foreach (var (slot, values) in bySlot) await store.WriteAsync(batches.Of(source, slot, values), cancellationToken);
+            await AuditAsync(http, "ingest.counts", name, $"{accepted} lines accepted, {rejected} rejected, {bySlot.Count} slots stored", cancellationToken);
             return TypedResults.Ok(new IngestSummary(accepted, rejected, bySlot.Count, problems));
         });
         group.MapPost("/pings", (string name, HttpContext http, LiveIngest live, CancellationToken cancellationToken) =>
-            BinAsync(name, http, live, (a, body, problems) => a.PingsAsync(body, "pings", IsNdjson(http), problems, cancellationToken), cancellationToken));
+            BinAsync(name, "ingest.pings", http, live, (a, body, problems) => a.PingsAsync(body, "pings", IsNdjson(http), problems, cancellationToken), cancellationToken));
         group.MapPost("/searches", (string name, HttpContext http, LiveIngest live, CancellationToken cancellationToken) =>
-            BinAsync(name, http, live, (a, body, problems) => a.SearchesAsync(body, "searches", problems, cancellationToken), cancellationToken));
+            BinAsync(name, "ingest.searches", http, live, (a, body, problems) => a.SearchesAsync(body, "searches", problems, cancellationToken), cancellationToken));
         return app;
+    }
+
+    // Every accepted write is audited under the key that made it.
+    private static Task AuditAsync(HttpContext http, string action, string area, string detail, CancellationToken cancellationToken)
+    {
+        var services = http.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
+        return services.GetRequiredService<IAuditLog>().AppendAsync(new AuditEntry(now, http.User.Identity?.Name ?? "unknown", action, $"area:{area}", detail), cancellationToken);
     }
 
     // NDJSON unless the post says it is CSV.
@@ -85,7 +94,7 @@ public static class IngestApi
 
     // Pings and searches go through the area's live binner; the body is read whole first (it is bounded by the request
     // size limit) because the readers are synchronous.
-    private static async Task<Results<Ok<BinnedSummary>, ProblemHttpResult>> BinAsync(string name, HttpContext http, LiveIngest live,
+    private static async Task<Results<Ok<BinnedSummary>, ProblemHttpResult>> BinAsync(string name, string action, HttpContext http, LiveIngest live,
         Func<AreaIngest, Stream, Action<Geo.Ingest.Rejection>, Task<Geo.Ingest.IngestReport>> bin, CancellationToken cancellationToken)
     {
         if (live.For(name) is not { } area) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
@@ -100,7 +109,12 @@ public static class IngestApi
         });
         var summary = new BinnedSummary(report.Rows, report.Accepted, report.Rejected, report.OutsideGrid, report.Duplicates, report.RejectedByReason,
             area.SlotsStored - before, problems);
-        if (report.Accepted > 0 || report.OutsideGrid > 0) return TypedResults.Ok(summary);
+        if (report.Accepted > 0 || report.OutsideGrid > 0)
+        {
+            await AuditAsync(http, action, name, $"{report.Accepted} records accepted, {report.Rejected} rejected, {report.OutsideGrid} outside the grid, {summary.SlotsStored} slots stored", cancellationToken);
+            return TypedResults.Ok(summary);
+        }
+
         var none = TypedResults.Problem(report.Rejected == 0 ? "The body holds no records." : $"None of the {report.Rejected} records could be taken.",
             title: "Nothing to ingest", statusCode: StatusCodes.Status400BadRequest);
         none.ProblemDetails.Extensions["problems"] = problems;

@@ -62,6 +62,10 @@ public class LiveIngestTests
             Assert.Equal((24, "timestamp"), (problem.GetProperty("line").GetInt32(), problem.GetProperty("field").GetString()));
         }
 
+        // The write is audited under the key that made it.
+        var audit = await host.Services.GetRequiredService<IAuditLog>().ReadAsync(0, long.MaxValue, "operator-feed");
+        Assert.Contains(audit, e => e.Action == "ingest.pings" && e.Target == "area:hongyadong" && e.Detail!.StartsWith("24 records accepted, 1 rejected", StringComparison.Ordinal));
+
         // Distinct devices, not pings: 15 devices over the panel factor 0.3 is 50 people, in one cell.
         var slot = Uri.EscapeDataString(DateTimeOffset.FromUnixTimeMilliseconds(s0).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
         using (var client = new HttpClient { BaseAddress = new Uri(host.Address) })
