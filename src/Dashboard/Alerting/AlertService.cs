@@ -48,10 +48,28 @@ public sealed partial class AlertService : BackgroundService
             var journal = new AlertJournal(alerts, audit, playbook, _options.Cap, recipients, area.TimeZone, _options.Policy.ExpireMinutes, _options.Sms.Template());
             _areas[area.Name] = new AreaAlerts(area, counts, forecasts, journal, _options.Policy, _options.Triggers);
         }
+
+        catalog.AreaReplaced += Retune;
     }
 
     /// <summary>The response playbooks in use.</summary>
     public Playbook Playbook { get; }
+
+    // An admin's edit of a zone: the next slot is judged by the new capacity and thresholds.
+    private void Retune(Geo.Areas.Area area)
+    {
+        if (!_areas.TryGetValue(area.Name, out var alerts)) return;
+        // Not while a slot is being judged.
+        _gate.Wait();
+        try
+        {
+            alerts.Retune(area);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>Raised after each alert change is recorded (for the dashboard's live feed).</summary>
     public event Action<AlertChange>? Changed;

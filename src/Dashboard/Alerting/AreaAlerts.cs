@@ -20,15 +20,15 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// </summary>
 internal sealed class AreaAlerts
 {
-    private readonly Area _area;
+    private Area _area;
     private readonly ICountStore _counts;
     private readonly IForecastStore _forecasts;
     private readonly AlertJournal _journal;
     private readonly TriggerRules _rules;
-    private readonly Place[] _places;
-    private readonly double[] _walkable;
-    private readonly LevelThresholds[] _thresholds;
-    private readonly double[][] _levels;
+    private Place[] _places;
+    private double[] _walkable;
+    private LevelThresholds[] _thresholds;
+    private double[][] _levels;
     private SearchLead _lead = new();
     private bool _leadFitted;
     private long? _leadFittedMs;
@@ -42,10 +42,25 @@ internal sealed class AreaAlerts
         _journal = journal;
         _rules = rules;
         Book = new AlertBook(area.Name, policy);
-        _places = ZonePlaces.Of(area);
-        _walkable = [.. Enumerable.Range(0, area.Zones.Zones.Count).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2))];
-        _thresholds = [.. area.Zones.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds))];
-        _levels = [.. Enumerable.Range(0, area.Zones.Zones.Count).Select(z => DangerLevels.Counts(_thresholds[z], _walkable[z], area.Zones.Zones[z].Capacity))];
+        (_places, _walkable, _thresholds, _levels) = Settings(area);
+    }
+
+    /// <summary>Judges by <paramref name="area"/>'s zones from the next slot on (an admin changed a capacity or thresholds); open alerts stay.</summary>
+    public void Retune(Area area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        if (area.Zones.Zones.Count != _area.Zones.Zones.Count) throw new InvalidOperationException("an edit may change a zone's settings, not the zones");
+        var settings = Settings(area);
+        (_area, _places, _walkable, _thresholds, _levels) = (area, settings.Places, settings.Walkable, settings.Thresholds, settings.Levels);
+    }
+
+    // Each zone's place, walkable m², thresholds and the people at each level.
+    private static (Place[] Places, double[] Walkable, LevelThresholds[] Thresholds, double[][] Levels) Settings(Area area)
+    {
+        var walkable = Enumerable.Range(0, area.Zones.Zones.Count).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2)).ToArray();
+        var thresholds = area.Zones.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds)).ToArray();
+        var levels = Enumerable.Range(0, area.Zones.Zones.Count).Select(z => DangerLevels.Counts(thresholds[z], walkable[z], area.Zones.Zones[z].Capacity)).ToArray();
+        return (ZonePlaces.Of(area), walkable, thresholds, levels);
     }
 
     /// <summary>The area's alert book.</summary>

@@ -33,14 +33,28 @@ public sealed class AreaCatalog
             histories.Add(entry.Settings.Name, new Lazy<ZoneHistory?>(() => entry.HistoryPath is { } h && File.Exists(h) ? ZoneHistory.Load(area, h) : null));
         }
 
-        Areas = areas;
+        _areas = new System.Collections.Concurrent.ConcurrentDictionary<string, Area>(areas, StringComparer.Ordinal);
         Histories = histories;
         Entries = entries;
         Calendars = calendars;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Area> _areas;
+
     /// <summary>Areas by name.</summary>
-    public IReadOnlyDictionary<string, Area> Areas { get; }
+    public IReadOnlyDictionary<string, Area> Areas => _areas;
+
+    /// <summary>Serves <paramref name="area"/> in place of the area of that name (after an admin's edit of its zones).</summary>
+    public void Replace(Area area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        if (!_areas.ContainsKey(area.Name)) throw new KeyNotFoundException($"no area named '{area.Name}'");
+        _areas[area.Name] = area;
+        AreaReplaced?.Invoke(area);
+    }
+
+    /// <summary>Raised after <see cref="Replace"/>: parts that keep per-zone settings take the new ones.</summary>
+    public event Action<Area>? AreaReplaced;
 
     /// <summary>Each area's deployment entry (its layer files), by area name.</summary>
     public IReadOnlyDictionary<string, DeploymentFile.AreaEntry> Entries { get; }

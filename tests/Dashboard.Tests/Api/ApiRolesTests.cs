@@ -18,7 +18,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
     private ApiFactory _api = null!;
 
     /// <summary>What an endpoint is for: reading (viewers and up), acting on alerts (operators, admins), writing data (ingest keys, admins).</summary>
-    public enum Use { Read, Operate, Ingest }
+    public enum Use { Read, Operate, Ingest, Administer }
 
     /// <summary>Every endpoint of the API, with a request that is well-formed for it.</summary>
     public static TheoryData<string, string, Use> Endpoints => new()
@@ -50,6 +50,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         { "POST", "/api/areas/hongyadong/ingest/counts", Use.Ingest },
         { "POST", "/api/areas/hongyadong/ingest/pings", Use.Ingest },
         { "POST", "/api/areas/hongyadong/ingest/searches", Use.Ingest },
+        { "PUT", $"/api/areas/hongyadong/zones/{Z}", Use.Administer },
     };
 
     public async Task InitializeAsync() => _api = await new ApiFactory().StartAsync();
@@ -65,6 +66,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         _ when path.EndsWith("/ingest/counts", StringComparison.Ordinal) => """{"slotStart":"2026-10-01T20:00:00+08:00","cell":200,"channel":"people","value":40}""",
         _ when path.EndsWith("/ingest/pings", StringComparison.Ordinal) => """{"timestamp":1759320000000,"device_id":"d1","lat":29.563,"lon":106.579,"accuracy_m":10}""",
         _ when path.EndsWith("/ingest/searches", StringComparison.Ordinal) => "timestamp,query,poi_id,count\n1759320000000,洪崖洞,hyd,3\n",
+        _ when path.Contains("/zones/", StringComparison.Ordinal) => """{"capacity":20000}""",
         _ => """{"note":"seen"}""",
     };
 
@@ -72,7 +74,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
     {
         using var client = _api.ClientAs(role);
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "POST") request.Content = new StringContent(BodyFor(path), Encoding.UTF8, path.Contains("/searches", StringComparison.Ordinal) ? "text/csv" : "application/json");
+        if (method is "POST" or "PUT") request.Content = new StringContent(BodyFor(path), Encoding.UTF8, path.Contains("/searches", StringComparison.Ordinal) ? "text/csv" : "application/json");
         return await client.SendAsync(request);
     }
 
@@ -84,6 +86,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         {
             Use.Read => new[] { Security.Roles.Viewer, Security.Roles.Operator, Security.Roles.Admin },
             Use.Operate => [Security.Roles.Operator, Security.Roles.Admin],
+            Use.Administer => [Security.Roles.Admin],
             _ => [Security.Roles.Ingest, Security.Roles.Admin],
         };
         // No key: 401 (anonymous reading is off here).
@@ -187,5 +190,51 @@ public sealed class ApiRolesTests : IAsyncLifetime
         // Health probes answer anyone.
         using var closed = _api.ClientAs(null);
         Assert.Equal(HttpStatusCode.OK, (await closed.GetAsync("/alive")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_admins_change_of_a_zones_capacity_holds_at_once_for_alerting_and_is_written_to_the_zones_file()
+    {
+        using var admin = _api.ClientAs(Security.Roles.Admin);
+        async Task<HttpResponseMessage> Put(string body) =>
+            await admin.PutAsync($"/api/areas/hongyadong/zones/{Z}", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        // Refused, with the field named: a capacity of none, thresholds that do not rise.
+        var zero = await Put("""{"capacity":0}""");
+        Assert.Equal(HttpStatusCode.BadRequest, zero.StatusCode);
+        Assert.Contains("capacity", await zero.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var falling = await Put("""{"thresholds":{"orange":3.0,"red":2.0}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, falling.StatusCode);
+        Assert.Contains("red", await falling.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsync("/api/areas/hongyadong/zones/nowhere", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
+
+        // 15 000 people are 75% of the zone's 20 000: Blue by capacity. Halving the capacity makes the same crowd Red.
+        var ok = await Put("""{"capacity":10000,"thresholds":{"red":5.0}}""");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using (var view = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(10000, view.RootElement.GetProperty("capacity").GetInt32());
+            Assert.Equal(5.0, view.RootElement.GetProperty("levelDensities")[3].GetDouble());
+        }
+
+        Assert.Contains("\"capacity\": 10000", await File.ReadAllTextAsync(_api.Deployment.File_("zones.geojson")), StringComparison.Ordinal);
+        var store = _api.Services.GetRequiredService<Geo.Storage.ICountStore>();
+        const long slot = 900_000;
+        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot) - (2 * slot);
+        await store.WriteAsync(new Geo.Storage.CountBatch("hongyadong", "test", [s0, s0 + slot], [])
+        {
+            ZoneRows = [new Geo.Storage.ZoneCountRecord(s0, "people", Zone, 15000), new Geo.Storage.ZoneCountRecord(s0 + slot, "people", Zone, 15000)],
+        });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement[] open = [];
+        while (open.Length == 0 && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+            open = [.. JsonDocument.Parse(await admin.GetStringAsync("/api/alerts")).RootElement.EnumerateArray()];
+        }
+
+        Assert.Equal("red", Assert.Single(open).GetProperty("level").GetString());
+        var audit = await _api.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue, "test-admin");
+        Assert.Contains(audit, e => e.Action == "zone.edit" && e.Detail!.Contains("capacity 20000 -> 10000", StringComparison.Ordinal));
     }
 }
