@@ -63,6 +63,7 @@ public static class WebHost
         builder.Services.AddOptions<MapOptions>().BindConfiguration(MapOptions.Section);
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LiveIngest>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveIngest>());
         if (plan is not null)
         {
             var clock = new ReplayClock(DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs), plan.Speed);

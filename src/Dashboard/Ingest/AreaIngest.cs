@@ -29,10 +29,12 @@ public sealed class AreaIngest : IDisposable
     private readonly SumBinner _sums;
     private readonly SearchIngest _searches;
     private readonly List<CountBatch> _closed = [];
+    private readonly TimeProvider _time;
 
     /// <summary>Prepares the binners of <paramref name="area"/>.</summary>
-    public AreaIngest(Area area, ICountStore store, PseudonymKey key, PoiGazetteer? gazetteer, TimeSpan lateness, double maxAccuracyM)
+    public AreaIngest(Area area, ICountStore store, PseudonymKey key, PoiGazetteer? gazetteer, TimeSpan lateness, double maxAccuracyM, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(area);
         Area = area;
         _store = store ?? throw new ArgumentNullException(nameof(store));
@@ -64,6 +66,28 @@ public sealed class AreaIngest : IDisposable
     public Task<IngestReport> SearchesAsync(Stream input, string name, Action<Rejection>? rejected = null, CancellationToken cancellationToken = default) =>
         TakeAsync(log => _searches.ReadCsv(input, name, log), rejected, cancellationToken);
 
+    /// <summary>When the last post was taken (the host's clock, Unix ms), or null before the first.</summary>
+    public long? LastPostMs { get; private set; }
+
+    /// <summary>
+    /// Moves both binners on to <paramref name="nowMs"/> (the feed has gone quiet) and stores the slots that closes, so
+    /// that a quiet evening's last slots still reach forecasting and alerting.
+    /// </summary>
+    public async Task AdvanceAsync(long nowMs, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _binner.Advance(nowMs);
+            _sums.Advance(nowMs);
+            await StoreClosedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Closes and stores every open slot: the end of a replay, or of the host.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
@@ -85,6 +109,7 @@ public sealed class AreaIngest : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            LastPostMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var report = new IngestReport();
             read(new RejectLog(report, observer: rejected));
             await StoreClosedAsync(cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,19 @@ public sealed class IngestOptions
     [Range(0, 240)]
     public int LatenessMinutes { get; set; } = 2;
 
+    /// <summary>
+    /// Minutes without a post after which the host's clock closes the open slots (a feed gone quiet), since slots
+    /// otherwise close only as later data arrive.
+    /// </summary>
+    [Range(1, 1440)]
+    public int IdleCloseMinutes { get; set; } = 10;
+
+    /// <summary>A folder watched for files to ingest (<c>pings*.csv</c>, <c>*.ndjson</c>, <c>searches*.csv</c>, .gz allowed); none by default.</summary>
+    public string? DropFolder { get; set; }
+
+    /// <summary>The area the drop folder's files are for (default: the first).</summary>
+    public string? DropArea { get; set; }
+
     /// <summary>Pings with a coarser accuracy radius (m) are rejected.</summary>
     [Range(1, 100_000)]
     public double MaxAccuracyM { get; set; } = 150;

@@ -1,4 +1,7 @@
+using System.IO.Compression;
+using System.Text.Json;
 using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
@@ -6,18 +9,27 @@ using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Ingest;
 
-/// <summary>The host's live binners, one per area, shared by the ingest endpoints and the replay.</summary>
-public sealed partial class LiveIngest : IDisposable
+/// <summary>
+/// The host's live binners, one per area, shared by the ingest endpoints, the replay and the drop folder. In the
+/// background it closes the slots of a feed gone quiet (<see cref="IngestOptions.IdleCloseMinutes"/>) and takes the
+/// files put in <see cref="IngestOptions.DropFolder"/>: each is ingested, then moved to <c>done/</c> with a summary
+/// beside it (or to <c>failed/</c> when it cannot be read).
+/// </summary>
+public sealed partial class LiveIngest : BackgroundService
 {
     private readonly Dictionary<string, AreaIngest> _areas = new(StringComparer.Ordinal);
+    private readonly IngestOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IAuditLog _audit;
+    private readonly ILogger<LiveIngest> _log;
 
     /// <summary>Prepares a binner per area of the catalogue.</summary>
-    public LiveIngest(AreaCatalog catalog, ICountStore store, IOptions<IngestOptions> options, ILogger<LiveIngest> log)
+    public LiveIngest(AreaCatalog catalog, ICountStore store, IAuditLog audit, IOptions<IngestOptions> options, TimeProvider time, ILogger<LiveIngest> log)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        var o = options.Value;
-        var configured = o.PseudonymKey is { Length: > 0 } k ? k : Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable);
+        (_options, _time, _audit, _log) = (options.Value, time, audit, log);
+        var configured = _options.PseudonymKey is { Length: > 0 } k ? k : Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable);
         var key = string.IsNullOrEmpty(configured) ? PseudonymKey.Ephemeral() : PseudonymKey.Parse(configured);
         if (key.IsEphemeral) ThrowAwayKey(log);
         foreach (var area in catalog.Areas.Values)
@@ -29,19 +41,122 @@ public sealed partial class LiveIngest : IDisposable
                 gazetteer = PoiGazetteer.Load(stream, poi, new RejectLog(new IngestReport()));
             }
 
-            _areas[area.Name] = new AreaIngest(area, store, key, gazetteer, TimeSpan.FromMinutes(o.LatenessMinutes), o.MaxAccuracyM);
+            _areas[area.Name] = new AreaIngest(area, store, key, gazetteer, TimeSpan.FromMinutes(_options.LatenessMinutes), _options.MaxAccuracyM, time);
         }
+
+        DropArea = _options.DropArea ?? catalog.Areas.Keys.FirstOrDefault();
     }
+
+    /// <summary>The area the drop folder's files go to.</summary>
+    public string? DropArea { get; }
+
+    /// <summary>Files taken from the drop folder so far.</summary>
+    public int FilesTaken { get; private set; }
 
     /// <summary>The binner of <paramref name="area"/>, if it is served.</summary>
     public AreaIngest? For(string area) => _areas.GetValueOrDefault(area);
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var idleMs = _options.IdleCloseMinutes * 60_000L;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var a in _areas.Values)
+                    if (a.LastPostMs is { } last && now - last >= idleMs) await a.AdvanceAsync(now, stoppingToken).ConfigureAwait(false);
+                if (_options.DropFolder is { Length: > 0 } folder && DropArea is { } area && Directory.Exists(folder)) await TakeDropsAsync(folder, _areas[area], stoppingToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Data.Common.DbException)
+            {
+                Failed(_log, e);
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var a in _areas.Values) await a.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    // Files are taken in name order; one still being written is left for the next look (its size must hold still).
+    private async Task TakeDropsAsync(string folder, AreaIngest area, CancellationToken cancellationToken)
+    {
+        foreach (var path in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (name.StartsWith('.') || name.EndsWith(".part", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)) continue;
+            var size = new FileInfo(path).Length;
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            if (!File.Exists(path) || new FileInfo(path).Length != size) continue;
+            var plain = name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name;
+            var searches = plain.Contains("search", StringComparison.OrdinalIgnoreCase);
+            var ndjson = plain.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || plain.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+            var problems = new List<string>();
+            IngestReport report;
+            try
+            {
+                await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                await using (var input = name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file)
+                {
+                    void Rejected(Rejection r)
+                    {
+                        if (problems.Count < 100) problems.Add(r.ToString());
+                    }
+
+                    report = searches
+                        ? await area.SearchesAsync(input, name, Rejected, cancellationToken).ConfigureAwait(false)
+                        : await area.PingsAsync(input, name, ndjson, Rejected, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                Move(folder, "failed", path);
+                File.WriteAllText(Path.Combine(folder, "failed", name + ".summary.json"), JsonSerializer.Serialize(new { file = name, error = e.Message }));
+                DropFailed(_log, name, e.Message);
+                continue;
+            }
+
+            Move(folder, "done", path);
+            File.WriteAllText(Path.Combine(folder, "done", name + ".summary.json"), JsonSerializer.Serialize(new
+            {
+                file = name, kind = searches ? "searches" : "pings", report.Rows, report.Accepted, report.Rejected, report.OutsideGrid, report.Duplicates,
+                rejectedByReason = report.RejectedByReason, fileErrors = report.FileErrors, problems,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+            await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), "drop-folder", searches ? "ingest.searches" : "ingest.pings",
+                $"area:{area.Area.Name}", $"{name}: {report.Accepted} records accepted, {report.Rejected} rejected"), cancellationToken).ConfigureAwait(false);
+            FilesTaken++;
+            DropTaken(_log, name, report.Accepted, report.Rejected);
+        }
+    }
+
+    private static void Move(string folder, string to, string path)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, to));
+        File.Move(path, Path.Combine(folder, to, Path.GetFileName(path)), overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
     {
         foreach (var a in _areas.Values) a.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live ingest pseudonymises device ids with a throw-away key (set Ingest:PseudonymKey or CROWDWATCH_PSEUDONYM_KEY to link devices across restarts)")]
     private static partial void ThrowAwayKey(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drop folder: {File} taken, {Accepted} records accepted, {Rejected} rejected")]
+    private static partial void DropTaken(ILogger logger, string file, long accepted, long rejected);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Drop folder: {File} could not be read ({Reason}); moved to failed/")]
+    private static partial void DropFailed(ILogger logger, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Live ingest's background work failed; trying again")]
+    private static partial void Failed(ILogger logger, Exception exception);
 }

@@ -116,6 +116,17 @@ public sealed class PingBinner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Moves the binner's time on to <paramref name="unixMs"/> without a ping (a live feed gone quiet) and closes the
+    /// slots that ended a lateness before it; pings older than that are late from then on.
+    /// </summary>
+    public void Advance(long unixMs)
+    {
+        if (unixMs <= _watermark) return;
+        _watermark = unixMs;
+        CloseExpired();
+    }
+
     /// <summary>Closes every open slot and hands it to the sink (end of input).</summary>
     public void Complete()
     {

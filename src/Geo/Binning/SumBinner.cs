@@ -67,6 +67,14 @@ public sealed class SumBinner
         return true;
     }
 
+    /// <summary>Moves the binner's time on to <paramref name="unixMs"/> without a record and closes the slots that ended a lateness before it.</summary>
+    public void Advance(long unixMs)
+    {
+        if (unixMs <= _watermark) return;
+        _watermark = unixMs;
+        CloseBefore(_watermark - _latenessMs);
+    }
+
     /// <summary>Closes every open slot (end of input).</summary>
     public void Complete() => CloseBefore(long.MaxValue);
 

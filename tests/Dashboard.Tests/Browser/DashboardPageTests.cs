@@ -15,6 +15,7 @@ namespace CrowdWatch.Dashboard.Tests.Browser;
 /// base map and heat cells drawn, a surge posted to the ingest API shows as a Red warning with a banner, and an
 /// acknowledgement in one browser reaches a second one. Screenshots go to TestResults/screenshots.
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const long SlotMs = 900_000;

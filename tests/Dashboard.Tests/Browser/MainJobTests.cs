@@ -13,6 +13,7 @@ namespace CrowdWatch.Dashboard.Tests.Browser;
 /// city's history goes in, the forecasts fit, the evening is replayed through the live binner and alerting, and the
 /// page shows heat cells, forecast slots and Hongyadong's warning.
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class MainJobTests(ITestOutputHelper output)
 {
     [Fact]

@@ -103,4 +103,46 @@ public class LiveIngestTests
         Assert.True(whole.Full);
         Assert.Equal([5], whole.Cells);
     }
+
+    [Fact]
+    public async Task Files_dropped_in_the_watched_folder_are_ingested_and_moved_with_a_summary_and_a_quiet_feeds_slots_still_close()
+    {
+        using var d = new TestDeployment();
+        var drop = d.File_("drop");
+        Directory.CreateDirectory(drop);
+        await using var host = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Forecast:Enabled", "false", "--Ingest:DropFolder", drop, "--Ingest:LatenessMinutes", "2");
+        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (3 * SlotMs);
+        var csv = new StringBuilder("timestamp,device_id,lat,lon,accuracy_m\n");
+        for (var i = 0; i < 12; i++) csv.Append(CultureInfo.InvariantCulture, $"{s0 + 60_000 + i},dev-{i},29.5630,106.5790,10\n");
+        csv.Append(CultureInfo.InvariantCulture, $"{s0 + 120_000},dev-x,north,106.5790,10\n");
+        // Two devices in the next slot, which nothing later closes.
+        csv.Append(CultureInfo.InvariantCulture, $"{s0 + SlotMs + 60_000},dev-a,29.5630,106.5790,10\n{s0 + SlotMs + 240_000},dev-b,29.5630,106.5790,10\n");
+        // Written under a temporary name and renamed, as a feed should drop a file.
+        await File.WriteAllTextAsync(Path.Combine(drop, "pings-001.csv.part"), csv.ToString());
+        File.Move(Path.Combine(drop, "pings-001.csv.part"), Path.Combine(drop, "pings-001.csv"));
+
+        var summaryPath = Path.Combine(drop, "done", "pings-001.csv.summary.json");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(summaryPath) && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+        Assert.True(File.Exists(Path.Combine(drop, "done", "pings-001.csv")));
+        Assert.False(File.Exists(Path.Combine(drop, "pings-001.csv")));
+        using (var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryPath)))
+        {
+            var r = summary.RootElement;
+            Assert.Equal((14L, 1L), (r.GetProperty("Accepted").GetInt64(), r.GetProperty("Rejected").GetInt64()));
+            Assert.StartsWith("pings-001.csv:14: lat:", r.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        var audit = await host.Services.GetRequiredService<IAuditLog>().ReadAsync(0, long.MaxValue, "drop-folder");
+        Assert.Contains(audit, e => e.Action == "ingest.pings" && e.Detail!.StartsWith("pings-001.csv: 14 records accepted", StringComparison.Ordinal));
+
+        // The feed then goes quiet: the host's clock closes its last slot (what the idle check does after Ingest:IdleCloseMinutes).
+        var store = host.Services.GetRequiredService<Geo.Storage.ICountStore>();
+        Assert.Empty(await store.ReadAsync(new Geo.Storage.CountQuery("hongyadong", "devices", s0 + SlotMs, s0 + SlotMs + 1)));
+        await host.Services.GetRequiredService<CrowdWatch.Dashboard.Ingest.LiveIngest>().For("hongyadong")!.AdvanceAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var closed = await store.ReadAsync(new Geo.Storage.CountQuery("hongyadong", "devices", s0 + SlotMs, s0 + SlotMs + 1));
+        Assert.Equal(2, closed.Sum(r => r.Value));
+        Assert.Equal(12, (await store.ReadAsync(new Geo.Storage.CountQuery("hongyadong", "devices", s0, s0 + 1))).Sum(r => r.Value));
+    }
 }
