@@ -34,7 +34,7 @@ public sealed partial class AlertService : BackgroundService
 
     /// <summary>The service over the catalog's areas.</summary>
     public AlertService(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IAlertStore alerts, IAuditLog audit, IOptions<AlertingOptions> options,
-        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, TimeProvider time, ILogger<AlertService> log, Replay.ReplayClock? replay = null)
+        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, RecipientBook recipients, TimeProvider time, ILogger<AlertService> log, Replay.ReplayClock? replay = null)
     {
         _replay = replay;
         ArgumentNullException.ThrowIfNull(catalog);
@@ -42,10 +42,9 @@ public sealed partial class AlertService : BackgroundService
         ArgumentNullException.ThrowIfNull(host);
         (_catalog, _alerts, _options, _time, _outbox, _metrics, _log) = (catalog, alerts, options.Value, time, outbox, metrics, log);
         var playbook = Playbook = LoadPlaybook(_options, host.Value.Deployment, log);
-        var recipients = _options.RecipientList();
         foreach (var area in catalog.Areas.Values)
         {
-            var journal = new AlertJournal(alerts, audit, playbook, _options.Cap, recipients, area.TimeZone, _options.Policy.ExpireMinutes, _options.Sms.Template());
+            var journal = new AlertJournal(alerts, audit, playbook, _options.Cap, () => recipients.Recipients, area.TimeZone, _options.Policy.ExpireMinutes, _options.Sms.Template());
             _areas[area.Name] = new AreaAlerts(area, counts, forecasts, journal, _options.Policy, _options.Triggers);
         }
 

@@ -48,9 +48,35 @@ public sealed class AlertingOptions
     /// <summary>A playbooks JSON file (default: <c>playbooks.json</c> beside the deployment file, if there is one).</summary>
     public string? PlaybookFile { get; set; }
 
-    /// <summary>The recipients as the domain takes them.</summary>
-    public IReadOnlyList<Recipient> RecipientList() =>
-        [.. Recipients.Select(r => new Recipient(r.Channel, r.Address, r.Places.Count == 0 ? ["*"] : r.Places, RiskLevels.TryParse(r.From, out var l) ? l : RiskLevel.Blue, r.Stage, r.Language))];
+    /// <summary>A recipients file (default: <c>recipients.json</c> beside the deployment file, if there is one): where admins' edits are kept, and read instead of <see cref="Recipients"/> when it exists.</summary>
+    public string? RecipientsFile { get; set; }
+
+    /// <summary><paramref name="recipients"/> as the domain takes them.</summary>
+    public static IReadOnlyList<Recipient> ToDomain(IEnumerable<RecipientSettings> recipients) =>
+        [.. recipients.Select(r => new Recipient(r.Channel, r.Address, r.Places.Count == 0 ? ["*"] : r.Places, RiskLevels.TryParse(r.From, out var l) ? l : RiskLevel.Blue, r.Stage, r.Language))];
+
+    /// <summary>What is wrong with the first bad recipient, named as <c>{prefix}:{index}:{Field}</c>; null when all are good.</summary>
+    public static string? RecipientProblem(IReadOnlyList<RecipientSettings> recipients, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(recipients);
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var r = recipients[i];
+            if (r is null) return $"{prefix}:{i} is empty";
+            var reason =
+                r.Channel is not ("webhook" or "sms" or "email") ? $"{prefix}:{i}:Channel must be webhook, sms or email, got '{r.Channel}'" :
+                r.Channel == "webhook" && !(Uri.TryCreate(r.Address, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") ? $"{prefix}:{i}:Address must be an http(s) URL for a webhook, got '{r.Address}'" :
+                r.Channel == "sms" && string.IsNullOrWhiteSpace(r.Address) ? $"{prefix}:{i}:Address must be a phone number" :
+                r.Channel == "email" && !MimeKit.MailboxAddress.TryParse(r.Address, out _) ? $"{prefix}:{i}:Address must be a mailbox such as duty@example.org, got '{r.Address}'" :
+                !RiskLevels.TryParse(r.From, out var level) || level == RiskLevel.None ? $"{prefix}:{i}:From must be blue, yellow, orange or red, got '{r.From}'" :
+                r.Stage < 0 ? $"{prefix}:{i}:Stage must not be negative" :
+                r.Language is not ("zh" or "en") ? $"{prefix}:{i}:Language must be zh or en" :
+                null;
+            if (reason is not null) return reason;
+        }
+
+        return null;
+    }
 
     /// <summary>Whether the settings make sense; otherwise why not.</summary>
     public bool IsValid(out string? reason)
@@ -58,19 +84,10 @@ public sealed class AlertingOptions
         if (!Cap.IsValid(out reason)) { reason = $"Alerts:Cap: {reason}"; return false; }
         if (!Policy.IsValid(out reason)) { reason = $"Alerts:Policy: {reason}"; return false; }
         if (!Triggers.IsValid(out reason)) { reason = $"Alerts:Triggers: {reason}"; return false; }
-        for (var i = 0; i < Recipients.Count; i++)
+        if (RecipientProblem(Recipients, "Alerts:Recipients") is { } problem)
         {
-            var r = Recipients[i];
-            reason =
-                r.Channel is not ("webhook" or "sms" or "email") ? $"Alerts:Recipients:{i}:Channel must be webhook, sms or email, got '{r.Channel}'" :
-                r.Channel == "webhook" && !(Uri.TryCreate(r.Address, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") ? $"Alerts:Recipients:{i}:Address must be an http(s) URL for a webhook, got '{r.Address}'" :
-                r.Channel == "sms" && string.IsNullOrWhiteSpace(r.Address) ? $"Alerts:Recipients:{i}:Address must be a phone number" :
-                r.Channel == "email" && !MimeKit.MailboxAddress.TryParse(r.Address, out _) ? $"Alerts:Recipients:{i}:Address must be a mailbox such as duty@example.org, got '{r.Address}'" :
-                !RiskLevels.TryParse(r.From, out var level) || level == RiskLevel.None ? $"Alerts:Recipients:{i}:From must be blue, yellow, orange or red, got '{r.From}'" :
-                r.Stage < 0 ? $"Alerts:Recipients:{i}:Stage must not be negative" :
-                r.Language is not ("zh" or "en") ? $"Alerts:Recipients:{i}:Language must be zh or en" :
-                null;
-            if (reason is not null) return false;
+            reason = problem;
+            return false;
         }
 
         if (Recipients.Any(r => r.Channel == "sms") && !Uri.TryCreate(Sms.Endpoint, UriKind.Absolute, out _))

@@ -11,14 +11,14 @@ public sealed class OutboxService : BackgroundService
     private readonly AlertingOptions _options;
 
     /// <summary>The service over the store's outbox.</summary>
-    public OutboxService(IAlertStore store, IHttpClientFactory http, IOptions<AlertingOptions> options, TimeProvider time)
+    public OutboxService(IAlertStore store, IHttpClientFactory http, IOptions<AlertingOptions> options, RecipientBook recipients, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        var secrets = _options.Recipients.Where(r => r.Channel == "webhook" && !string.IsNullOrEmpty(r.Secret)).GroupBy(r => r.Address).ToDictionary(g => g.Key, g => g.First().Secret!, StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(recipients);
         var client = http.CreateClient("alerts");
-        var channels = new List<INotificationChannel> { new WebhookChannel(client, url => secrets.GetValueOrDefault(url) ?? _options.WebhookSecret, time) };
+        var channels = new List<INotificationChannel> { new WebhookChannel(client, url => recipients.SecretFor(url) ?? _options.WebhookSecret, time) };
         if (Uri.TryCreate(_options.Sms.Endpoint, UriKind.Absolute, out var sms)) channels.Add(new SmsGatewayChannel(client, sms, _options.Sms.PerRecipientPerHour, time));
         if (!string.IsNullOrWhiteSpace(_options.Email.Host)) channels.Add(new EmailChannel(_options.Email));
         _dispatcher = new OutboxDispatcher(store, channels, time);

@@ -5,6 +5,7 @@ using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -73,6 +74,17 @@ public static class AlertsApi
             ActAsync(id, action, resolve: false, alerts, http, cancellationToken)).RequireAuthorization(Security.Roles.CanOperate);
         group.MapPost("/{id:guid}/resolve", (Guid id, AlertAction? action, AlertService alerts, HttpContext http, CancellationToken cancellationToken) =>
             ActAsync(id, action, resolve: true, alerts, http, cancellationToken)).RequireAuthorization(Security.Roles.CanOperate);
+        // Who hears of alerts: addresses and phone numbers, so admins only. An edit holds from the next notification on.
+        group.MapGet("/recipients", (RecipientBook book) => TypedResults.Ok(book.Current.ToArray())).RequireAuthorization(Security.Roles.CanAdminister);
+        group.MapPut("/recipients", async Task<Results<Ok<RecipientSettings[]>, ProblemHttpResult>> (RecipientSettings[] recipients, RecipientBook book, IAuditLog audit,
+            TimeProvider time, HttpContext http, CancellationToken cancellationToken) =>
+        {
+            var before = book.Current.Count;
+            if (book.Replace(recipients) is { } problem) return TypedResults.Problem(problem, title: "Bad recipient", statusCode: StatusCodes.Status400BadRequest);
+            await audit.AppendAsync(new AuditEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), http.User.Identity?.Name ?? "unknown", "recipients.edit", book.FilePath,
+                $"{before} recipients -> {recipients.Length}: {string.Join(", ", recipients.Select(r => $"{r.Channel} {r.Address} from {r.From} stage {r.Stage}"))}"), cancellationToken);
+            return TypedResults.Ok(book.Current.ToArray());
+        }).RequireAuthorization(Security.Roles.CanAdminister);
         group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, HttpContext http, CancellationToken cancellationToken) =>
             TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", cancellationToken), "application/atom+xml; charset=utf-8"));
         return app;

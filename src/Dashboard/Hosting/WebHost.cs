@@ -87,6 +87,7 @@ public static class WebHost
         builder.Services.AddSingleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidation>();
         builder.Services.AddHttpClient("alerts", c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<AlertMetrics>();
+        builder.Services.AddSingleton<RecipientBook>();
         builder.Services.AddSingleton<OutboxService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxService>());
         builder.Services.AddSingleton<AlertService>();

@@ -364,7 +364,11 @@ async function connect() {
     loadZones().catch(() => {});
     if (state.selectedZone) drawChart().catch(() => {});
   });
-  connection.on('ForecastUpdated', () => { loadTimeline().catch(() => {}); if (state.selectedZone) drawChart().catch(() => {}); });
+  connection.on('ForecastUpdated', () => {
+    state.forecastNotices = (state.forecastNotices || 0) + 1;
+    loadTimeline().catch(() => {});
+    if (state.selectedZone) drawChart().catch(() => {});
+  });
   const resubscribe = async () => {
     await connection.invoke('Subscribe', state.area.name, null);
     // Whatever happened while we were away: missed alert events by feed number, and the whole newest frame.

@@ -39,5 +39,5 @@ internal static class AlertFixture
     public static async Task<SqliteStore> StoreAsync(string dir) => (SqliteStore)await Stores.OpenAsync(new StoreOptions { DataDirectory = dir }, null);
 
     public static AlertJournal Journal(SqliteStore store, params Recipient[] recipients) =>
-        new(store, store, Playbook.Default, new CapOptions(), recipients, Shanghai, 60);
+        new(store, store, Playbook.Default, new CapOptions(), () => recipients, Shanghai, 60);
 }

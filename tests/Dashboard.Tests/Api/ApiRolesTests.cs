@@ -51,6 +51,8 @@ public sealed class ApiRolesTests : IAsyncLifetime
         { "POST", "/api/areas/hongyadong/ingest/pings", Use.Ingest },
         { "POST", "/api/areas/hongyadong/ingest/searches", Use.Ingest },
         { "PUT", $"/api/areas/hongyadong/zones/{Z}", Use.Administer },
+        { "GET", "/api/alerts/recipients", Use.Administer },
+        { "PUT", "/api/alerts/recipients", Use.Administer },
     };
 
     public async Task InitializeAsync() => _api = await new ApiFactory().StartAsync();
@@ -66,6 +68,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         _ when path.EndsWith("/ingest/counts", StringComparison.Ordinal) => """{"slotStart":"2026-10-01T20:00:00+08:00","cell":200,"channel":"people","value":40}""",
         _ when path.EndsWith("/ingest/pings", StringComparison.Ordinal) => """{"timestamp":1759320000000,"device_id":"d1","lat":29.563,"lon":106.579,"accuracy_m":10}""",
         _ when path.EndsWith("/ingest/searches", StringComparison.Ordinal) => "timestamp,query,poi_id,count\n1759320000000,洪崖洞,hyd,3\n",
+        _ when path.EndsWith("/recipients", StringComparison.Ordinal) => """[{"channel":"email","address":"duty@example.org","from":"orange"}]""",
         _ when path.Contains("/zones/", StringComparison.Ordinal) => """{"capacity":20000}""",
         _ => """{"note":"seen"}""",
     };
@@ -236,5 +239,35 @@ public sealed class ApiRolesTests : IAsyncLifetime
         Assert.Equal("red", Assert.Single(open).GetProperty("level").GetString());
         var audit = await _api.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue, "test-admin");
         Assert.Contains(audit, e => e.Action == "zone.edit" && e.Detail!.Contains("capacity 20000 -> 10000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_admin_sets_who_hears_of_alerts_and_the_next_alert_goes_to_them_and_the_list_is_kept_in_the_recipients_file()
+    {
+        await using var receiver = new Alerting.Receiver();
+        await receiver.StartAsync();
+        using var admin = _api.ClientAs(Security.Roles.Admin);
+        var bad = await admin.PutAsync("/api/alerts/recipients", new StringContent("""[{"channel":"webhook","address":"not a url"}]""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("recipients:0:Address", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var body = $$"""[{"channel":"webhook","address":"{{receiver.Url}}","from":"blue","language":"en"}]""";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/alerts/recipients", new StringContent(body, Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Contains(receiver.Url, await File.ReadAllTextAsync(_api.Deployment.File_("recipients.json")), StringComparison.Ordinal);
+        using (var listed = JsonDocument.Parse(await admin.GetStringAsync("/api/alerts/recipients")))
+            Assert.Equal(receiver.Url, listed.RootElement[0].GetProperty("address").GetString());
+
+        // A crowd over the zone's capacity: the webhook set a moment ago hears of it.
+        var store = _api.Services.GetRequiredService<Geo.Storage.ICountStore>();
+        const long slot = 900_000;
+        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot) - (2 * slot);
+        await store.WriteAsync(new Geo.Storage.CountBatch("hongyadong", "test", [s0, s0 + slot], [])
+        {
+            ZoneRows = [new Geo.Storage.ZoneCountRecord(s0, "people", Zone, 21000), new Geo.Storage.ZoneCountRecord(s0 + slot, "people", Zone, 21000)],
+        });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.AcceptedKeys().Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+        Assert.Contains("\"level\":\"red\"", Assert.Single(receiver.Requests, r => r.Accepted).Body, StringComparison.Ordinal);
+        var audit = await _api.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue, "test-admin");
+        Assert.Contains(audit, e => e.Action == "recipients.edit" && e.Detail!.Contains(receiver.Url, StringComparison.Ordinal));
     }
 }

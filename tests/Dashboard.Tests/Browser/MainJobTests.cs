@@ -30,10 +30,11 @@ public sealed class MainJobTests(ITestOutputHelper output)
             await page.GotoAsync(host.Address + "/");
             await page.WaitForFunctionAsync("() => window.cw && window.cw.mapReady", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
-            // Within the replay: Hongyadong's warning at Orange or Red in the panel, heat cells drawn, forecast slots offered.
+            // Within the replay: Hongyadong's warning at Orange or Red in the panel, heat cells drawn, forecast slots offered
+            // and new forecast runs announced over the hub.
             var alert = page.Locator("li.alert[data-place='zone:hongyadong']");
             await alert.WaitForAsync(new LocatorWaitForOptions { Timeout = 150_000 });
-            await page.WaitForFunctionAsync("() => window.cw.frames > 0 && window.cw.heat.size > 50 && window.cw.timeline.forecast.length > 0",
+            await page.WaitForFunctionAsync("() => window.cw.frames > 0 && window.cw.heat.size > 50 && window.cw.timeline.forecast.length > 0 && window.cw.forecastNotices > 0",
                 null, new PageWaitForFunctionOptions { Timeout = 60_000 });
             var replay = host.Services.GetRequiredService<EveningReplay>();
             var waited = System.Diagnostics.Stopwatch.StartNew();
