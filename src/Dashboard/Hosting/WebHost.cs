@@ -34,8 +34,10 @@ public static class WebHost
             builder.Configuration[$"{StoreOptions.Section}:DataDirectory"] = replayStore;
         }
 
-        // Four hours ahead are what the evening's warnings use, and fit in a fraction of the time of twelve.
-        if (plan is not null && builder.Configuration[$"{ForecastOptions.Section}:Horizons"] is null) builder.Configuration[$"{ForecastOptions.Section}:Horizons"] = "16";
+        // Two hours ahead on four weeks of history fit in a fraction of the time of twelve hours on eight weeks (the
+        // searches' lead warns hours further ahead without a fit): the replay runs within a minute of the host.
+        if (plan is not null && builder.Configuration[$"{ForecastOptions.Section}:Horizons"] is null) builder.Configuration[$"{ForecastOptions.Section}:Horizons"] = "8";
+        if (plan is not null && builder.Configuration[$"{ForecastOptions.Section}:HistoryDays"] is null) builder.Configuration[$"{ForecastOptions.Section}:HistoryDays"] = "28";
 
         builder.Services.AddOptions<CrowdWatchOptions>()
             .BindConfiguration(CrowdWatchOptions.Section)

@@ -36,7 +36,10 @@ public sealed class ReplayOptions
     /// <summary>Map-search records replayed with the pings, relative to the deployment file.</summary>
     public string Searches { get; set; } = "simulated/searches.csv.gz";
 
-    /// <summary>Longest wait in real seconds for the first forecast before the clock starts anyway.</summary>
+    /// <summary>
+    /// Longest wait in real seconds for the first forecast before the clock starts anyway (the fit takes 20–60 s on two
+    /// cores; warnings from the searches and the counts need none, and the forecast joins when it is ready).
+    /// </summary>
     [Range(0, 600)]
-    public int ForecastWaitSeconds { get; set; } = 90;
+    public int ForecastWaitSeconds { get; set; } = 30;
 }
