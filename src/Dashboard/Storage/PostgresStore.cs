@@ -523,27 +523,21 @@ public sealed class PostgresStore : ICountStore, IAreaStore, IAuditLog, IApiKeys
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ForecastValue>> ValuesAsync(Guid runId, string place, bool isZone, CancellationToken cancellationToken = default)
-    {
-        await using var command = _dataSource.CreateCommand(
-            "SELECT horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
-            + "WHERE run_id = $1 AND is_zone = $2 AND place = $3 ORDER BY horizon");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = isZone });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = place });
-        return await DbRows.ListAsync(command, reader =>
-            new ForecastValue(place, isZone, reader.GetInt32(0), Ms(reader.GetFieldValue<DateTime>(1)), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetFieldValue<double[]>(7)), cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<ForecastValue>> ValuesAsync(Guid runId, string place, bool isZone, CancellationToken cancellationToken = default) =>
+        ForecastValuesAsync(runId, isZone, "place = $3 ORDER BY horizon", new NpgsqlParameter<string> { TypedValue = place }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ForecastValue>> SlotValuesAsync(Guid runId, long targetSlotMs, bool isZone, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ForecastValue>> SlotValuesAsync(Guid runId, long targetSlotMs, bool isZone, CancellationToken cancellationToken = default) =>
+        ForecastValuesAsync(runId, isZone, "target_slot = $3 ORDER BY place", new NpgsqlParameter<DateTime> { TypedValue = Utc(targetSlotMs) }, cancellationToken);
+
+    // A run's values for one place (by horizon) or one target slot (by place).
+    private async Task<IReadOnlyList<ForecastValue>> ForecastValuesAsync(Guid runId, bool isZone, string where, NpgsqlParameter key, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            "SELECT place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
-            + "WHERE run_id = $1 AND is_zone = $2 AND target_slot = $3 ORDER BY place");
+            "SELECT place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value WHERE run_id = $1 AND is_zone = $2 AND " + where);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = isZone });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(targetSlotMs) });
+        command.Parameters.Add(key);
         return await DbRows.ListAsync(command, reader =>
             new ForecastValue(reader.GetString(0), isZone, reader.GetInt32(1), Ms(reader.GetFieldValue<DateTime>(2)), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetFieldValue<double[]>(8)), cancellationToken).ConfigureAwait(false);
     }

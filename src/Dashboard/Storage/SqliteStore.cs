@@ -452,29 +452,22 @@ public sealed class SqliteStore : ICountStore, IAreaStore, IAuditLog, IApiKeys, 
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ForecastValue>> ValuesAsync(Guid runId, string place, bool isZone, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null,
-            "SELECT horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
-            + "WHERE run_id = $run AND is_zone = $zone AND place = $place ORDER BY horizon");
-        command.Parameters.AddWithValue("$run", runId.ToString());
-        command.Parameters.AddWithValue("$zone", isZone ? 1 : 0);
-        command.Parameters.AddWithValue("$place", place);
-        return await DbRows.ListAsync(command, reader =>
-            new ForecastValue(place, isZone, reader.GetInt32(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), System.Text.Json.JsonSerializer.Deserialize<double[]>(reader.GetString(7)) ?? []), cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<ForecastValue>> ValuesAsync(Guid runId, string place, bool isZone, CancellationToken cancellationToken = default) =>
+        ForecastValuesAsync(runId, isZone, "place = $key ORDER BY horizon", place, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ForecastValue>> SlotValuesAsync(Guid runId, long targetSlotMs, bool isZone, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ForecastValue>> SlotValuesAsync(Guid runId, long targetSlotMs, bool isZone, CancellationToken cancellationToken = default) =>
+        ForecastValuesAsync(runId, isZone, "target_slot = $key ORDER BY place", targetSlotMs, cancellationToken);
+
+    // A run's values for one place (by horizon) or one target slot (by place).
+    private async Task<IReadOnlyList<ForecastValue>> ForecastValuesAsync(Guid runId, bool isZone, string where, object key, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value "
-            + "WHERE run_id = $run AND is_zone = $zone AND target_slot = $target ORDER BY place");
+            "SELECT place, horizon, target_slot, mean, low80, high80, low95, high95, exceedance FROM forecast_value WHERE run_id = $run AND is_zone = $zone AND " + where);
         command.Parameters.AddWithValue("$run", runId.ToString());
         command.Parameters.AddWithValue("$zone", isZone ? 1 : 0);
-        command.Parameters.AddWithValue("$target", targetSlotMs);
+        command.Parameters.AddWithValue("$key", key);
         return await DbRows.ListAsync(command, reader =>
             new ForecastValue(reader.GetString(0), isZone, reader.GetInt32(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), System.Text.Json.JsonSerializer.Deserialize<double[]>(reader.GetString(8)) ?? []), cancellationToken).ConfigureAwait(false);
     }

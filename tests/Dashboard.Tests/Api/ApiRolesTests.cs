@@ -63,6 +63,17 @@ public sealed class ApiRolesTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    // The zone with this many people in the last two complete slots, as the store has it.
+    private async Task CrowdAsync(double people)
+    {
+        const long slot = 900_000;
+        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot) - (2 * slot);
+        await _api.Services.GetRequiredService<Geo.Storage.ICountStore>().WriteAsync(new Geo.Storage.CountBatch("hongyadong", "test", [s0, s0 + slot], [])
+        {
+            ZoneRows = [new Geo.Storage.ZoneCountRecord(s0, "people", Zone, people), new Geo.Storage.ZoneCountRecord(s0 + slot, "people", Zone, people)],
+        });
+    }
+
     private static string BodyFor(string path) => path switch
     {
         _ when path.EndsWith("/ingest/counts", StringComparison.Ordinal) => """{"slotStart":"2026-10-01T20:00:00+08:00","cell":200,"channel":"people","value":40}""",
@@ -221,13 +232,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         }
 
         Assert.Contains("\"capacity\": 10000", await File.ReadAllTextAsync(_api.Deployment.File_("zones.geojson")), StringComparison.Ordinal);
-        var store = _api.Services.GetRequiredService<Geo.Storage.ICountStore>();
-        const long slot = 900_000;
-        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot) - (2 * slot);
-        await store.WriteAsync(new Geo.Storage.CountBatch("hongyadong", "test", [s0, s0 + slot], [])
-        {
-            ZoneRows = [new Geo.Storage.ZoneCountRecord(s0, "people", Zone, 15000), new Geo.Storage.ZoneCountRecord(s0 + slot, "people", Zone, 15000)],
-        });
+        await CrowdAsync(15000);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         JsonElement[] open = [];
         while (open.Length == 0 && waited.Elapsed < TimeSpan.FromSeconds(20))
@@ -257,13 +262,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
             Assert.Equal(receiver.Url, listed.RootElement[0].GetProperty("address").GetString());
 
         // A crowd over the zone's capacity: the webhook set a moment ago hears of it.
-        var store = _api.Services.GetRequiredService<Geo.Storage.ICountStore>();
-        const long slot = 900_000;
-        var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot) - (2 * slot);
-        await store.WriteAsync(new Geo.Storage.CountBatch("hongyadong", "test", [s0, s0 + slot], [])
-        {
-            ZoneRows = [new Geo.Storage.ZoneCountRecord(s0, "people", Zone, 21000), new Geo.Storage.ZoneCountRecord(s0 + slot, "people", Zone, 21000)],
-        });
+        await CrowdAsync(21000);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (receiver.AcceptedKeys().Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
         Assert.Contains("\"level\":\"red\"", Assert.Single(receiver.Requests, r => r.Accepted).Body, StringComparison.Ordinal);

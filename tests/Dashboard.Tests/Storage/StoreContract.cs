@@ -178,6 +178,10 @@ public abstract class StoreContract
         Assert.Equal([Value("hongyadong", true, 1), Value("hongyadong", true, 2)], await store.ValuesAsync(newer.Id, "hongyadong", true));
         Assert.Equal([Value("4391", false, 1)], await store.ValuesAsync(newer.Id, "4391", false));
         Assert.Empty(await store.ValuesAsync(newer.Id, "4391", true));
+        // The map of one target slot: every cell's forecast of it (a zone's are asked apart).
+        Assert.Equal([Value("4391", false, 1)], await store.SlotValuesAsync(newer.Id, Slot0 + Slot, isZone: false));
+        Assert.Equal([Value("hongyadong", true, 2)], await store.SlotValuesAsync(newer.Id, Slot0 + (2 * Slot), isZone: true));
+        Assert.Empty(await store.SlotValuesAsync(newer.Id, Slot0 + (2 * Slot), isZone: false));
         Assert.Null(await store.LatestRunAsync("elsewhere"));
     }
 
