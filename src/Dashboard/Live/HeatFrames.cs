@@ -69,7 +69,10 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
             _sent[area.Name] = last;
         }
 
-        var rows = await counts.ReadAsync(new CountQuery(area.Name, "people", now - (3 * 3_600_000L), now + slotMs), cancellationToken).ConfigureAwait(false);
+        // Only slots after the last one sent are read (the last three hours before the first frame): a poll that finds
+        // nothing new reads nothing.
+        var from = last.Cells is null ? now - (3 * 3_600_000L) : last.SlotMs + 1;
+        var rows = await counts.ReadAsync(new CountQuery(area.Name, "people", from, now + slotMs), cancellationToken).ConfigureAwait(false);
         if (rows.Count == 0) return;
         var newest = rows.Max(r => r.SlotStartMs);
         if (last.Cells is not null && newest <= last.SlotMs) return;
