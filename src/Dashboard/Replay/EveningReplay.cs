@@ -59,8 +59,11 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         var ingest = live.For(area.Name)!;
         using var pings = plan.PingsPath is { } pp ? new TimedCsv(pp, "timestamp") : null;
         using var searches = plan.SearchesPath is { } sp ? new TimedCsv(sp, "timestamp") : null;
-        // Slots the raw pings cover are binned from them; the rest come from the history's counts.
+        // Slots the raw pings cover whole are binned from them (with the searches of those slots); the rest come from
+        // the history's counts, and raw records in them are left out so that nothing is counted twice.
         var (rawFrom, rawTo) = pings is null ? (long.MaxValue, long.MinValue) : (area.NewClock().SlotStartMs(pings.FirstMs + slotMs - 1), area.NewClock().SlotStartMs(pings.LastMs));
+        pings?.Keep(rawFrom, Math.Min(rawTo, plan.ToMs));
+        searches?.Keep(rawFrom, Math.Min(rawTo, plan.ToMs));
         var next = plan.FromMs;
         var rejected = 0L;
         while (!stoppingToken.IsCancellationRequested)
@@ -91,6 +94,8 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         }
 
         await ingest.CompleteAsync(stoppingToken).ConfigureAwait(false);
+        // The evening is over: time stops at its end, so the page keeps showing it as it closed.
+        clock.Stop();
         Finished(log, area.Name, SlotsReplayed, rejected);
     }
 
@@ -208,6 +213,11 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
 
         public long FirstMs { get; }
 
+        private (long From, long To) _kept = (long.MinValue, long.MaxValue);
+
+        /// <summary>Hands out only the records in [<paramref name="fromMs"/>, <paramref name="toMs"/>).</summary>
+        public void Keep(long fromMs, long toMs) => _kept = (fromMs, toMs);
+
         public long LastMs { get; }
 
         /// <summary>The records before <paramref name="nowMs"/> not handed out yet, or null when there are none.</summary>
@@ -215,9 +225,9 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         {
             if (_pending is null || TimeOf(_pending) >= nowMs) return null;
             var text = new StringBuilder(_header).Append('\n');
-            while (_pending is not null && TimeOf(_pending) < nowMs)
+            while (_pending is not null && TimeOf(_pending) is var at && at < nowMs)
             {
-                text.Append(_pending).Append('\n');
+                if (at == long.MinValue || (at >= _kept.From && at < _kept.To)) text.Append(_pending).Append('\n');
                 _pending = _reader.ReadLine();
             }
 

@@ -11,6 +11,7 @@ public sealed class ReplayClock : TimeProvider
     private readonly Lock _gate = new();
     private readonly DateTimeOffset _origin;
     private long? _startedTimestamp;
+    private DateTimeOffset? _stoppedAt;
 
     /// <summary>A clock that will run from <paramref name="origin"/> at <paramref name="speed"/> times real time.</summary>
     public ReplayClock(DateTimeOffset origin, double speed)
@@ -43,12 +44,23 @@ public sealed class ReplayClock : TimeProvider
         lock (_gate) _startedTimestamp ??= System.GetTimestamp();
     }
 
+    /// <summary>
+    /// Stops the clock where it is: the end of the replay. The evening's last state stays as it was (open alerts do
+    /// not expire for want of data that will never come).
+    /// </summary>
+    public void Stop()
+    {
+        var now = GetUtcNow();
+        lock (_gate) _stoppedAt ??= now;
+    }
+
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
         long? started;
-        lock (_gate) started = _startedTimestamp;
-        return started is { } s ? _origin + (System.GetElapsedTime(s) * Speed) : _origin;
+        DateTimeOffset? stopped;
+        lock (_gate) (started, stopped) = (_startedTimestamp, _stoppedAt);
+        return stopped ?? (started is { } s ? _origin + (System.GetElapsedTime(s) * Speed) : _origin);
     }
 
     /// <inheritdoc />

@@ -37,6 +37,12 @@ public class LiveIngestTests
         hub.On<HeatFrame>(nameof(ILiveClient.HeatFrame), f => frames.Enqueue(f));
         await hub.StartAsync();
         await hub.InvokeAsync("Subscribe", "hongyadong", null);
+        // A second client follows Hongyadong's zone only.
+        await using var zoneHub = new HubConnectionBuilder().WithUrl($"{host.Address}/hubs/live").Build();
+        var zoneFrames = new ConcurrentQueue<HeatFrame>();
+        zoneHub.On<HeatFrame>(nameof(ILiveClient.HeatFrame), f => zoneFrames.Enqueue(f));
+        await zoneHub.StartAsync();
+        await zoneHub.InvokeAsync("Subscribe", "hongyadong", new[] { "zone:洪崖洞 Hongyadong" });
 
         // Slot s0: 15 devices near Hongyadong (some pinging twice), one bad line; then a ping 3 minutes into the slot
         // after next moves the binner past s0's end and lateness, which closes s0.
@@ -98,6 +104,12 @@ public class LiveIngestTests
         var second = frames.Single(f => f.SlotMs == s0 + SlotMs);
         Assert.False(second.Full);
         Assert.Equal(new[] { (5, (double?)30), (crowdCell.Cell, 0) }.OrderBy(c => c.Item1), second.Rows().Select(c => (c.Cell, c.People)));
+        // The zone's follower got the crowd's cell, which lies in the zone, and then its emptying, but never cell 5, outside it.
+        waited.Restart();
+        while (!zoneFrames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        Assert.Equal([crowdCell.Cell], zoneFrames.Single(f => f.SlotMs == s0).Cells);
+        Assert.Equal([(crowdCell.Cell, (double?)0)], zoneFrames.Single(f => f.SlotMs == s0 + SlotMs).Rows().Select(c => (c.Cell, c.People)));
+
         // A client that (re)connects asks for the whole newest frame.
         var whole = await hub.InvokeAsync<HeatFrame>("Frame", "hongyadong");
         Assert.True(whole.Full);

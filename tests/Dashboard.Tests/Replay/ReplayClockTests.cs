@@ -32,4 +32,17 @@ public class ReplayClockTests
         await Task.Delay(TimeSpan.FromMinutes(2), clock);
         Assert.True(delayed.Elapsed < TimeSpan.FromSeconds(5), $"a two-minute delay took {delayed.Elapsed}");
     }
+
+    [Fact]
+    public async Task A_stopped_clock_stays_where_it_stopped()
+    {
+        var clock = new ReplayClock(Origin, speed: 450);
+        clock.Start();
+        await Task.Delay(50);
+        clock.Stop();
+        var stopped = clock.GetUtcNow();
+        Assert.True(stopped > Origin);
+        await Task.Delay(100);
+        Assert.Equal(stopped, clock.GetUtcNow());
+    }
 }
