@@ -17,7 +17,7 @@ public static class CountsApi
     /// <summary>Longest span one zone request returns.</summary>
     public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(400);
 
-    /// <summary>One slot of a zone: people and density, or low density.</summary>
+    /// <summary>One slot of a zone or a cell: people and density, or low density.</summary>
     public sealed record ZoneSlot(string SlotStart, double? People, double? Density, string? Flag);
 
     /// <summary>One cell in one slot: people and density, or low density.</summary>
@@ -40,6 +40,21 @@ public static class CountsApi
             return TypedResults.Ok(rows.Select(r => k.Suppresses(r.Value)
                 ? new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), null, null, KThreshold.LowDensity)
                 : new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), Math.Round(r.Value, 1), walkable > 0 ? Math.Round(r.Value / walkable, 3) : null, null)).ToArray());
+        });
+        group.MapGet("/cells/{cell}", async Task<Results<Ok<ZoneSlot[]>, ProblemHttpResult>> (string name, string cell, string from, string to, HttpContext http,
+            AreaCatalog catalog, ICountStore store, CancellationToken cancellationToken) =>
+        {
+            if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown("area", name);
+            if (!int.TryParse(cell, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id >= area.Grid.Spec.CellCount)
+                return TypedResults.Problem($"cell must be a cell id from 0 to {area.Grid.Spec.CellCount - 1}, not '{cell}'", title: "Bad cell", statusCode: StatusCodes.Status400BadRequest);
+            if (Window(from, to, MaxSpan) is not { } window) return BadWindow(MaxSpan);
+            var k = Viewing.KFor(http.User, area);
+            var walkable = area.WalkableM2[id];
+            var rows = await store.ReadAsync(new CountQuery(name, "people", window.From, window.To, [id]), cancellationToken);
+            // Sources add up per slot, as for the heat map.
+            return TypedResults.Ok(rows.GroupBy(r => r.SlotStartMs).OrderBy(g => g.Key).Select(g => (Slot: g.Key, People: g.Sum(r => r.Value))).Select(r => k.Suppresses(r.People)
+                ? new ZoneSlot(SeriesCsv.SlotLabel(area, r.Slot), null, null, KThreshold.LowDensity)
+                : new ZoneSlot(SeriesCsv.SlotLabel(area, r.Slot), Math.Round(r.People, 1), walkable > 0 ? Math.Round(r.People / walkable, 3) : null, null)).ToArray());
         });
         group.MapGet("/cells", async Task<Results<Ok<CellSlot[]>, ProblemHttpResult>> (string name, string slot, HttpContext http, AreaCatalog catalog, ICountStore store,
             CancellationToken cancellationToken) =>

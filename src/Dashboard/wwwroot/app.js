@@ -6,7 +6,7 @@ const LEVELS = ['none', 'blue', 'yellow', 'orange', 'red'];
 const LEVEL_COLOURS = { none: '#6b7785', blue: '#1e6fd9', yellow: '#f2c500', orange: '#ff7f00', red: '#d7191c' };
 const TEXT = {
   zh: {
-    title: 'CrowdWatch 人群监测', operatorKey: '值班员密钥', live: '实时', alerts: '预警', chart: '区域人数', noAlerts: '暂无预警',
+    title: 'CrowdWatch 人群监测', operatorKey: '值班员密钥', live: '实时', alerts: '预警', chart: '区域人数', cellChart: '网格人数', noAlerts: '暂无预警',
     acknowledge: '确认', resolve: '解除', history: '记录', note: '备注（可选）', people: '人', density: '人/m²', capacityUse: '容量',
     trend: '趋势', perHour: '/小时', peak: '预计峰值', at: '于', forecast: '预测', observed: '观测', band: '80% 区间',
     acknowledged: '已确认', active: '待处理', open: '待处理', escalated: '已升级', resolved: '已解除', expired: '已过期', needKey: '请先输入值班员密钥',
@@ -16,7 +16,7 @@ const TEXT = {
     lang: 'English',
   },
   en: {
-    title: 'CrowdWatch', operatorKey: 'Operator key', live: 'Live', alerts: 'Warnings', chart: 'Zone people', noAlerts: 'No warnings',
+    title: 'CrowdWatch', operatorKey: 'Operator key', live: 'Live', alerts: 'Warnings', chart: 'Zone people', cellChart: 'Cell people', noAlerts: 'No warnings',
     acknowledge: 'Acknowledge', resolve: 'Resolve', history: 'History', note: 'Note (optional)', people: 'people', density: 'persons/m²', capacityUse: 'capacity',
     trend: 'trend', perHour: '/h', peak: 'expected peak', at: 'at', forecast: 'forecast', observed: 'observed', band: '80% interval',
     acknowledged: 'acknowledged', active: 'active', open: 'open', escalated: 'escalated', resolved: 'resolved', expired: 'expired', needKey: 'Enter an operator key first',
@@ -29,7 +29,7 @@ const TEXT = {
 
 const state = {
   lang: localStorage.getItem('cw.lang') || 'zh',
-  area: null, cells: new Map(), walkable: new Map(), heat: new Map(), zones: [], markers: [], alerts: new Map(), feed: 0,
+  area: null, selectedCell: null, cells: new Map(), walkable: new Map(), heat: new Map(), zones: [], markers: [], alerts: new Map(), feed: 0,
   timeline: { observed: [], forecast: [] }, live: true, selectedZone: null, frames: 0, connection: null,
 };
 window.cw = state; // for the browser tests and for people poking at the wall screen
@@ -124,6 +124,7 @@ function addLiveLayers(map, zones) {
   map.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#e8edf2', 'line-width': 1.5, 'line-dasharray': [3, 2] } });
   map.on('click', 'cells-fill', (e) => {
     const p = e.features[0].properties;
+    selectCell(Number(p.cell)).catch(() => {});
     new maplibregl.Popup().setLngLat(e.lngLat).setHTML(p.low === true || p.low === 'true'
       ? `#${p.cell}: ${t('lowDensity')}`
       : `#${p.cell}: ${fmt(p.people)} ${t('people')}, ${fmt(p.density, 2)} ${t('density')}`).addTo(map);
@@ -193,18 +194,29 @@ async function showSlot(index) {
 
 async function selectZone(name) {
   state.selectedZone = name;
+  state.selectedCell = null;
   await drawChart();
 }
 
+async function selectCell(id) {
+  state.selectedCell = id;
+  await drawChart();
+}
+
+// The chart of the selected cell (after a click on it) or zone: observed people, the newest forecast and its band.
 async function drawChart() {
+  const cell = state.selectedCell;
   const name = state.selectedZone;
-  if (!name) return;
-  const zone = state.zones.find((z) => z.name === name);
-  $('chart-title').textContent = `${t('chart')}: ${zone ? (state.lang === 'zh' ? zone.nameZh : zone.nameEn) : name}`;
+  if (cell === null && !name) return;
+  const zone = cell === null ? state.zones.find((z) => z.name === name) : null;
+  $('chart-title').textContent = cell !== null
+    ? `${t('cellChart')} #${cell}`
+    : `${t('chart')}: ${zone ? (state.lang === 'zh' ? zone.nameZh : zone.nameEn) : name}`;
   const to = state.timeline.now;
   const from = new Date(new Date(to).getTime() - 12 * 3600 * 1000).toISOString();
-  const observed = await api(`/api/areas/${state.area.name}/counts/zones/${encodeURIComponent(name)}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).catch(() => []);
-  const forecast = await api(`/api/areas/${state.area.name}/forecasts/zones/${encodeURIComponent(name)}`).catch(() => ({ slots: [] }));
+  const place = cell !== null ? `cells/${cell}` : `zones/${encodeURIComponent(name)}`;
+  const observed = await api(`/api/areas/${state.area.name}/counts/${place}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).catch(() => []);
+  const forecast = await api(`/api/areas/${state.area.name}/forecasts/${place}`).catch(() => ({ slots: [] }));
   const canvas = $('chart');
   const g = canvas.getContext('2d');
   const w = canvas.width; const h = canvas.height; const pad = 36;
@@ -214,7 +226,8 @@ async function drawChart() {
   const times = [...points.map((p) => p.t), ...ahead.map((a) => a.t)];
   if (times.length === 0) return;
   const values = [...points.map((p) => p.v ?? 0), ...ahead.map((a) => a.hi ?? a.m ?? 0)];
-  const levelPeople = zone ? zone.levelDensities.map((d) => d * zone.walkableM2) : [];
+  const levelPeople = zone ? zone.levelDensities.map((d) => d * zone.walkableM2)
+    : cell !== null ? [1.5, 2, 3, 4].map((d) => d * (state.walkable.get(cell) || 0)) : [];
   const t0 = Math.min(...times); const t1 = Math.max(...times);
   const vmax = Math.max(1, ...values) * 1.1;
   const x = (tm) => pad + ((tm - t0) / Math.max(1, t1 - t0)) * (w - pad - 8);
@@ -244,6 +257,9 @@ async function drawChart() {
     g.stroke();
   };
   line(points, '#e8edf2', 'v');
+  // Each observed slot also as a dot: a single slot is no line.
+  g.fillStyle = '#e8edf2';
+  for (const p of points) if (p.v !== null && p.v !== undefined) { g.beginPath(); g.arc(x(p.t), y(p.v), 2.5, 0, 2 * Math.PI); g.fill(); }
   line(ahead, '#fd8d3c', 'm');
   g.fillStyle = '#9aa8b6';
   g.fillText(zoneTime(t0), pad, h - 6);
@@ -362,12 +378,12 @@ async function connect() {
     redrawHeat();
     loadTimeline().catch(() => {});
     loadZones().catch(() => {});
-    if (state.selectedZone) drawChart().catch(() => {});
+    if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
   });
   connection.on('ForecastUpdated', () => {
     state.forecastNotices = (state.forecastNotices || 0) + 1;
     loadTimeline().catch(() => {});
-    if (state.selectedZone) drawChart().catch(() => {});
+    if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
   });
   const resubscribe = async () => {
     await connection.invoke('Subscribe', state.area.name, null);
@@ -403,7 +419,7 @@ function applyLanguage() {
   if (state.connection) setStatus($('status').dataset.state);
   renderAlerts();
   if (state.map) drawZoneMarkers();
-  if (state.selectedZone) drawChart().catch(() => {});
+  if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
   showSliderLabel();
 }
 

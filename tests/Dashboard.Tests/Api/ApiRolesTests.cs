@@ -31,6 +31,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         { "GET", $"/api/areas/hongyadong/history/zones/{Z}?from={Slot}&to={Later}", Use.Read },
         { "GET", $"/api/areas/hongyadong/counts/zones/{Z}?from={Slot}&to={Later}", Use.Read },
         { "GET", $"/api/areas/hongyadong/counts/cells?slot={Slot}", Use.Read },
+        { "GET", $"/api/areas/hongyadong/counts/cells/200?from={Slot}&to={Later}", Use.Read },
         { "GET", $"/api/areas/hongyadong/heatmap?slot={Slot}", Use.Read },
         { "GET", $"/api/areas/hongyadong/forecasts/zones/{Z}", Use.Read },
         { "GET", "/api/areas/hongyadong/forecasts/cells/200", Use.Read },
@@ -130,6 +131,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
     [InlineData("/api/areas/hongyadong/counts/zones/%E6%B4%AA%E5%B4%96%E6%B4%9E%20Hongyadong?from=2026-10-02T00:00%2B08:00&to=2026-10-01T00:00%2B08:00", "from")]
     [InlineData("/api/areas/hongyadong/calendar?from=1.10.2026&to=2026-10-07", "from")]
     [InlineData("/api/areas/hongyadong/forecasts/cells/abc", "cell")]
+    [InlineData("/api/areas/hongyadong/counts/cells/99999?from=2026-10-01T00:00%2B08:00&to=2026-10-02T00:00%2B08:00", "cell")]
     public async Task Malformed_queries_get_400_problem_details_that_name_the_field(string path, string field)
     {
         var response = await Send(Security.Roles.Viewer, "GET", path);
@@ -184,6 +186,16 @@ public sealed class ApiRolesTests : IAsyncLifetime
         Assert.Equal("LOW_DENSITY", viewer[200].GetProperty("flag").GetString());
         Assert.Equal(JsonValueKind.Null, viewer[200].GetProperty("people").ValueKind);
         Assert.Equal(40, viewer[201].GetProperty("people").GetDouble());
+        // A cell's own series the same way.
+        async Task<JsonElement> SeriesAs(string role)
+        {
+            using var client = _api.ClientAs(role);
+            using var doc = JsonDocument.Parse(await client.GetStringAsync($"/api/areas/hongyadong/counts/cells/200?from={Slot}&to={Later}"));
+            return doc.RootElement.Clone();
+        }
+
+        Assert.Equal("LOW_DENSITY", (await SeriesAs(Security.Roles.Viewer))[0].GetProperty("flag").GetString());
+        Assert.Equal(4, (await SeriesAs(Security.Roles.Operator))[0].GetProperty("people").GetDouble());
         var duty = await CellsAs(Security.Roles.Operator);
         Assert.Equal(4, duty[200].GetProperty("people").GetDouble());
         Assert.Equal(4, (await CellsAs(Security.Roles.Admin))[200].GetProperty("people").GetDouble());

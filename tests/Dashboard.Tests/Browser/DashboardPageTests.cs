@@ -107,6 +107,28 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(drawn > 0);
         Assert.True(roads > 0, "the sample's base map (roads, rivers) is drawn");
         Assert.Equal(12, zones);
+        // Clicking a crowded cell charts that cell: its title names it and its observed people are drawn.
+        var target = await page.EvaluateAsync<double[]>(@"async () => {
+            const map = window.cw.map;
+            const busy = [...window.cw.heat.values()].filter(c => c.p >= 100);
+            const ring = window.cw.cells.get(busy[0].c).coordinates[0];
+            const centre = [(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2];
+            map.jumpTo({ center: centre, zoom: 17 });
+            await new Promise(r => map.once('idle', r));
+            const box = document.getElementById('map').getBoundingClientRect();
+            // Off the zone labels: the cell's centre, or a point beside it inside the cell.
+            for (const [dx, dy] of [[0, 0], [-0.3, -0.3], [0.3, 0.3], [-0.3, 0.3], [0.3, -0.3]]) {
+                const p = map.project([centre[0] + dx * (ring[2][0] - ring[0][0]), centre[1] + dy * (ring[2][1] - ring[0][1])]);
+                const x = box.left + p.x, y = box.top + p.y;
+                if (document.elementFromPoint(x, y)?.tagName === 'CANVAS') return [x, y, busy[0].c];
+            }
+            return [0, 0, -1];
+        }");
+        Assert.NotEqual(-1, target[2]);
+        await page.Mouse.ClickAsync((float)target[0], (float)target[1]);
+        await page.WaitForFunctionAsync($"() => document.querySelector('#chart-title').textContent.includes('#{target[2]}')", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("dashboard-cell-chart.png") });
+
         // The language switch changes the page's words.
         await page.ClickAsync("#lang");
         Assert.Equal("Warnings", await page.InnerTextAsync("aside h2"));
