@@ -117,22 +117,30 @@ public sealed partial class LiveIngest : BackgroundService
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 Move(folder, "failed", path);
-                File.WriteAllText(Path.Combine(folder, "failed", name + ".summary.json"), JsonSerializer.Serialize(new { file = name, error = e.Message }));
+                WriteWhole(Path.Combine(folder, "failed", name + ".summary.json"), JsonSerializer.Serialize(new { file = name, error = e.Message }));
                 DropFailed(_log, name, e.Message);
                 continue;
             }
 
+            // Audited first: a file in done/ with its summary has been recorded.
+            await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), "drop-folder", searches ? "ingest.searches" : "ingest.pings",
+                $"area:{area.Area.Name}", $"{name}: {report.Accepted} records accepted, {report.Rejected} rejected"), cancellationToken).ConfigureAwait(false);
             Move(folder, "done", path);
-            File.WriteAllText(Path.Combine(folder, "done", name + ".summary.json"), JsonSerializer.Serialize(new
+            WriteWhole(Path.Combine(folder, "done", name + ".summary.json"), JsonSerializer.Serialize(new
             {
                 file = name, kind = searches ? "searches" : "pings", report.Rows, report.Accepted, report.Rejected, report.OutsideGrid, report.Duplicates,
                 rejectedByReason = report.RejectedByReason, fileErrors = report.FileErrors, problems,
             }, new JsonSerializerOptions { WriteIndented = true }));
-            await _audit.AppendAsync(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), "drop-folder", searches ? "ingest.searches" : "ingest.pings",
-                $"area:{area.Area.Name}", $"{name}: {report.Accepted} records accepted, {report.Rejected} rejected"), cancellationToken).ConfigureAwait(false);
             FilesTaken++;
             DropTaken(_log, name, report.Accepted, report.Rejected);
         }
+    }
+
+    // A summary appears whole or not at all, for whoever watches the folder.
+    private static void WriteWhole(string path, string text)
+    {
+        File.WriteAllText(path + ".tmp", text);
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     private static void Move(string folder, string to, string path)
