@@ -15,8 +15,8 @@ public class ReplayClockTests
         clock.Start();
         await Task.Delay(200);
         var ran = clock.GetUtcNow() - Origin;
-        // 200 ms of real time or a little more is 90 s or a little more of replayed time.
-        Assert.InRange(ran, TimeSpan.FromSeconds(85), TimeSpan.FromSeconds(450));
+        // 200 ms of real time (or more, on a busy machine) is 90 s (or more) of replayed time.
+        Assert.InRange(ran, TimeSpan.FromSeconds(85), TimeSpan.FromMinutes(45));
     }
 
     [Fact]
