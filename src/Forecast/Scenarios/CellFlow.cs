@@ -1,0 +1,122 @@
+namespace CrowdWatch.Forecast.Scenarios;
+
+/// <summary>
+/// Crowd movement between neighbouring cells along the walkable layer, limited by the width of each passage.
+/// <para>
+/// Each step, a cell holding more people than it is meant to (its target; everyone, when it is closed) sends the
+/// surplus towards neighbours with room for them, shared by how much room each has: room is what a neighbour lacks of
+/// its own target, or, for people leaving a closed cell, all the space left under the neighbour's capacity. What crosses
+/// an edge is at most its width × <see cref="PersonsPerMetreMinute"/> × the step's minutes (about 82 persons per metre
+/// per minute is the most a passage carries in crowd-safety practice); what reaches a cell is at most its space left
+/// under its capacity, scaled down evenly over what comes in. People not moved wait where they are: that is a queue.
+/// Every person leaving a cell arrives in another, so the total never changes.
+/// </para>
+/// </summary>
+public sealed class CellFlow
+{
+    private readonly double[] _capacity;
+    private readonly FlowEdge[] _edges;
+    private readonly int[][] _edgesOf;
+
+    /// <summary>A network of cells with their capacities (people) and the passages between them.</summary>
+    public CellFlow(IReadOnlyList<double> capacity, IReadOnlyList<FlowEdge> edges, double personsPerMetreMinute = 82)
+    {
+        ArgumentNullException.ThrowIfNull(capacity);
+        ArgumentNullException.ThrowIfNull(edges);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(personsPerMetreMinute);
+        _capacity = [.. capacity];
+        _edges = [.. edges];
+        var of = Enumerable.Range(0, _capacity.Length).Select(_ => new List<int>()).ToArray();
+        for (var e = 0; e < _edges.Length; e++)
+        {
+            var (a, b, w) = (_edges[e].A, _edges[e].B, _edges[e].WidthM);
+            if ((uint)a >= (uint)_capacity.Length || (uint)b >= (uint)_capacity.Length || a == b) throw new ArgumentException($"edge {e} joins {a} and {b}: expected two different cells from 0 to {_capacity.Length - 1}");
+            if (!(w >= 0)) throw new ArgumentException($"edge {e} has width {w}: expected 0 m or more");
+            of[a].Add(e);
+            of[b].Add(e);
+        }
+
+        _edgesOf = [.. of.Select(l => l.ToArray())];
+        PersonsPerMetreMinute = personsPerMetreMinute;
+    }
+
+    /// <summary>The most people one metre of passage carries a minute.</summary>
+    public double PersonsPerMetreMinute { get; }
+
+    /// <summary>Cells in the network.</summary>
+    public int Cells => _capacity.Length;
+
+    /// <summary>
+    /// Moves <paramref name="people"/> one step of <paramref name="minutes"/> towards <paramref name="target"/>, with
+    /// the cells in <paramref name="closed"/> (if any) emptying into their open neighbours.
+    /// </summary>
+    public FlowStep Step(IReadOnlyList<double> people, IReadOnlyList<double> target, double minutes, IReadOnlyList<bool>? closed = null)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        ArgumentNullException.ThrowIfNull(target);
+        if (people.Count != Cells || target.Count != Cells || (closed is not null && closed.Count != Cells)) throw new ArgumentException($"people, target and closed must each hold {Cells} cells");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minutes);
+        bool Closed(int c) => closed is not null && closed[c];
+        var n = Cells;
+        var surplus = new double[n];
+        for (var c = 0; c < n; c++) surplus[c] = Closed(c) ? people[c] : Math.Max(0, people[c] - target[c]);
+
+        // What each sender wants to put across each of its edges: its surplus shared by its neighbours' room.
+        var ab = new double[_edges.Length];
+        var ba = new double[_edges.Length];
+        for (var c = 0; c < n; c++)
+        {
+            if (!(surplus[c] > 0)) continue;
+            var room = new double[_edgesOf[c].Length];
+            var total = 0.0;
+            for (var k = 0; k < room.Length; k++)
+            {
+                var e = _edges[_edgesOf[c][k]];
+                var other = e.A == c ? e.B : e.A;
+                room[k] = Closed(other) ? 0
+                    : Closed(c) ? Math.Max(0, _capacity[other] - people[other])
+                    : Math.Max(0, Math.Min(target[other], _capacity[other]) - people[other]);
+                total += room[k];
+            }
+
+            if (!(total > 0)) continue;
+            for (var k = 0; k < room.Length; k++)
+            {
+                var index = _edgesOf[c][k];
+                var e = _edges[index];
+                var want = Math.Min(surplus[c] * room[k] / total, e.WidthM * PersonsPerMetreMinute * minutes);
+                if (e.A == c) ab[index] = want;
+                else ba[index] = want;
+            }
+        }
+
+        // What may arrive: no cell past its capacity; every flow into a full cell is scaled down alike.
+        var incoming = new double[n];
+        for (var e = 0; e < _edges.Length; e++)
+        {
+            incoming[_edges[e].B] += ab[e];
+            incoming[_edges[e].A] += ba[e];
+        }
+
+        // The space is what is free before anyone leaves: people leaving a cell in the same step may yet be held back by
+        // their own receivers, and the cell must not overflow either way.
+        var scale = new double[n];
+        for (var c = 0; c < n; c++)
+        {
+            var space = Math.Max(0, _capacity[c] - people[c]);
+            scale[c] = incoming[c] > space ? space / incoming[c] : 1;
+        }
+
+        var next = people.ToArray();
+        for (var e = 0; e < _edges.Length; e++)
+        {
+            var (a, b) = (_edges[e].A, _edges[e].B);
+            ab[e] *= scale[b];
+            ba[e] *= scale[a];
+            next[a] += ba[e] - ab[e];
+            next[b] += ab[e] - ba[e];
+        }
+
+        return new FlowStep(next, ab, ba);
+    }
+}
