@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Storage;
@@ -50,9 +49,6 @@ public sealed partial class LiveIngest : BackgroundService
     /// <summary>The area the drop folder's files go to.</summary>
     public string? DropArea { get; }
 
-    /// <summary>Files taken from the drop folder so far.</summary>
-    public int FilesTaken { get; private set; }
-
     /// <summary>The binner of <paramref name="area"/>, if it is served.</summary>
     public AreaIngest? For(string area) => _areas.GetValueOrDefault(area);
 
@@ -101,8 +97,7 @@ public sealed partial class LiveIngest : BackgroundService
             IngestReport report;
             try
             {
-                await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                await using (var input = name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file)
+                await using (var input = Series.InputFile.OpenRead(path))
                 {
                     void Rejected(Rejection r)
                     {
@@ -131,7 +126,6 @@ public sealed partial class LiveIngest : BackgroundService
                 file = name, kind = searches ? "searches" : "pings", report.Rows, report.Accepted, report.Rejected, report.OutsideGrid, report.Duplicates,
                 rejectedByReason = report.RejectedByReason, fileErrors = report.FileErrors, problems,
             }, new JsonSerializerOptions { WriteIndented = true }));
-            FilesTaken++;
             DropTaken(_log, name, report.Accepted, report.Rejected);
         }
     }

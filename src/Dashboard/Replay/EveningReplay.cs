@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Threading.Channels;
 using CrowdWatch.Dashboard.Hosting;
@@ -32,9 +31,6 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
 
     /// <summary>Slots fed so far (counts and binned).</summary>
     public int SlotsReplayed { get; private set; }
-
-    /// <summary>Whether the history is loaded and the clock runs.</summary>
-    public bool Running => clock.Started;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -109,7 +105,7 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         {
             try
             {
-                using var stream = OpenMaybeGzip(plan.HistoryPath);
+                using var stream = InputFile.OpenRead(plan.HistoryPath);
                 // The file holds a day's channels in blocks (people, then searches, then truth), so a slot is stored
                 // once the rows have moved two days past it.
                 var pending = new SortedDictionary<long, List<(int, string, double)>>();
@@ -169,12 +165,6 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         return count;
     }
 
-    private static Stream OpenMaybeGzip(string path)
-    {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-    }
-
     /// <summary>
     /// A CSV of timed records (Unix ms in its first column) handed out in chunks as their time comes, each chunk a CSV
     /// of its own with the header, as a feed would post it.
@@ -189,7 +179,7 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         {
             Name = Path.GetFileName(path);
             // The span first: one pass over the file for its first and last times.
-            using (var scan = new StreamReader(OpenMaybeGzip(path), Encoding.UTF8))
+            using (var scan = new StreamReader(InputFile.OpenRead(path), Encoding.UTF8))
             {
                 _ = scan.ReadLine();
                 string? line, last = null;
@@ -203,7 +193,7 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
                 LastMs = last is null ? FirstMs : TimeOf(last);
             }
 
-            _reader = new StreamReader(OpenMaybeGzip(path), Encoding.UTF8);
+            _reader = new StreamReader(InputFile.OpenRead(path), Encoding.UTF8);
             _header = _reader.ReadLine() ?? "";
             if (!_header.StartsWith(firstColumn, StringComparison.Ordinal)) throw new InvalidDataException($"{path}: expected a header starting with '{firstColumn}'");
             _pending = _reader.ReadLine();

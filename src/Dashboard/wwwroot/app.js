@@ -376,7 +376,14 @@ async function connect() {
     applyFrame(frame);
     $('slot-label').textContent = localDateTime(frame.slot);
     redrawHeat();
-    loadTimeline().catch(() => {});
+    // The frame's slot joins the slider here; the whole time line is fetched again only with a new forecast.
+    if (!state.timeline.observed.includes(frame.slot)) {
+      state.timeline.observed.push(frame.slot);
+      state.slots = [...state.timeline.observed, ...state.timeline.forecast.filter((s) => !state.timeline.observed.includes(s))];
+      $('slider').max = String(Math.max(0, state.slots.length - 1));
+      $('slider').value = String(state.timeline.observed.length - 1);
+      showSliderLabel();
+    }
     loadZones().catch(() => {});
     if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
   });
