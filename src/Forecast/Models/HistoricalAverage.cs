@@ -26,10 +26,27 @@ public sealed class HistoricalAverage(int weeks = 8) : IForecastModel
     public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(history);
+        return ForecastFrom(history, history.SlotStart(history.Length), horizons, calendar);
+    }
+
+    /// <summary>
+    /// The average for <paramref name="count"/> slots from <paramref name="fromMs"/>, any time after the history ends
+    /// (weeks or a year ahead, as a planner asks): each slot's class and slot of day against the history's last
+    /// <see cref="Weeks"/> weeks. Per series, per slot; NaN where no day of the class was seen.
+    /// </summary>
+    public double[][] ForecastFrom(SlotPanel history, long fromMs, int count, SlotCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var end = history.SlotStart(history.Length);
+        if (fromMs < end) throw new ArgumentOutOfRangeException(nameof(fromMs), fromMs, "the forecast must start where the history ends or later");
+        if ((fromMs - history.StartMs) % history.SlotMs != 0) throw new ArgumentException("the forecast must start on a slot boundary of the history", nameof(fromMs));
         var perDay = history.SlotsPerDay;
         var n = history.Length;
-        var times = calendar.Times(history.StartMs, history.SlotMinutes, n + horizons);
+        // Straight after the history one table serves both (the calendar keeps the longest, which backtests reuse).
+        var times = calendar.Times(history.StartMs, history.SlotMinutes, fromMs == end ? n + count : n);
+        var (ahead, at) = fromMs == end ? (times, n) : (calendar.Times(fromMs, history.SlotMinutes, count), 0);
         var from = Math.Max(0, n - (Weeks * 7 * perDay));
         var classes = SlotCalendar.HolidayClass + 1;
         var sums = new double[classes * perDay];
@@ -49,11 +66,11 @@ public sealed class HistoricalAverage(int weeks = 8) : IForecastModel
                 counts[k]++;
             }
 
-            var f = result[s] = new double[horizons];
-            for (var h = 0; h < horizons; h++)
+            var f = result[s] = new double[count];
+            for (var h = 0; h < count; h++)
             {
-                var k = (times.DayClass[n + h] * perDay) + times.SlotOfDay[n + h];
-                if (counts[k] == 0 && times.DayClass[n + h] == SlotCalendar.HolidayClass) k = times.SlotOfDay[n + h];
+                var k = (ahead.DayClass[at + h] * perDay) + ahead.SlotOfDay[at + h];
+                if (counts[k] == 0 && ahead.DayClass[at + h] == SlotCalendar.HolidayClass) k = ahead.SlotOfDay[at + h];
                 f[h] = counts[k] > 0 ? sums[k] / counts[k] : double.NaN;
             }
         }

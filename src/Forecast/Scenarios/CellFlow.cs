@@ -8,7 +8,9 @@ namespace CrowdWatch.Forecast.Scenarios;
 /// its own target, or, for people leaving a closed cell, all the space left under the neighbour's capacity. What crosses
 /// an edge is at most its width × <see cref="PersonsPerMetreMinute"/> × the step's minutes (about 82 persons per metre
 /// per minute is the most a passage carries in crowd-safety practice); what reaches a cell is at most its space left
-/// under its capacity, scaled down evenly over what comes in. People not moved wait where they are: that is a queue.
+/// under its capacity, scaled down evenly over what comes in. A cell fuller than its capacity pushes its surplus into
+/// any neighbour with space, as a closed one does: that is spill-over. People not moved wait where they are: that is a
+/// queue.
 /// Every person leaving a cell arrives in another, so the total never changes.
 /// </para>
 /// </summary>
@@ -17,6 +19,7 @@ public sealed class CellFlow
     private readonly double[] _capacity;
     private readonly FlowEdge[] _edges;
     private readonly int[][] _edgesOf;
+    private readonly int _maxDegree;
 
     /// <summary>A network of cells with their capacities (people) and the passages between them.</summary>
     public CellFlow(IReadOnlyList<double> capacity, IReadOnlyList<FlowEdge> edges, double personsPerMetreMinute = 82)
@@ -37,6 +40,7 @@ public sealed class CellFlow
         }
 
         _edgesOf = [.. of.Select(l => l.ToArray())];
+        _maxDegree = _edgesOf.Length == 0 ? 0 : _edgesOf.Max(l => l.Length);
         PersonsPerMetreMinute = personsPerMetreMinute;
     }
 
@@ -48,45 +52,72 @@ public sealed class CellFlow
 
     /// <summary>
     /// Moves <paramref name="people"/> one step of <paramref name="minutes"/> towards <paramref name="target"/>, with
-    /// the cells in <paramref name="closed"/> (if any) emptying into their open neighbours.
+    /// the cells in <paramref name="closed"/> (if any) emptying into their open neighbours and, where
+    /// <paramref name="gates"/> are given, no more walking into a gated group of cells than its budget (what enters is
+    /// taken off the budget).
     /// </summary>
-    public FlowStep Step(IReadOnlyList<double> people, IReadOnlyList<double> target, double minutes, IReadOnlyList<bool>? closed = null)
+    public FlowStep Step(IReadOnlyList<double> people, IReadOnlyList<double> target, double minutes, IReadOnlyList<bool>? closed = null, FlowGates? gates = null)
     {
         ArgumentNullException.ThrowIfNull(people);
         ArgumentNullException.ThrowIfNull(target);
         if (people.Count != Cells || target.Count != Cells || (closed is not null && closed.Count != Cells)) throw new ArgumentException($"people, target and closed must each hold {Cells} cells");
+        if (gates is not null && gates.GateOf.Length != Cells) throw new ArgumentException($"gates must name a gate (or -1) for each of the {Cells} cells");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minutes);
         bool Closed(int c) => closed is not null && closed[c];
         var n = Cells;
+        // A cell is pushed when it is closed or fuller than its capacity: its people may go wherever there is space,
+        // not only where a neighbour lacks people of its own target.
         var surplus = new double[n];
-        for (var c = 0; c < n; c++) surplus[c] = Closed(c) ? people[c] : Math.Max(0, people[c] - target[c]);
+        var pushed = new bool[n];
+        for (var c = 0; c < n; c++)
+        {
+            var p = people[c];
+            pushed[c] = Closed(c) || p > _capacity[c];
+            surplus[c] = Closed(c) ? p : pushed[c] ? p - Math.Min(target[c], _capacity[c]) : Math.Max(0, p - target[c]);
+        }
 
         // What each sender wants to put across each of its edges: its surplus shared by its neighbours' room.
         var ab = new double[_edges.Length];
         var ba = new double[_edges.Length];
+        var room = new double[_maxDegree];
         for (var c = 0; c < n; c++)
         {
             if (!(surplus[c] > 0)) continue;
-            var room = new double[_edgesOf[c].Length];
+            var mine = _edgesOf[c];
             var total = 0.0;
-            for (var k = 0; k < room.Length; k++)
+            for (var k = 0; k < mine.Length; k++)
             {
-                var e = _edges[_edgesOf[c][k]];
+                var e = _edges[mine[k]];
                 var other = e.A == c ? e.B : e.A;
                 room[k] = Closed(other) ? 0
-                    : Closed(c) ? Math.Max(0, _capacity[other] - people[other])
+                    : pushed[c] ? Math.Max(0, _capacity[other] - people[other])
                     : Math.Max(0, Math.Min(target[other], _capacity[other]) - people[other]);
                 total += room[k];
             }
 
             if (!(total > 0)) continue;
-            for (var k = 0; k < room.Length; k++)
+            for (var k = 0; k < mine.Length; k++)
             {
-                var index = _edgesOf[c][k];
+                var index = mine[k];
                 var e = _edges[index];
                 var want = Math.Min(surplus[c] * room[k] / total, e.WidthM * PersonsPerMetreMinute * minutes);
                 if (e.A == c) ab[index] = want;
                 else ba[index] = want;
+            }
+        }
+
+        // Gates: every walk into a gated group from outside it shares the group's budget alike.
+        if (gates is not null)
+        {
+            var inbound = new double[gates.Budget.Length];
+            ForEachEntry(gates, ab, ba, (g, flow) => inbound[g] += flow);
+            var factor = new double[inbound.Length];
+            for (var g = 0; g < factor.Length; g++) factor[g] = inbound[g] > Math.Max(0, gates.Budget[g]) ? Math.Max(0, gates.Budget[g]) / inbound[g] : 1;
+            for (var e = 0; e < _edges.Length; e++)
+            {
+                var (ga, gb) = (gates.GateOf[_edges[e].A], gates.GateOf[_edges[e].B]);
+                if (gb >= 0 && gb != ga) ab[e] *= factor[gb];
+                if (ga >= 0 && ga != gb) ba[e] *= factor[ga];
             }
         }
 
@@ -117,6 +148,17 @@ public sealed class CellFlow
             next[b] += ab[e] - ba[e];
         }
 
+        if (gates is not null) ForEachEntry(gates, ab, ba, (g, flow) => gates.Budget[g] -= flow);
         return new FlowStep(next, ab, ba);
+    }
+
+    private void ForEachEntry(FlowGates gates, double[] ab, double[] ba, Action<int, double> entry)
+    {
+        for (var e = 0; e < _edges.Length; e++)
+        {
+            var (ga, gb) = (gates.GateOf[_edges[e].A], gates.GateOf[_edges[e].B]);
+            if (gb >= 0 && gb != ga && ab[e] > 0) entry(gb, ab[e]);
+            if (ga >= 0 && ga != gb && ba[e] > 0) entry(ga, ba[e]);
+        }
     }
 }
