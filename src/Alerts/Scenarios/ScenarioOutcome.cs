@@ -8,7 +8,8 @@ namespace CrowdWatch.Alerts.Scenarios;
 /// <param name="Zones">Each zone through the scenario, in layer order.</param>
 /// <param name="RiskPoints">Clusters of cells reaching Yellow or more at their peaks, riskiest first.</param>
 /// <param name="PeakCellDensity">Per cell, its highest density, persons/m².</param>
-public sealed record ScenarioOutcome(ScenarioPlan Plan, float[][] Cells, IReadOnlyList<ZoneOutcome> Zones, IReadOnlyList<RiskPoint> RiskPoints, double[] PeakCellDensity)
+/// <param name="NoRoom">People who would have come but found the cells packed to the jam density, in all.</param>
+public sealed record ScenarioOutcome(ScenarioPlan Plan, float[][] Cells, IReadOnlyList<ZoneOutcome> Zones, IReadOnlyList<RiskPoint> RiskPoints, double[] PeakCellDensity, double NoRoom)
 {
     /// <summary>The highest level any zone reaches.</summary>
     public RiskLevel MaxLevel => Zones.Count == 0 ? RiskLevel.None : Zones.Max(z => z.MaxLevel);

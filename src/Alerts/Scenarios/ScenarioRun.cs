@@ -15,7 +15,8 @@ namespace CrowdWatch.Alerts.Scenarios;
 /// <item>Events: attendees arrive in the cells around the venue by their profile and walk in through the passages,
 /// so narrow entries queue; they leave the venue after the end.</item>
 /// <item>Movement: <see cref="CellFlow"/> moves surplus people towards cells short of their demand, empties closed
-/// cells and spills over-full ones, each passage at most width × 82 persons a minute.</item>
+/// cells and spills over-full ones, each passage at most width × 82 persons a minute; whoever still finds no room
+/// under a cell's jam density stays away, and is counted.</item>
 /// </list>
 /// Pure: the same plan gives the same outcome.
 /// </summary>
@@ -52,6 +53,7 @@ public static class ScenarioRun
 
         var gates = plan.Admissions.Count == 0 ? null : new FlowGates(gateOf, new double[plan.Admissions.Count]);
         var turnedAway = new double[zones];
+        var noRoom = new double[zones + 1]; // [0]: cells outside any zone
         var entries = plan.Events.Select(e => Entries(network, e.Venue)).ToArray();
         var venueShare = plan.Events.Select(e => Shares(e.Venue, network.WalkableM2)).ToArray();
 
@@ -159,16 +161,25 @@ public static class ScenarioRun
             }
 
             people = network.Flow.Step(people, target, minutes, key.Length > 0 ? closed : null, gates).People;
+            // Whoever is still past a cell's jam density found no room within reach: they stay away (counted).
+            for (var c = 0; c < n; c++)
+            {
+                var over = people[c] - network.Capacity[c];
+                if (!(over > 0)) continue;
+                people[c] = network.Capacity[c];
+                noRoom[Math.Max(0, network.ZoneOfCell[c] + 1)] += over;
+            }
+
             cells[s + 1] = ToFloat(people);
         }
 
-        return Outcome(network, plan, cells, turnedAway, rules);
+        return Outcome(network, plan, cells, turnedAway, noRoom, rules);
     }
 
     /// <summary>Share of an event's attendance in the venue at <paramref name="ms"/>: arrived and not yet gone.</summary>
     private static double Present(ScenarioEvent e, long ms) => Math.Max(0, e.Arrived(ms) - e.Departed(ms));
 
-    private static ScenarioOutcome Outcome(WalkNetwork network, ScenarioPlan plan, float[][] cells, double[] turnedAway, TriggerRules rules)
+    private static ScenarioOutcome Outcome(WalkNetwork network, ScenarioPlan plan, float[][] cells, double[] turnedAway, double[] noRoom, TriggerRules rules)
     {
         var n = network.Cells;
         var points = cells.Length;
@@ -216,7 +227,7 @@ public static class ScenarioRun
 
             var walk = network.ZoneWalkableM2[z];
             zones.Add(new ZoneOutcome(z, zone.Name, p, levels, warnings, p[top], walk > 0 ? p[top] / walk : 0, double.IsNaN(cap) ? double.NaN : p[top] / cap,
-                plan.At(top), firstWarning, first, turnedAway[z]));
+                plan.At(top), firstWarning, first, turnedAway[z], noRoom[z + 1]));
         }
 
         var spec = network.Area.Grid.Spec;
@@ -224,7 +235,7 @@ public static class ScenarioRun
         for (var c = 0; c < n; c++)
             if (peak[c] > 0) outlooks.Add(new CellOutlook(c, c / spec.Cols, c % spec.Cols, network.WalkableM2[c], network.WalkableM2[c] > 0 ? cells[^1][c] / network.WalkableM2[c] : 0, peak[c], peakAt[c], peak[c], peak[c]));
         var points_ = RiskPoints.Find(outlooks, LevelThresholds.Default, RiskLevel.Yellow);
-        return new ScenarioOutcome(plan, cells, zones, points_, peak);
+        return new ScenarioOutcome(plan, cells, zones, points_, peak, noRoom.Sum());
     }
 
     // The cells around a venue people walk in from, with the width of the passages joining each to it.

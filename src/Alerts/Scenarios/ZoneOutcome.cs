@@ -15,8 +15,9 @@ namespace CrowdWatch.Alerts.Scenarios;
 /// <param name="FirstWarning">The first warning the rules would give: when, at which level, and why (null if none).</param>
 /// <param name="FirstWarningAt">Per warning level Blue..Red, when it is first warned of (null if never).</param>
 /// <param name="TurnedAway">People its admission limit kept out (0 without one).</param>
+/// <param name="NoRoom">People who would have come to its cells but found them packed to the jam density.</param>
 public sealed record ZoneOutcome(int Zone, string Name, double[] People, RiskLevel[] Levels, RiskLevel[] Warnings, double PeakPeople, double PeakDensity,
-    double PeakUse, long PeakAtMs, ScenarioWarning? FirstWarning, long?[] FirstWarningAt, double TurnedAway)
+    double PeakUse, long PeakAtMs, ScenarioWarning? FirstWarning, long?[] FirstWarningAt, double TurnedAway, double NoRoom)
 {
     /// <summary>The highest level its density reaches.</summary>
     public RiskLevel MaxLevel => Levels.Length == 0 ? RiskLevel.None : Levels.Max();
