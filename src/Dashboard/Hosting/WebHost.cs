@@ -45,6 +45,7 @@ public static class WebHost
             .Validate(o => File.Exists(o.Deployment), "CrowdWatch:Deployment must name an existing deployment file")
             .ValidateOnStart();
         builder.Services.AddSingleton<AreaCatalog>();
+        builder.Services.AddSingleton<Scenarios.ScenarioService>();
         builder.Services.AddOptions<StoreOptions>()
             .BindConfiguration(StoreOptions.Section)
             .ValidateDataAnnotations()
@@ -164,6 +165,7 @@ public static class WebHost
         reads.MapForecastsApi();
         reads.MapMapApi();
         reads.MapZonesApi();
+        reads.MapScenariosApi();
         reads.MapHub<Live.LiveHub>("/hubs/live");
         app.MapIngestApi();
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -13,7 +13,10 @@ const TEXT = {
     legend: '人/可步行 m²', levels: { blue: '蓝色', yellow: '黄色', orange: '橙色', red: '红色', none: '正常' },
     banner: (a) => `${a.levelName}预警：${a.name} — 密度 ${a.density} 人/m²`, lowDensity: '人数过少（不显示）',
     connected: '已连接', connecting: '连接中', reconnecting: '重新连接中', disconnected: '已断开', forecastSlot: '（预测）',
-    lang: 'English',
+    lang: 'English', scenarios: '情景推演', runScenario: '运行', play: '播放', pause: '暂停', scenarioSlot: '（情景）', running: '计算中…',
+    scenarioHint: '情景 JSON（见 README“情景推演”）：时段、活动、封闭、限流、客流变化；可用数组并列比较多个情景。需要值班员密钥。',
+    zone: '区域', maxLevel: '最高等级', peakAt: '峰值（时间）', firstWarning: '首次预警', firstRed: '首次红色', baselineRed: '基线红色', limit: '建议限流',
+    perMinute: '人/分', withLimits: '按建议限流后最高等级', baseline: '基线', noRoom: '因满员未能进入',
   },
   en: {
     title: 'CrowdWatch', operatorKey: 'Operator key', live: 'Live', alerts: 'Warnings', chart: 'Zone people', cellChart: 'Cell people', noAlerts: 'No warnings',
@@ -23,7 +26,10 @@ const TEXT = {
     legend: 'persons per walkable m²', levels: { blue: 'Blue', yellow: 'Yellow', orange: 'Orange', red: 'Red', none: 'Normal' },
     banner: (a) => `${a.levelName} warning: ${a.name} — density ${a.density} persons/m²`, lowDensity: 'too few people to show',
     connected: 'connected', connecting: 'connecting', reconnecting: 'reconnecting', disconnected: 'disconnected', forecastSlot: ' (forecast)',
-    lang: '中文',
+    lang: '中文', scenarios: 'Scenario planning', runScenario: 'Run', play: 'Play', pause: 'Pause', scenarioSlot: ' (scenario)', running: 'running…',
+    scenarioHint: 'A scenario as JSON (see README, Scenario planning): window, events, closures, admission limits, changed crowds; an array compares several. Needs an operator key.',
+    zone: 'zone', maxLevel: 'max level', peakAt: 'peak (at)', firstWarning: 'first warning', firstRed: 'first Red', baselineRed: 'baseline Red', limit: 'recommended limit',
+    perMinute: '/min', withLimits: 'highest level with the recommended limits', baseline: 'baseline', noRoom: 'found no room',
   },
 };
 
@@ -171,6 +177,7 @@ async function loadTimeline() {
 }
 
 function showSliderLabel() {
+  if (state.scenario) { $('slider-label').textContent = `${localDateTime(state.scenario.times[Number($('slider').value)])}${t('scenarioSlot')}`; return; }
   const slot = state.slots?.[Number($('slider').value)];
   const isForecast = slot && !state.timeline.observed.includes(slot);
   $('slider-label').textContent = slot ? `${localDateTime(slot)}${isForecast ? t('forecastSlot') : ''}` : '';
@@ -371,6 +378,7 @@ async function connect() {
     if (frame.area !== state.area.name) return;
     state.frames++;
     state.lastFrame = frame;
+    if (state.scenario) return; // the map is playing a scenario back; "Live" returns to the live map
     if (!state.live) { loadTimeline().catch(() => {}); return; }
     if (frame.full) state.heat = new Map();
     applyFrame(frame);
@@ -397,7 +405,7 @@ async function connect() {
     // Whatever happened while we were away: missed alert events by feed number, and the whole newest frame.
     for (const e of await connection.invoke('Missed', state.area.name, state.feed, null)) onAlertEvent(e);
     const frame = await connection.invoke('Frame', state.area.name);
-    if (frame && state.live) {
+    if (frame && state.live && !state.scenario) {
       state.heat = new Map();
       applyFrame(frame);
       $('slot-label').textContent = localDateTime(frame.slot);
@@ -414,6 +422,172 @@ async function connect() {
   await resubscribe();
 }
 
+// ---- scenario planning: run a what-if, play it back on the map, compare it with its baseline -----------------------
+
+// A starting point: the evening of the next National Day with 30% more people in the busiest zone.
+function exampleScenario() {
+  const zone = state.zones.slice().sort((x, y) => (y.capacity ?? 0) - (x.capacity ?? 0)).find((z) => z.name === 'hongyadong') || state.zones[0];
+  const year = new Date().getFullYear() + (new Date().getMonth() >= 9 ? 1 : 0);
+  return {
+    name: `National Day ${year}, 30% more${zone ? ` at ${zone.nameEn}` : ''}`, from: `${year}-10-01T12:00`, to: `${year}-10-02T00:00`, stepMinutes: 5,
+    dwellMinutes: 90, changes: zone ? [{ zone: zone.name, factor: 1.3 }] : [{ factor: 1.3 }], events: [], closures: [], admissions: [], recommend: true,
+  };
+}
+
+async function runScenario() {
+  const status = $('scenario-status');
+  status.className = ''; status.textContent = t('running');
+  // Sent as written: the host reads comments and names the line of any mistake.
+  const body = $('scenario-json').value;
+  if (!$('key').value.trim()) { status.className = 'error'; status.textContent = t('needKey'); throw new Error('no key'); }
+  const key = $('key').value.trim();
+  const response = await fetch(`/api/areas/${state.area.name}/scenarios`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` }, body,
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    status.className = 'error';
+    status.textContent = `${response.status} ${answer.title || ''}: ${(answer.problems || [answer.detail || '']).join(' · ')}`;
+    throw new Error(status.textContent);
+  }
+  status.textContent = answer.scenarios.map((r) => `${r.name}: ${fmt(r.simulateMs)} ms`).join(' · ');
+  state.scenarios = answer.scenarios;
+  state.scenario = answer.scenarios[0];
+  state.scenarioZone = state.scenario.zones.slice().sort((a, b) => LEVELS.indexOf(b.maxLevel) - LEVELS.indexOf(a.maxLevel) || b.peakDensity - a.peakDensity)[0]?.zone;
+  const slider = $('slider');
+  slider.max = String(state.scenario.times.length - 1);
+  // Start at the worst moment of the worst zone.
+  const worst = state.scenario.zones.find((z) => z.zone === state.scenarioZone);
+  slider.value = String(Math.max(0, state.scenario.times.indexOf(worst?.peakAt)));
+  // Look at it: the map moves to that zone.
+  const outline = state.zoneShapes?.features?.find((f) => f.properties.name === state.scenarioZone);
+  if (outline) state.map.jumpTo({ center: centroid(outline.geometry.type === 'Polygon' ? outline.geometry.coordinates[0] : outline.geometry.coordinates[0][0]), zoom: 14.5 });
+  $('play').hidden = false;
+  $('play').textContent = t('play');
+  renderScenarioResults();
+  showScenarioPoint(Number(slider.value));
+}
+
+function levelOf(density) { return density >= 4 ? 4 : density >= 3 ? 3 : density >= 2 ? 2 : density >= 1.5 ? 1 : 0; }
+
+function showScenarioPoint(i) {
+  const s = state.scenario;
+  if (!s || !s.frames) return;
+  state.scenarioPoint = i;
+  state.heat = new Map();
+  const people = s.frames.people[i];
+  for (let k = 0; k < s.frames.cells.length; k++) {
+    const id = s.frames.cells[k]; const p = people[k];
+    if (!p) continue;
+    const walkable = state.walkable.get(id) || 0;
+    const d = walkable > 0 ? p / walkable : 0;
+    state.heat.set(id, { c: id, p, d, l: levelOf(d) });
+  }
+  redrawHeat();
+  $('slot-label').textContent = `${localDateTime(s.times[i])}${t('scenarioSlot')}`;
+  showSliderLabel();
+  // The zone gauges as the scenario has them at this point.
+  state.zones = state.zones.map((z) => {
+    const r = s.zones.find((x) => x.zone === z.name);
+    if (!r) return z;
+    const n = r.people[i];
+    return { ...z, people: n, density: r.walkableM2 > 0 ? n / r.walkableM2 : 0, capacityUse: r.capacity ? n / r.capacity : null, level: r.levels[i] };
+  });
+  drawZoneMarkers();
+  drawScenarioChart();
+}
+
+function playScenario() {
+  if (state.playing) { clearInterval(state.playing); state.playing = null; $('play').textContent = t('play'); return; }
+  const slider = $('slider');
+  if (Number(slider.value) >= Number(slider.max)) slider.value = '0';
+  $('play').textContent = t('pause');
+  state.playing = setInterval(() => {
+    const next = Number(slider.value) + 1;
+    if (next > Number(slider.max)) { playScenario(); return; }
+    slider.value = String(next);
+    showScenarioPoint(next);
+  }, 150);
+}
+
+function leaveScenario() {
+  if (!state.scenario) return;
+  if (state.playing) playScenario();
+  state.scenario = null;
+  $('play').hidden = true;
+  loadZones().catch(() => {});
+}
+
+function renderScenarioResults() {
+  const list = state.scenarios || [];
+  const el = $('scenario-results');
+  const badge = (level) => `<span class="lv" style="background:${LEVEL_COLOURS[level]}">${levelName(level)}</span>`;
+  const hhmm = (iso) => (iso ? iso.substring(11, 16) : '—');
+  el.innerHTML = list.map((r, n) => {
+    const rows = r.zones.filter((z) => z.maxLevel !== 'none' || z.baselineFirstRedAt)
+      .sort((a, b) => LEVELS.indexOf(b.maxLevel) - LEVELS.indexOf(a.maxLevel) || b.peakDensity - a.peakDensity)
+      .map((z) => {
+        const limit = r.advice?.limits.find((l) => l.zone === z.zone);
+        return `<tr data-zone="${z.zone}" data-scenario="${n}"><td>${state.lang === 'zh' ? z.nameZh : z.nameEn}</td><td>${badge(z.maxLevel)}</td><td>${fmt(z.peakDensity, 2)} (${hhmm(z.peakAt)})</td>`
+          + `<td>${z.firstWarning ? `${hhmm(z.firstWarning.at)} ${badge(z.firstWarning.level)}` : '—'}</td><td>${hhmm(z.firstWarningAt.red)}</td><td>${hhmm(z.baselineFirstRedAt)}</td>`
+          + `<td>${limit ? `${fmt(limit.peoplePerMinute)} ${t('perMinute')}` : '—'}</td></tr>`;
+      }).join('');
+    const advice = r.advice ? `<div>${t('withLimits')}: ${badge(r.advice.maxLevelWith)}</div>` : '';
+    return `<h3 data-scenario="${n}">${r.name}</h3><table class="scenario-table"><tr><th>${t('zone')}</th><th>${t('maxLevel')}</th><th>${t('peakAt')}</th><th>${t('firstWarning')}</th><th>${t('firstRed')}</th><th>${t('baselineRed')}</th><th>${t('limit')}</th></tr>${rows}</table>${advice}`
+      + (r.noRoom > 0 ? `<div>${t('noRoom')}: ${fmt(r.noRoom)}</div>` : '');
+  }).join('');
+  for (const tr of el.querySelectorAll('tr[data-zone]')) {
+    tr.addEventListener('click', () => {
+      state.scenario = state.scenarios[Number(tr.dataset.scenario)];
+      state.scenarioZone = tr.dataset.zone;
+      showScenarioPoint(Math.min(state.scenarioPoint ?? 0, state.scenario.times.length - 1));
+    });
+  }
+}
+
+// The chosen zone through every scenario run: people, the baseline, with the recommended limits (dotted), level lines.
+function drawScenarioChart() {
+  const list = state.scenarios || [];
+  const first = state.scenario;
+  const z = first?.zones.find((x) => x.zone === state.scenarioZone);
+  if (!z) return;
+  $('chart-title').textContent = `${t('chart')}: ${state.lang === 'zh' ? z.nameZh : z.nameEn}${t('scenarioSlot')}`;
+  const canvas = $('chart'); const g = canvas.getContext('2d');
+  const w = canvas.width; const h = canvas.height; const pad = 36;
+  g.clearRect(0, 0, w, h);
+  const zone = state.zones.find((x) => x.name === z.zone);
+  const levels = zone ? zone.levelDensities.map((d, i) => Math.min(d * zone.walkableM2, zone.capacity ? zone.levelUses[i] * zone.capacity : Infinity)) : [];
+  const series = [{ values: z.baselinePeople, colour: '#9aa8b6', dash: [], label: t('baseline') }];
+  const palette = ['#fd8d3c', '#6baed6', '#c994c7', '#74c476'];
+  list.forEach((r, n) => {
+    const zz = r.zones.find((x) => x.zone === z.zone);
+    series.push({ values: zz.people, colour: palette[n % palette.length], dash: [], label: r.name });
+    const k = r.zones.findIndex((x) => x.zone === z.zone);
+    if (r.advice?.zonePeopleWith && r.advice.limits.some((l) => l.zone === z.zone)) series.push({ values: r.advice.zonePeopleWith[k], colour: palette[n % palette.length], dash: [3, 3], label: `${r.name} · ${t('limit')}` });
+  });
+  const n = first.times.length;
+  const vmax = Math.max(1, ...series.flatMap((s) => s.values), ...levels.filter((v) => Number.isFinite(v))) * 1.05;
+  const x = (i) => pad + (i / Math.max(1, n - 1)) * (w - pad - 8);
+  const y = (v) => h - pad + 10 - (v / vmax) * (h - pad - 10);
+  g.font = '11px sans-serif'; g.fillStyle = '#9aa8b6';
+  for (let i = 0; i <= 4; i++) { const v = (vmax * i) / 4; g.fillText(fmt(v), 2, y(v) + 4); }
+  levels.forEach((p, i) => {
+    if (!Number.isFinite(p) || p > vmax) return;
+    g.strokeStyle = LEVEL_COLOURS[LEVELS[i + 1]]; g.setLineDash([4, 3]); g.beginPath(); g.moveTo(pad, y(p)); g.lineTo(w - 8, y(p)); g.stroke();
+  });
+  for (const s of series) {
+    g.setLineDash(s.dash); g.strokeStyle = s.colour; g.lineWidth = 2; g.beginPath();
+    s.values.forEach((v, i) => (i ? g.lineTo(x(i), y(v)) : g.moveTo(x(i), y(v))));
+    g.stroke();
+  }
+  g.setLineDash([]);
+  if (state.scenarioPoint !== undefined) { g.strokeStyle = '#e8edf2'; g.lineWidth = 1; g.beginPath(); g.moveTo(x(state.scenarioPoint), 4); g.lineTo(x(state.scenarioPoint), h - pad + 10); g.stroke(); }
+  g.fillStyle = '#9aa8b6';
+  g.fillText(first.times[0].substring(11, 16), pad, h - 6);
+  g.fillText(first.times[n - 1].substring(11, 16), w - 40, h - 6);
+  $('chart-legend').innerHTML = series.map((s) => `<span><i style="background:${s.colour}"></i>${s.label}</span>`).join(' ');
+}
+
 // ---- language --------------------------------------------------------------------------------------------------
 
 function applyLanguage() {
@@ -426,7 +600,7 @@ function applyLanguage() {
   if (state.connection) setStatus($('status').dataset.state);
   renderAlerts();
   if (state.map) drawZoneMarkers();
-  if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
+  if (state.scenario) { renderScenarioResults(); drawScenarioChart(); } else if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
   showSliderLabel();
 }
 
@@ -463,10 +637,13 @@ async function start() {
   state.zoneShapes = parse(zones);
   addLiveLayers(map, state.zoneShapes);
   state.mapReady = true;
-  $('slider').addEventListener('input', () => showSliderLabel());
-  $('slider').addEventListener('change', () => showSlot(Number($('slider').value)).catch(() => {}));
-  $('live').addEventListener('click', async () => { state.live = true; await loadTimeline(); await showSlot(Number($('slider').value)); });
+  $('slider').addEventListener('input', () => { showSliderLabel(); if (state.scenario) showScenarioPoint(Number($('slider').value)); });
+  $('slider').addEventListener('change', () => { if (!state.scenario) showSlot(Number($('slider').value)).catch(() => {}); });
+  $('live').addEventListener('click', async () => { leaveScenario(); state.live = true; await loadTimeline(); await showSlot(Number($('slider').value)); });
+  $('play').addEventListener('click', () => playScenario());
+  $('scenario-run').addEventListener('click', () => runScenario().catch(() => {}));
   await loadZones();
+  $('scenario-json').value = JSON.stringify(exampleScenario(), null, 2);
   await loadTimeline();
   if (state.timeline.observed.length) await showSlot(state.timeline.observed.length - 1);
   const hottest = state.zones.slice().sort((x, y) => (y.capacityUse ?? 0) - (x.capacityUse ?? 0))[0];

@@ -48,6 +48,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         { "POST", "/hubs/live/negotiate?negotiateVersion=1", Use.Read },
         { "POST", $"/api/alerts/{Id}/acknowledge", Use.Operate },
         { "POST", $"/api/alerts/{Id}/resolve", Use.Operate },
+        { "POST", "/api/areas/hongyadong/scenarios", Use.Operate },
         { "POST", "/api/areas/hongyadong/ingest/counts", Use.Ingest },
         { "POST", "/api/areas/hongyadong/ingest/pings", Use.Ingest },
         { "POST", "/api/areas/hongyadong/ingest/searches", Use.Ingest },
@@ -80,6 +81,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         _ when path.EndsWith("/ingest/counts", StringComparison.Ordinal) => """{"slotStart":"2026-10-01T20:00:00+08:00","cell":200,"channel":"people","value":40}""",
         _ when path.EndsWith("/ingest/pings", StringComparison.Ordinal) => """{"timestamp":1759320000000,"device_id":"d1","lat":29.563,"lon":106.579,"accuracy_m":10}""",
         _ when path.EndsWith("/ingest/searches", StringComparison.Ordinal) => "timestamp,query,poi_id,count\n1759320000000,洪崖洞,hyd,3\n",
+        _ when path.EndsWith("/scenarios", StringComparison.Ordinal) => """{"name":"quiet","from":"2026-10-01T18:00","to":"2026-10-01T19:00","recommend":false}""",
         _ when path.EndsWith("/recipients", StringComparison.Ordinal) => """[{"channel":"email","address":"duty@example.org","from":"orange"}]""",
         _ when path.Contains("/zones/", StringComparison.Ordinal) => """{"capacity":20000}""",
         _ => """{"note":"seen"}""",
@@ -146,6 +148,8 @@ public sealed class ApiRolesTests : IAsyncLifetime
     [InlineData("/api/areas/hongyadong/ingest/pings", "text/csv", "timestamp,device_id,lat,lon,accuracy_m\n1759320000000,d1,north,106.579,10\n", "lat")]
     [InlineData("/api/areas/hongyadong/ingest/searches", "text/csv", "timestamp,query,poi_id,count\n1759320000000,洪崖洞,hyd,many\n", "count")]
     [InlineData("/api/alerts/00000000-0000-0000-0000-000000000001/acknowledge", "application/json", "{\"note\": 5", "")]
+    [InlineData("/api/areas/hongyadong/scenarios", "application/json", "{\"from\":\"soon\",\"to\":\"2026-10-01T19:00\",\"events\":[{\"zone\":\"x\"}]}", "events[0].zone")]
+    [InlineData("/api/areas/hongyadong/scenarios", "application/json", "{\"from\":", "")]
     public async Task Malformed_bodies_get_400_problem_details_naming_the_line_and_field(string path, string type, string body, string field)
     {
         var role = path.Contains("/ingest/", StringComparison.Ordinal) ? Security.Roles.Ingest : Security.Roles.Operator;

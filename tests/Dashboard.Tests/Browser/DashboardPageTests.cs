@@ -135,6 +135,47 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_scenario_run_in_the_page_lists_its_warnings_and_limit_and_plays_back_on_the_map()
+    {
+        var key = await _host.Services.GetRequiredService<IApiKeys>().IssueAsync("planner", "operator");
+        var page = await OpenAsync(key);
+        var file = Path.Combine(Path.GetDirectoryName(Deployment.SampleDeployment.Locate())!, "scenarios", "national-day-hongyadong-plus30.json");
+        await page.ClickAsync("#scenario summary");
+        await page.FillAsync("#scenario-json", await File.ReadAllTextAsync(file));
+        await page.ClickAsync("#scenario-run");
+        // The scenario's own history comes from the sample's history file (this host's store is empty).
+        await page.WaitForFunctionAsync("() => (window.cw.scenario && document.querySelectorAll('#scenario-results tr[data-zone]').length > 0) || document.querySelector('#scenario-status').className === 'error'",
+            null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        Assert.NotEqual("error", await page.GetAttributeAsync("#scenario-status", "class"));
+        var row = page.Locator("#scenario-results tr[data-zone='hongyadong']");
+        var cells = await row.Locator("td").AllInnerTextsAsync();
+        output.WriteLine(string.Join(" | ", cells));
+        Assert.Contains(cells[1], new[] { "红色", "Red" });
+        Assert.Matches(@"^\d{2}:\d{2}$", cells[4]); // its first Red warning
+        Assert.Matches(@"^\d+", cells[6]); // the recommended limit, people a minute
+        Assert.True(string.CompareOrdinal(cells[4], cells[5]) < 0, $"Red at {cells[4]} with 30% more, {cells[5]} in the baseline");
+
+        // The map shows the scenario at its worst moment: crowded cells drawn, Hongyadong's gauge at Red.
+        await page.WaitForFunctionAsync("() => window.cw.map.queryRenderedFeatures({ layers: ['cells-fill'] }).length > 0", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        Assert.Equal("red", await page.GetAttributeAsync(".zone-marker[data-zone='hongyadong']", "data-level"));
+        var redCells = await page.EvaluateAsync<int>("() => [...window.cw.heat.values()].filter(c => c.l === 4).length");
+        Assert.True(redCells > 0);
+        // The slot shown is the zone's peak, as its row says: "4.20 (20:25)".
+        Assert.Contains(cells[2][(cells[2].IndexOf('(', StringComparison.Ordinal) + 1)..^1], await page.InnerTextAsync("#slot-label"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Chromium.ScreenshotPath("scenario.png") });
+
+        // Playback moves through the evening; at midnight the crowd has gone home.
+        await page.EvalOnSelectorAsync("#slider", "s => { s.value = s.max; s.dispatchEvent(new Event('input')); }");
+        Assert.Equal("none", await page.GetAttributeAsync(".zone-marker[data-zone='hongyadong']", "data-level"));
+        await page.ClickAsync("#play");
+        await page.WaitForFunctionAsync("() => window.cw.scenarioPoint > 3", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        await page.ClickAsync("#play");
+        // Back to the live map.
+        await page.ClickAsync("#live");
+        Assert.Null(await page.EvaluateAsync<object?>("() => window.cw.scenario"));
+    }
+
+    [Fact]
     public async Task A_surge_posted_to_ingest_shows_a_Red_warning_within_10_s_and_its_acknowledgement_reaches_a_second_browser()
     {
         var keys = _host.Services.GetRequiredService<IApiKeys>();
