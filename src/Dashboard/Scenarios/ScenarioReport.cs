@@ -75,7 +75,7 @@ internal static class ScenarioReport
         var summary = Path.Combine(folder, "summary.csv");
         using (var w = new StreamWriter(summary, false, new UTF8Encoding(false)))
         {
-            w.WriteLine("scenario,zone,peak_people,peak_density,peak_capacity_use,peak_at,max_level,first_warning_at,first_warning_level,first_red_warning_at,baseline_first_red_warning_at,turned_away,no_room,recommended_people_per_minute");
+            w.WriteLine("scenario,zone,peak_people,peak_density,peak_capacity_use,peak_at,max_level,first_warning_at,first_warning_level,first_red_warning_at,baseline_first_red_warning_at,turned_away,no_room,recommended_people_per_minute,baseline_peak_people,baseline_peak_density,baseline_max_level");
             foreach (var r in results)
             {
                 foreach (var z in r.Outcome.Zones)
@@ -83,7 +83,8 @@ internal static class ScenarioReport
                     var b = r.Baseline.Zones[z.Zone];
                     var rate = r.Advice?.Limits.Where(l => l.Zone == z.Zone).Select(l => l.PeoplePerMinute.ToString("0", Ci)).FirstOrDefault() ?? "";
                     w.WriteLine(string.Create(Ci, $"{Csv(r.File.Name)},{Csv(z.Name)},{z.PeakPeople:0},{z.PeakDensity:0.000},{(double.IsNaN(z.PeakUse) ? "" : z.PeakUse.ToString("0.000", Ci))},{Instants.Local(z.PeakAtMs, tz)},{z.MaxLevel.Colour()},")
-                        + $"{(z.FirstWarning is { } f ? Instants.Local(f.AtMs, tz) : "")},{z.FirstWarning?.Level.Colour() ?? ""},{At(z.FirstWarningAt[3], tz)},{At(b.FirstWarningAt[3], tz)},{z.TurnedAway.ToString("0", Ci)},{z.NoRoom.ToString("0", Ci)},{rate}");
+                        + $"{(z.FirstWarning is { } f ? Instants.Local(f.AtMs, tz) : "")},{z.FirstWarning?.Level.Colour() ?? ""},{At(z.FirstWarningAt[3], tz)},{At(b.FirstWarningAt[3], tz)},{z.TurnedAway.ToString("0", Ci)},{z.NoRoom.ToString("0", Ci)},{rate},"
+                        + string.Create(Ci, $"{b.PeakPeople:0},{b.PeakDensity:0.000},{b.MaxLevel.Colour()}"));
                 }
             }
         }

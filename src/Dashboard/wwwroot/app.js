@@ -200,6 +200,7 @@ async function showSlot(index) {
 // ---- the chart of a zone ---------------------------------------------------------------------------------------
 
 async function selectZone(name) {
+  if (state.scenario) { state.scenarioZone = name; drawScenarioChart(); return; }
   state.selectedZone = name;
   state.selectedCell = null;
   await drawChart();
@@ -397,6 +398,7 @@ async function connect() {
   });
   connection.on('ForecastUpdated', () => {
     state.forecastNotices = (state.forecastNotices || 0) + 1;
+    if (state.scenario) return;
     loadTimeline().catch(() => {});
     if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
   });

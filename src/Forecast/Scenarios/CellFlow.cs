@@ -60,7 +60,13 @@ public sealed class CellFlow
     {
         ArgumentNullException.ThrowIfNull(people);
         ArgumentNullException.ThrowIfNull(target);
-        if (people.Count != Cells || target.Count != Cells || (closed is not null && closed.Count != Cells)) throw new ArgumentException($"people, target and closed must each hold {Cells} cells");
+        // Arrays from here on: the loops below index every cell several times, and an interface call each time costs.
+        return Step(people as double[] ?? [.. people], target as double[] ?? [.. target], minutes, closed is null ? null : closed as bool[] ?? [.. closed], gates);
+    }
+
+    private FlowStep Step(double[] people, double[] target, double minutes, bool[]? closed, FlowGates? gates)
+    {
+        if (people.Length != Cells || target.Length != Cells || (closed is not null && closed.Length != Cells)) throw new ArgumentException($"people, target and closed must each hold {Cells} cells");
         if (gates is not null && gates.GateOf.Length != Cells) throw new ArgumentException($"gates must name a gate (or -1) for each of the {Cells} cells");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minutes);
         bool Closed(int c) => closed is not null && closed[c];
@@ -138,7 +144,7 @@ public sealed class CellFlow
             scale[c] = incoming[c] > space ? space / incoming[c] : 1;
         }
 
-        var next = people.ToArray();
+        var next = (double[])people.Clone();
         for (var e = 0; e < _edges.Length; e++)
         {
             var (a, b) = (_edges[e].A, _edges[e].B);
