@@ -16,6 +16,8 @@ const TEXT = {
     lang: 'English', scenarios: '情景推演', runScenario: '运行', play: '播放', pause: '暂停', scenarioSlot: '（情景）', running: '计算中…',
     scenarioHint: '情景 JSON（见 README“情景推演”）：时段、活动、封闭、限流、客流变化；可用数组并列比较多个情景。需要值班员密钥。',
     zone: '区域', maxLevel: '最高等级', peakAt: '峰值（时间）', firstWarning: '首次预警', firstRed: '首次红色', baselineRed: '基线红色', limit: '建议限流',
+    from: '开始', to: '结束', moreVisitors: '客流变化', event: '活动', closure: '封闭', admission: '限流', arrivalMinutes: '提前到达（分钟）',
+    applyForm: '写入 JSON', allZones: '全部区域', noZone: '（无）',
     perMinute: '人/分', withLimits: '按建议限流后最高等级', baseline: '基线', noRoom: '因满员未能进入',
   },
   en: {
@@ -29,6 +31,8 @@ const TEXT = {
     lang: '中文', scenarios: 'Scenario planning', runScenario: 'Run', play: 'Play', pause: 'Pause', scenarioSlot: ' (scenario)', running: 'running…',
     scenarioHint: 'A scenario as JSON (see README, Scenario planning): window, events, closures, admission limits, changed crowds; an array compares several. Needs an operator key.',
     zone: 'zone', maxLevel: 'max level', peakAt: 'peak (at)', firstWarning: 'first warning', firstRed: 'first Red', baselineRed: 'baseline Red', limit: 'recommended limit',
+    from: 'From', to: 'To', moreVisitors: 'More (or fewer) visitors', event: 'Event', closure: 'Closure', admission: 'Admission limit', arrivalMinutes: 'arriving over (min)',
+    applyForm: 'Write the JSON', allZones: 'everywhere', noZone: '(none)',
     perMinute: '/min', withLimits: 'highest level with the recommended limits', baseline: 'baseline', noRoom: 'found no room',
   },
 };
@@ -436,6 +440,57 @@ function exampleScenario() {
   };
 }
 
+// The form fills in the common questions; the JSON beside it is what runs, for anything the form does not ask.
+function fillZoneSelects() {
+  for (const select of document.querySelectorAll('.zone-select')) {
+    const keep = select.value;
+    const first = select.dataset.all ? `<option value="">${t('allZones')}</option>` : `<option value="">${t('noZone')}</option>`;
+    select.innerHTML = first + state.zones.map((z) => `<option value="${z.name}">${state.lang === 'zh' ? z.nameZh : z.nameEn}</option>`).join('');
+    select.value = keep;
+  }
+}
+
+function formFromScenario(s) {
+  $('sf-from').value = s.from; $('sf-to').value = s.to;
+  const change = s.changes?.[0];
+  $('sf-change-zone').value = change?.zone || '';
+  $('sf-change-percent').value = change ? Math.round((change.factor - 1) * 100) : 0;
+}
+
+function scenarioFromForm() {
+  const from = $('sf-from').value; const to = $('sf-to').value;
+  const day = from.substring(0, 10);
+  // A time of day on the window's first day, or the next day when it falls before the window starts.
+  const at = (time) => {
+    if (!time) return null;
+    const first = `${day}T${time}`;
+    if (first >= from) return first;
+    const next = new Date(`${day}T00:00:00Z`); next.setUTCDate(next.getUTCDate() + 1);
+    return `${next.toISOString().substring(0, 10)}T${time}`;
+  };
+  const percent = Number($('sf-change-percent').value || 0);
+  const scenario = {
+    name: [percent ? `${percent > 0 ? '+' : ''}${percent}%${$('sf-change-zone').value ? ` ${$('sf-change-zone').value}` : ''}` : 'baseline',
+      $('sf-event-zone').value && `event at ${$('sf-event-zone').value}`, $('sf-closure-zone').value && `${$('sf-closure-zone').value} closed`,
+      $('sf-admission-zone').value && `${$('sf-admission-zone').value} ${$('sf-admission-rate').value}/min`].filter(Boolean).join(', '),
+    from, to, stepMinutes: 5, dwellMinutes: 90,
+    changes: percent ? [{ ...($('sf-change-zone').value ? { zone: $('sf-change-zone').value } : {}), factor: 1 + percent / 100 }] : [],
+    events: [], closures: [], admissions: [], recommend: true,
+  };
+  if ($('sf-event-zone').value && Number($('sf-event-attendance').value) > 0) {
+    scenario.events.push({ name: `event at ${$('sf-event-zone').value}`, zone: $('sf-event-zone').value, attendance: Number($('sf-event-attendance').value),
+      start: at($('sf-event-start').value) || from, end: at($('sf-event-end').value) || to, arrivalMinutes: Number($('sf-event-arrival').value || 60),
+      departureMinutes: 45, profile: $('sf-event-profile').value });
+  }
+  if ($('sf-closure-zone').value) {
+    scenario.closures.push({ zone: $('sf-closure-zone').value, from: at($('sf-closure-from').value) || from, to: at($('sf-closure-to').value) || to });
+  }
+  if ($('sf-admission-zone').value && $('sf-admission-rate').value !== '') {
+    scenario.admissions.push({ zone: $('sf-admission-zone').value, peoplePerMinute: Number($('sf-admission-rate').value) });
+  }
+  return scenario;
+}
+
 async function runScenario() {
   const status = $('scenario-status');
   status.className = ''; status.textContent = t('running');
@@ -602,6 +657,7 @@ function applyLanguage() {
   if (state.connection) setStatus($('status').dataset.state);
   renderAlerts();
   if (state.map) drawZoneMarkers();
+  if (state.zones.length) fillZoneSelects();
   if (state.scenario) { renderScenarioResults(); drawScenarioChart(); } else if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
   showSliderLabel();
 }
@@ -645,7 +701,11 @@ async function start() {
   $('play').addEventListener('click', () => playScenario());
   $('scenario-run').addEventListener('click', () => runScenario().catch(() => {}));
   await loadZones();
-  $('scenario-json').value = JSON.stringify(exampleScenario(), null, 2);
+  fillZoneSelects();
+  const example = exampleScenario();
+  formFromScenario(example);
+  $('scenario-json').value = JSON.stringify(example, null, 2);
+  $('scenario-apply').addEventListener('click', () => { $('scenario-json').value = JSON.stringify(scenarioFromForm(), null, 2); });
   await loadTimeline();
   if (state.timeline.observed.length) await showSlot(state.timeline.observed.length - 1);
   const hottest = state.zones.slice().sort((x, y) => (y.capacityUse ?? 0) - (x.capacityUse ?? 0))[0];

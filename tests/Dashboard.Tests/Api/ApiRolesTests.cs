@@ -168,6 +168,24 @@ public sealed class ApiRolesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scenario_is_read_as_planners_write_it_and_without_history_the_answer_says_why()
+    {
+        using var client = _api.ClientAs(Security.Roles.Operator);
+        var body = """
+            {
+              // the planner's note, as in a scenario file
+              "name": "quiet", "from": "2026-10-01T18:00", "to": "2026-10-01T19:00", "recommend": false,
+            }
+            """;
+        var response = await client.PostAsync("/api/areas/hongyadong/scenarios", new StringContent(body, Encoding.UTF8, "application/json"));
+        // This test deployment has no history: the usual crowd cannot be forecast, and the answer says so.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("no history", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var bad = await client.PostAsync("/api/areas/hongyadong/scenarios", new StringContent("[]", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task Viewers_see_low_counts_as_LOW_DENSITY_and_operators_see_them_exactly()
     {
         using (var ingest = _api.ClientAs(Security.Roles.Ingest))

@@ -139,9 +139,21 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
     {
         var key = await _host.Services.GetRequiredService<IApiKeys>().IssueAsync("planner", "operator");
         var page = await OpenAsync(key);
-        var file = Path.Combine(Path.GetDirectoryName(Deployment.SampleDeployment.Locate())!, "scenarios", "national-day-hongyadong-plus30.json");
+        // The form asks the planner's question (the sample's scenario file, national-day-hongyadong-plus30.json) and writes the JSON that runs.
         await page.ClickAsync("#scenario summary");
-        await page.FillAsync("#scenario-json", await File.ReadAllTextAsync(file));
+        await page.FillAsync("#sf-from", "2026-10-01T12:00");
+        await page.FillAsync("#sf-to", "2026-10-02T00:00");
+        await page.SelectOptionAsync("#sf-change-zone", "hongyadong");
+        await page.FillAsync("#sf-change-percent", "30");
+        await page.ClickAsync("#scenario-apply");
+        using (var written = System.Text.Json.JsonDocument.Parse(await page.InputValueAsync("#scenario-json")))
+        {
+            var change = written.RootElement.GetProperty("changes")[0];
+            Assert.Equal("hongyadong", change.GetProperty("zone").GetString());
+            Assert.Equal(1.3, change.GetProperty("factor").GetDouble(), 6);
+            Assert.Equal("2026-10-02T00:00", written.RootElement.GetProperty("to").GetString());
+        }
+
         await page.ClickAsync("#scenario-run");
         // The scenario's own history comes from the sample's history file (this host's store is empty).
         await page.WaitForFunctionAsync("() => (window.cw.scenario && document.querySelectorAll('#scenario-results tr[data-zone]').length > 0) || document.querySelector('#scenario-status').className === 'error'",
