@@ -65,6 +65,29 @@ public class BaselineTests
     }
 
     [Fact]
+    public void The_historical_average_forecasts_a_window_a_year_ahead_from_the_days_of_its_kind()
+    {
+        // A holiday on Thursday 4 September 2025 in the history; the window asked for is the same holiday a year on,
+        // Friday 4 September 2026 from 18:00, and the Saturday after it.
+        var calendar = Calendar(
+            new Holiday("Test day", "测试", new DateOnly(2025, 9, 4), new DateOnly(2025, 9, 4), []),
+            new Holiday("Test day", "测试", new DateOnly(2026, 9, 4), new DateOnly(2026, 9, 4), []));
+        var history = SlotPanel.Of([Series(28, calendar)]);
+        var from = new DateTimeOffset(2026, 9, 4, 18, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
+        var forecast = new HistoricalAverage().ForecastFrom(history, from, PerDay, calendar)[0];
+        for (var h = 0; h < PerDay; h++)
+        {
+            var slot = (72 + h) % PerDay;
+            // Until midnight the holiday's pattern; then a Saturday's (day index 5 in the history is a Saturday).
+            Assert.Equal(h < 24 ? Weekly(0, slot, holiday: true) : Weekly(5, slot, holiday: false), forecast[h], 9);
+        }
+
+        // Straight after the history it is the ordinary forecast; before the history ends it is refused.
+        Assert.Equal(new HistoricalAverage().Forecast(history, 8, calendar)[0], new HistoricalAverage().ForecastFrom(history, history.SlotStart(history.Length), 8, calendar)[0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HistoricalAverage().ForecastFrom(history, Start, 8, calendar));
+    }
+
+    [Fact]
     public void Missing_slots_are_skipped_by_the_average_and_left_missing_by_the_naive_forecast()
     {
         var calendar = Calendar();
