@@ -433,7 +433,9 @@ async function connect() {
 // A starting point: the evening of the next National Day with 30% more people in the busiest zone.
 function exampleScenario() {
   const zone = state.zones.slice().sort((x, y) => (y.capacity ?? 0) - (x.capacity ?? 0)).find((z) => z.name === 'hongyadong') || state.zones[0];
-  const year = new Date().getFullYear() + (new Date().getMonth() >= 9 ? 1 : 0);
+  // The host's clock, not the browser's: a replay of last year's evening plans for the next National Day after it.
+  const now = new Date(state.timeline?.now || Date.now());
+  const year = now.getFullYear() + (now.getMonth() >= 9 ? 1 : 0);
   return {
     name: `National Day ${year}, 30% more${zone ? ` at ${zone.nameEn}` : ''}`, from: `${year}-10-01T12:00`, to: `${year}-10-02T00:00`, stepMinutes: 5,
     dwellMinutes: 90, changes: zone ? [{ zone: zone.name, factor: 1.3 }] : [{ factor: 1.3 }], events: [], closures: [], admissions: [], recommend: true,
@@ -701,12 +703,12 @@ async function start() {
   $('play').addEventListener('click', () => playScenario());
   $('scenario-run').addEventListener('click', () => runScenario().catch(() => {}));
   await loadZones();
+  await loadTimeline();
   fillZoneSelects();
   const example = exampleScenario();
   formFromScenario(example);
   $('scenario-json').value = JSON.stringify(example, null, 2);
   $('scenario-apply').addEventListener('click', () => { $('scenario-json').value = JSON.stringify(scenarioFromForm(), null, 2); });
-  await loadTimeline();
   if (state.timeline.observed.length) await showSlot(state.timeline.observed.length - 1);
   const hottest = state.zones.slice().sort((x, y) => (y.capacityUse ?? 0) - (x.capacityUse ?? 0))[0];
   if (hottest) await selectZone(hottest.name);
