@@ -160,7 +160,7 @@ public static class ScenarioRun
                 Spread(target, ev.Venue, venueShare[e], ev.Attendance * Present(ev, t1));
             }
 
-            people = network.Flow.Step(people, target, minutes, key.Length > 0 ? closed : null, gates).People;
+            network.Flow.Advance(people, target, minutes, key.Length > 0 ? closed : null, gates);
             // Whoever is still past a cell's jam density found no room within reach: they stay away (counted).
             for (var c = 0; c < n; c++)
             {

@@ -19,7 +19,7 @@ public sealed class CellFlow
     private readonly double[] _capacity;
     private readonly FlowEdge[] _edges;
     private readonly int[][] _edgesOf;
-    private readonly int _maxDegree;
+    private readonly Scratch _scratch;
 
     /// <summary>A network of cells with their capacities (people) and the passages between them.</summary>
     public CellFlow(IReadOnlyList<double> capacity, IReadOnlyList<FlowEdge> edges, double personsPerMetreMinute = 82)
@@ -40,7 +40,7 @@ public sealed class CellFlow
         }
 
         _edgesOf = [.. of.Select(l => l.ToArray())];
-        _maxDegree = _edgesOf.Length == 0 ? 0 : _edgesOf.Max(l => l.Length);
+        _scratch = new Scratch(_capacity.Length, _edges.Length, _edgesOf.Length == 0 ? 0 : _edgesOf.Max(l => l.Length));
         PersonsPerMetreMinute = personsPerMetreMinute;
     }
 
@@ -61,10 +61,26 @@ public sealed class CellFlow
         ArgumentNullException.ThrowIfNull(people);
         ArgumentNullException.ThrowIfNull(target);
         // Arrays from here on: the loops below index every cell several times, and an interface call each time costs.
-        return Step(people as double[] ?? [.. people], target as double[] ?? [.. target], minutes, closed is null ? null : closed as bool[] ?? [.. closed], gates);
+        var before = people as double[] ?? [.. people];
+        var next = (double[])before.Clone();
+        var (ab, ba) = (new double[_edges.Length], new double[_edges.Length]);
+        lock (_scratch) Move(before, next, target as double[] ?? [.. target], minutes, closed is null ? null : closed as bool[] ?? [.. closed], gates, ab, ba);
+        return new FlowStep(next, ab, ba);
     }
 
-    private FlowStep Step(double[] people, double[] target, double minutes, bool[]? closed, FlowGates? gates)
+    /// <summary>
+    /// As <see cref="Step"/>, moving the people of <paramref name="people"/> in place and keeping no record of the
+    /// flows: the scenario run's hot path, which allocates nothing.
+    /// </summary>
+    public void Advance(double[] people, double[] target, double minutes, bool[]? closed = null, FlowGates? gates = null)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        ArgumentNullException.ThrowIfNull(target);
+        lock (_scratch) Move(people, people, target, minutes, closed, gates, _scratch.AtoB, _scratch.BtoA);
+    }
+
+    // Reads only `people` until the last loop, which writes `next` (which may be `people` itself).
+    private void Move(double[] people, double[] next, double[] target, double minutes, bool[]? closed, FlowGates? gates, double[] ab, double[] ba)
     {
         if (people.Length != Cells || target.Length != Cells || (closed is not null && closed.Length != Cells)) throw new ArgumentException($"people, target and closed must each hold {Cells} cells");
         if (gates is not null && gates.GateOf.Length != Cells) throw new ArgumentException($"gates must name a gate (or -1) for each of the {Cells} cells");
@@ -73,8 +89,7 @@ public sealed class CellFlow
         var n = Cells;
         // A cell is pushed when it is closed or fuller than its capacity: its people may go wherever there is space,
         // not only where a neighbour lacks people of its own target.
-        var surplus = new double[n];
-        var pushed = new bool[n];
+        var (surplus, pushed) = (_scratch.Surplus, _scratch.Pushed);
         for (var c = 0; c < n; c++)
         {
             var p = people[c];
@@ -83,9 +98,9 @@ public sealed class CellFlow
         }
 
         // What each sender wants to put across each of its edges: its surplus shared by its neighbours' room.
-        var ab = new double[_edges.Length];
-        var ba = new double[_edges.Length];
-        var room = new double[_maxDegree];
+        Array.Clear(ab);
+        Array.Clear(ba);
+        var room = _scratch.Room;
         for (var c = 0; c < n; c++)
         {
             if (!(surplus[c] > 0)) continue;
@@ -128,7 +143,8 @@ public sealed class CellFlow
         }
 
         // What may arrive: no cell past its capacity; every flow into a full cell is scaled down alike.
-        var incoming = new double[n];
+        var incoming = _scratch.Incoming;
+        Array.Clear(incoming);
         for (var e = 0; e < _edges.Length; e++)
         {
             incoming[_edges[e].B] += ab[e];
@@ -137,14 +153,13 @@ public sealed class CellFlow
 
         // The space is what is free before anyone leaves: people leaving a cell in the same step may yet be held back by
         // their own receivers, and the cell must not overflow either way.
-        var scale = new double[n];
+        var scale = _scratch.Scale;
         for (var c = 0; c < n; c++)
         {
             var space = Math.Max(0, _capacity[c] - people[c]);
             scale[c] = incoming[c] > space ? space / incoming[c] : 1;
         }
 
-        var next = (double[])people.Clone();
         for (var e = 0; e < _edges.Length; e++)
         {
             var (a, b) = (_edges[e].A, _edges[e].B);
@@ -155,7 +170,6 @@ public sealed class CellFlow
         }
 
         if (gates is not null) ForEachEntry(gates, ab, ba, (g, flow) => gates.Budget[g] -= flow);
-        return new FlowStep(next, ab, ba);
     }
 
     private void ForEachEntry(FlowGates gates, double[] ab, double[] ba, Action<int, double> entry)
@@ -166,5 +180,18 @@ public sealed class CellFlow
             if (gb >= 0 && gb != ga && ab[e] > 0) entry(gb, ab[e]);
             if (ga >= 0 && ga != gb && ba[e] > 0) entry(ga, ba[e]);
         }
+    }
+
+    // Working arrays of one step, kept between steps (a city's are a few hundred KB, large-object-heap sized): used
+    // under a lock, so that a network shared between threads stays correct.
+    private sealed class Scratch(int cells, int edges, int degree)
+    {
+        public double[] Surplus { get; } = new double[cells];
+        public bool[] Pushed { get; } = new bool[cells];
+        public double[] Incoming { get; } = new double[cells];
+        public double[] Scale { get; } = new double[cells];
+        public double[] Room { get; } = new double[degree];
+        public double[] AtoB { get; } = new double[edges];
+        public double[] BtoA { get; } = new double[edges];
     }
 }
