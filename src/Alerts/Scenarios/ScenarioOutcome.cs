@@ -13,12 +13,4 @@ public sealed record ScenarioOutcome(ScenarioPlan Plan, float[][] Cells, IReadOn
 {
     /// <summary>The highest level any zone reaches.</summary>
     public RiskLevel MaxLevel => Zones.Count == 0 ? RiskLevel.None : Zones.Max(z => z.MaxLevel);
-
-    /// <summary>People in the whole area at point <paramref name="i"/>.</summary>
-    public double TotalPeople(int i)
-    {
-        double sum = 0;
-        foreach (var v in Cells[i]) sum += v;
-        return sum;
-    }
 }

@@ -234,8 +234,8 @@ public static class ScenarioRun
         var outlooks = new List<CellOutlook>();
         for (var c = 0; c < n; c++)
             if (peak[c] > 0) outlooks.Add(new CellOutlook(c, c / spec.Cols, c % spec.Cols, network.WalkableM2[c], network.WalkableM2[c] > 0 ? cells[^1][c] / network.WalkableM2[c] : 0, peak[c], peakAt[c], peak[c], peak[c]));
-        var points_ = RiskPoints.Find(outlooks, LevelThresholds.Default, RiskLevel.Yellow);
-        return new ScenarioOutcome(plan, cells, zones, points_, peak, noRoom.Sum());
+        var riskPoints = RiskPoints.Find(outlooks, LevelThresholds.Default, RiskLevel.Yellow);
+        return new ScenarioOutcome(plan, cells, zones, riskPoints, peak, noRoom.Sum());
     }
 
     // The cells around a venue people walk in from, with the width of the passages joining each to it.

@@ -96,7 +96,4 @@ public sealed class WalkNetwork
         var walk = ZoneWalkableM2[zone];
         return ZoneThresholds[zone].LevelOf(walk > 0 ? people / walk : 0, double.IsNaN(cap) ? null : people / cap);
     }
-
-    /// <summary>The cells a zone covers at least half of.</summary>
-    public int[] CellsOf(int zone) => [.. Enumerable.Range(0, Cells).Where(c => ZoneOfCell[c] == zone)];
 }

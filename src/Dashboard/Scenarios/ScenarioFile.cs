@@ -35,20 +35,6 @@ internal sealed record ScenarioFile(string Name, string? Area, long FromMs, long
     /// <summary>Steps in the window.</summary>
     public int Steps => (int)((ToMs - FromMs) / (StepMinutes * 60_000L));
 
-    /// <summary>The area a scenario file names, if any, without reading the rest (to pick the area first).</summary>
-    public static string? AreaOf(string json)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json, Options);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("area", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>Reads <paramref name="json"/> (from <paramref name="source"/>) against <paramref name="area"/>; null with <paramref name="problems"/> when it cannot run.</summary>
@@ -348,6 +334,7 @@ internal sealed record ScenarioFile(string Name, string? Area, long FromMs, long
             var cells = new List<int>();
             var (r0, r1, c0, c1) = grid.CellRange(projected.EnvelopeInternal);
             var best = (Cell: -1, Area: 0.0);
+            var least = (lines && o.TryGetProperty("line", out _) ? 0.01 : 0.5) * grid.Spec.CellSizeM * grid.Spec.CellSizeM;
             for (var r = r0; r <= r1; r++)
             {
                 for (var c = c0; c <= c1; c++)
@@ -355,7 +342,7 @@ internal sealed record ScenarioFile(string Name, string? Area, long FromMs, long
                     var cell = grid.CellAt(r, c);
                     var share = projected.Intersection(factory.ToGeometry(grid.CellEnvelope(cell))).Area;
                     if (share > best.Area) best = (cell.Id, share);
-                    if (share >= (lines && o.TryGetProperty("line", out _) ? 0.01 : 0.5) * grid.Spec.CellSizeM * grid.Spec.CellSizeM || share >= 0.5 * projected.Area) cells.Add(cell.Id);
+                    if (share >= least || share >= 0.5 * projected.Area) cells.Add(cell.Id);
                 }
             }
 

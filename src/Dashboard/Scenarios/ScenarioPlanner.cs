@@ -15,7 +15,10 @@ internal static class ScenarioPlanner
         new(area, [.. area.Zones.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds))]);
 
     /// <summary>The plan of <paramref name="file"/>: the baseline over its window read at its steps, times its changes.</summary>
-    public static ScenarioPlan Plan(Area area, AreaPanels panels, SlotCalendar calendar, ScenarioFile file)
+    public static ScenarioPlan Plan(Area area, AreaPanels panels, SlotCalendar calendar, ScenarioFile file) => Plans(area, panels, calendar, file).Scenario;
+
+    // The scenario's plan and its baseline's (the same window, the usual crowd alone), from one forecast of the window.
+    private static (ScenarioPlan Scenario, ScenarioPlan Baseline) Plans(Area area, AreaPanels panels, SlotCalendar calendar, ScenarioFile file)
     {
         ArgumentNullException.ThrowIfNull(area);
         ArgumentNullException.ThrowIfNull(file);
@@ -24,24 +27,19 @@ internal static class ScenarioPlanner
         var slotMs = area.Settings.SlotMinutes * 60_000L;
         var slots = (int)((clock.SlotStartMs(file.ToMs) - first) / slotMs) + 2;
         var baseline = ScenarioBaseline.Build(area, panels, calendar, file.Baseline, first, slots);
-        var demand = ScenarioDemand.Build(baseline, first, area.Settings.SlotMinutes, file.FromMs, file.StepMinutes, file.Steps, file.Factor);
-        return new ScenarioPlan(file.Name, file.FromMs, file.StepMinutes, demand, file.DwellMinutes, file.Events, file.Closures, file.Admissions);
+        double[][] Demand(double[]? factor) => ScenarioDemand.Build(baseline, first, area.Settings.SlotMinutes, file.FromMs, file.StepMinutes, file.Steps, factor);
+        var scenario = new ScenarioPlan(file.Name, file.FromMs, file.StepMinutes, Demand(file.Factor), file.DwellMinutes, file.Events, file.Closures, file.Admissions);
+        return (scenario, scenario with { Name = "baseline", Demand = Demand(null), Events = [], Closures = [], Admissions = [] });
     }
 
     /// <summary>Runs the scenario, its baseline and (if asked) the search for admission limits.</summary>
     public static ScenarioResult Run(WalkNetwork network, AreaPanels panels, SlotCalendar calendar, ScenarioFile file, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var plan = Plan(network.Area, panels, calendar, file);
+        var (plan, usual) = Plans(network.Area, panels, calendar, file);
         var watch = Stopwatch.StartNew();
         var outcome = ScenarioRun.Simulate(network, plan);
         var simulateMs = watch.Elapsed.TotalMilliseconds;
-        var usual = plan with
-        {
-            Name = "baseline",
-            Demand = Plan(network.Area, panels, calendar, file with { Factor = [.. file.Factor.Select(_ => 1.0)] }).Demand,
-            Events = [], Closures = [], Admissions = [],
-        };
         var baseline = ScenarioRun.Simulate(network, usual);
         AdmissionAdvice? advice = null;
         watch.Restart();

@@ -11,14 +11,14 @@ namespace CrowdWatch.Dashboard.Scenarios;
 /// <summary>
 /// Runs planners' scenarios in the host: each area's walk network built once (again when an admin edits its zones),
 /// the history read from the store or the deployment's history file, whichever reaches further back before the
-/// window; one scenario batch at a time, since a run with its search for admission limits takes whole seconds of CPU.
+/// window; one scenario batch at a time, since a run with its search for admission limits takes a second or more of CPU.
 /// </summary>
 internal sealed class ScenarioService
 {
     private readonly AreaCatalog _catalog;
     private readonly ICountStore _store;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Lazy<Alerts.Scenarios.WalkNetwork>> _networks = new();
+    private readonly ConcurrentDictionary<string, Alerts.Scenarios.WalkNetwork> _networks = new();
     private readonly ConcurrentDictionary<string, Lazy<AreaPanels?>> _files = new();
     private readonly SemaphoreSlim _one = new(1, 1);
 
@@ -27,7 +27,6 @@ internal sealed class ScenarioService
         _catalog = catalog;
         _store = store;
         _time = time;
-        catalog.AreaReplaced += area => _networks.TryRemove(area.Name, out _);
     }
 
     /// <summary>Reads and runs the scenarios (JSON texts) against <paramref name="area"/>; null results carry their problems.</summary>
@@ -38,12 +37,9 @@ internal sealed class ScenarioService
         await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var network = _networks.GetOrAdd(area.Name, _ => new Lazy<Alerts.Scenarios.WalkNetwork>(() => ScenarioPlanner.Network(area))).Value;
-            if (!ReferenceEquals(network.Area, area))
-            {
-                network = ScenarioPlanner.Network(area);
-                _networks[area.Name] = new Lazy<Alerts.Scenarios.WalkNetwork>(network);
-            }
+            // Built again when an admin's zone edit has replaced the area.
+            if (!_networks.TryGetValue(area.Name, out var network) || !ReferenceEquals(network.Area, area))
+                _networks[area.Name] = network = ScenarioPlanner.Network(area);
 
             var calendar = new SlotCalendar(area.TimeZone, _catalog.Calendars.GetValueOrDefault(area.Name) ?? Geo.Calendar.HolidayCalendar.Empty);
             var from = files.Min(f => f.FromMs);
