@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Scenarios;
 using CrowdWatch.Dashboard.Security;
+using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Dashboard.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -105,8 +105,8 @@ public static class ScenariosApi
 
     private static ScenarioRunView View(Geo.Areas.Area area, ScenarioResult r, bool withFrames)
     {
-        var tz = area.TimeZone;
-        string T(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), tz).ToString("yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture);
+        // Local ISO instants, as the rest of the API writes them.
+        string T(long ms) => SeriesCsv.SlotLabel(area, ms);
         var o = r.Outcome;
         var plan = o.Plan;
         var zones = o.Zones.Select(z =>

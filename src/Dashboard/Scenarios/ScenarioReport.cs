@@ -172,10 +172,8 @@ internal static class ScenarioReport
     // density at that share of capacity.
     private static double[] Facts(Area area, int z)
     {
-        var t = Forecasting.DangerLevels.Thresholds(area.Zones.Zones[z].Thresholds);
-        var walk = area.Zones.ZoneWalkableM2(z, area.WalkableM2);
-        var cap = area.Zones.Zones[z].Capacity;
-        return walk > 0 ? [.. RiskLevels.Warning.Select(l => t.PeopleAt(l, walk, cap) / walk)] : [];
+        var walk = Walk(area, z);
+        return walk > 0 ? [.. Forecasting.DangerLevels.Counts(Forecasting.DangerLevels.Thresholds(area.Zones.Zones[z].Thresholds), walk, area.Zones.Zones[z].Capacity).Select(p => p / walk)] : [];
     }
 
     private static string Html(Area area, IReadOnlyList<ScenarioResult> results, string[] slugs, int[] charted)

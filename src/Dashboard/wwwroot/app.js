@@ -215,6 +215,23 @@ async function selectCell(id) {
   await drawChart();
 }
 
+// The chart's canvas cleared, its people scale up to vmax and dashed lines where the levels begin (people, Blue..Red).
+function chartFrame(vmax, levels) {
+  const canvas = $('chart');
+  const g = canvas.getContext('2d');
+  const w = canvas.width; const h = canvas.height; const pad = 36;
+  g.clearRect(0, 0, w, h);
+  const y = (v) => h - pad + 10 - (v / vmax) * (h - pad - 10);
+  g.font = '11px sans-serif'; g.fillStyle = '#9aa8b6';
+  for (let i = 0; i <= 4; i++) { const v = (vmax * i) / 4; g.fillText(fmt(v), 2, y(v) + 4); }
+  levels.forEach((p, i) => {
+    if (!Number.isFinite(p) || p > vmax) return;
+    g.strokeStyle = LEVEL_COLOURS[LEVELS[i + 1]]; g.setLineDash([4, 3]); g.beginPath(); g.moveTo(pad, y(p)); g.lineTo(w - 8, y(p)); g.stroke();
+  });
+  g.setLineDash([]);
+  return { g, w, h, pad, y };
+}
+
 // The chart of the selected cell (after a click on it) or zone: observed people, the newest forecast and its band.
 async function drawChart() {
   const cell = state.selectedCell;
@@ -229,28 +246,16 @@ async function drawChart() {
   const place = cell !== null ? `cells/${cell}` : `zones/${encodeURIComponent(name)}`;
   const observed = await api(`/api/areas/${state.area.name}/counts/${place}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).catch(() => []);
   const forecast = await api(`/api/areas/${state.area.name}/forecasts/${place}`).catch(() => ({ slots: [] }));
-  const canvas = $('chart');
-  const g = canvas.getContext('2d');
-  const w = canvas.width; const h = canvas.height; const pad = 36;
-  g.clearRect(0, 0, w, h);
   const points = observed.map((o) => ({ t: new Date(o.slotStart).getTime(), v: o.people }));
   const ahead = forecast.slots.map((s) => ({ t: new Date(s.slotStart).getTime(), m: s.mean, lo: s.low80, hi: s.high80 }));
   const times = [...points.map((p) => p.t), ...ahead.map((a) => a.t)];
-  if (times.length === 0) return;
+  if (times.length === 0) { chartFrame(1, []); return; }
   const values = [...points.map((p) => p.v ?? 0), ...ahead.map((a) => a.hi ?? a.m ?? 0)];
   const levelPeople = zone ? zone.levelDensities.map((d) => d * zone.walkableM2)
     : cell !== null ? [1.5, 2, 3, 4].map((d) => d * (state.walkable.get(cell) || 0)) : [];
   const t0 = Math.min(...times); const t1 = Math.max(...times);
-  const vmax = Math.max(1, ...values) * 1.1;
+  const { g, w, h, pad, y } = chartFrame(Math.max(1, ...values) * 1.1, levelPeople);
   const x = (tm) => pad + ((tm - t0) / Math.max(1, t1 - t0)) * (w - pad - 8);
-  const y = (v) => h - pad + 10 - (v / vmax) * (h - pad - 10);
-  g.font = '11px sans-serif'; g.fillStyle = '#9aa8b6';
-  for (let i = 0; i <= 4; i++) { const v = (vmax * i) / 4; g.fillText(fmt(v), 2, y(v) + 4); }
-  levelPeople.forEach((p, i) => {
-    if (p > vmax) return;
-    g.strokeStyle = LEVEL_COLOURS[LEVELS[i + 1]]; g.setLineDash([4, 3]); g.beginPath(); g.moveTo(pad, y(p)); g.lineTo(w - 8, y(p)); g.stroke();
-  });
-  g.setLineDash([]);
   const band = ahead.filter((a) => a.lo !== null && a.hi !== null);
   if (band.length > 1) {
     g.fillStyle = 'rgba(253,141,60,0.25)'; g.beginPath();
@@ -611,9 +616,6 @@ function drawScenarioChart() {
   const z = first?.zones.find((x) => x.zone === state.scenarioZone);
   if (!z) return;
   $('chart-title').textContent = `${t('chart')}: ${state.lang === 'zh' ? z.nameZh : z.nameEn}${t('scenarioSlot')}`;
-  const canvas = $('chart'); const g = canvas.getContext('2d');
-  const w = canvas.width; const h = canvas.height; const pad = 36;
-  g.clearRect(0, 0, w, h);
   const zone = state.zones.find((x) => x.name === z.zone);
   const levels = zone ? zone.levelDensities.map((d, i) => Math.min(d * zone.walkableM2, zone.capacity ? zone.levelUses[i] * zone.capacity : Infinity)) : [];
   const series = [{ values: z.baselinePeople, colour: '#9aa8b6', dash: [], label: t('baseline') }];
@@ -625,15 +627,8 @@ function drawScenarioChart() {
     if (r.advice?.zonePeopleWith && r.advice.limits.some((l) => l.zone === z.zone)) series.push({ values: r.advice.zonePeopleWith[k], colour: palette[n % palette.length], dash: [3, 3], label: `${r.name} · ${t('limit')}` });
   });
   const n = first.times.length;
-  const vmax = Math.max(1, ...series.flatMap((s) => s.values), ...levels.filter((v) => Number.isFinite(v))) * 1.05;
+  const { g, w, h, pad, y } = chartFrame(Math.max(1, ...series.flatMap((s) => s.values), ...levels.filter((v) => Number.isFinite(v))) * 1.05, levels);
   const x = (i) => pad + (i / Math.max(1, n - 1)) * (w - pad - 8);
-  const y = (v) => h - pad + 10 - (v / vmax) * (h - pad - 10);
-  g.font = '11px sans-serif'; g.fillStyle = '#9aa8b6';
-  for (let i = 0; i <= 4; i++) { const v = (vmax * i) / 4; g.fillText(fmt(v), 2, y(v) + 4); }
-  levels.forEach((p, i) => {
-    if (!Number.isFinite(p) || p > vmax) return;
-    g.strokeStyle = LEVEL_COLOURS[LEVELS[i + 1]]; g.setLineDash([4, 3]); g.beginPath(); g.moveTo(pad, y(p)); g.lineTo(w - 8, y(p)); g.stroke();
-  });
   for (const s of series) {
     g.setLineDash(s.dash); g.strokeStyle = s.colour; g.lineWidth = 2; g.beginPath();
     s.values.forEach((v, i) => (i ? g.lineTo(x(i), y(v)) : g.moveTo(x(i), y(v))));
