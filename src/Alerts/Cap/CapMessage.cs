@@ -40,7 +40,13 @@ public static class CapMessage
     public static bool Publishes(AlertChange change) =>
         change?.Kind is AlertChangeKind.Raised or AlertChangeKind.Updated or AlertChangeKind.Resolved or AlertChangeKind.Expired;
 
-    /// <summary>The CAP 1.2 XML for <paramref name="change"/>, or null when the change publishes none.</summary>
+    /// <summary>Longest headline, as Google Public Alerts and most CAP consumers take it.</summary>
+    public const int HeadlineLimit = 140;
+
+    /// <summary>
+    /// The CAP 1.2 XML for <paramref name="change"/>, or null when the change publishes none. The text is exactly
+    /// what is served: declared UTF-8 and sent as UTF-8 bytes (<see cref="Bytes"/>).
+    /// </summary>
     public static string? Write(AlertChange change, Instruction instruction, CapOptions options, TimeZoneInfo zone, int expireMinutes = 60)
     {
         ArgumentNullException.ThrowIfNull(change);
@@ -62,69 +68,82 @@ public static class CapMessage
             root.Add(new XElement(Ns + "references", $"{options.Sender},{Identifier(prev, prev.ChangedVersion)},{Time(prev.ChangedMs, zone)}"));
         root.Add(new XElement(Ns + "incidents", Identifier(a, 1)));
         var level = cancel ? change.Previous?.Level ?? a.Level : a.Level;
-        root.Add(Info("zh-CN", a, change, level, cancel, instruction.Zh, options, zone, expireMinutes));
-        root.Add(Info("en-US", a, change, level, cancel, instruction.En, options, zone, expireMinutes));
+        // A message lapses no earlier than the alert's own horizon (onset and peak with margin); a cancel is valid
+        // for the policy's margin. Never before it takes effect.
+        var expires = cancel || a.ExpiresMs <= change.AtMs ? change.AtMs + (expireMinutes * 60_000L) : a.ExpiresMs;
+        var grading = CapGrading.Of(a, change.AtMs, cancel);
+        root.Add(Info("zh-CN", a, change, level, cancel, grading, expires, instruction.Zh, options, zone));
+        root.Add(Info("en-US", a, change, level, cancel, grading, expires, instruction.En, options, zone));
         var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), root);
-        var sb = new StringBuilder();
-        using (var w = XmlWriter.Create(sb, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, Encoding = Encoding.UTF8 })) doc.Save(w);
-        return sb.ToString();
+        using var bytes = new MemoryStream();
+        // A StringBuilder would make the writer declare UTF-16 whatever the settings say: write the bytes a reader gets.
+        using (var w = XmlWriter.Create(bytes, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, Encoding = new UTF8Encoding(false) })) doc.Save(w);
+        return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
-    private static XElement Info(string language, Alert a, AlertChange change, RiskLevel level, bool cancel, string instruction, CapOptions options, TimeZoneInfo zone, int expireMinutes)
+    /// <summary>The bytes of a message as served and stored in files: UTF-8 without a byte-order mark, as it declares.</summary>
+    public static byte[] Bytes(string xml) => new UTF8Encoding(false).GetBytes(xml ?? throw new ArgumentNullException(nameof(xml)));
+
+    /// <summary>When the CAP message <paramref name="xml"/> lapses (its first <c>expires</c>), Unix ms; null if it has none.</summary>
+    public static long? ExpiresMs(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        var text = XDocument.Parse(xml).Root?.Element(Ns + "info")?.Element(Ns + "expires")?.Value;
+        return text is not null && DateTimeOffset.TryParse(text, Ci, DateTimeStyles.None, out var at) ? at.ToUnixTimeMilliseconds() : null;
+    }
+
+    private static XElement Info(string language, Alert a, AlertChange change, RiskLevel level, bool cancel, CapGrading grading, long expiresMs, string instruction,
+        CapOptions options, TimeZoneInfo zone)
     {
         var zh = language == "zh-CN";
         var place = zh ? a.Place.NameZh : a.Place.NameEn;
         var t = a.Trigger;
-        var urgency = cancel ? "Past" : t.Kind switch
-        {
-            TriggerKind.Observed => "Immediate",
-            _ when t.ExpectedAtMs - change.AtMs <= 3_600_000 => "Expected",
-            _ => "Future",
-        };
-        var certainty = cancel ? "Observed" : t.Certainty switch { Certainty.Observed => "Observed", Certainty.Likely => "Likely", _ => "Possible" };
-        var responses = cancel ? ["AllClear"] : level switch
-        {
-            RiskLevel.Red => new[] { "Avoid", "Evacuate" },
-            RiskLevel.Orange => ["Avoid", "Execute"],
-            RiskLevel.Yellow => ["Prepare", "Monitor"],
-            _ => ["Monitor"],
-        };
         var headline = cancel
             ? (zh ? $"{place}{level.ColourZh()}人群密度预警解除" : $"{level.Colour().ToUpperInvariant()} crowd density warning for {a.Place.NameEn} lifted")
             : zh ? $"{place}{level.ColourZh()}人群密度预警（{level.Roman()}级）" : $"{Title(level)} (level {level.Roman()}) crowd density warning: {a.Place.NameEn}";
+        if (headline.Length > HeadlineLimit) headline = headline[..(HeadlineLimit - 1)] + "…";
         var description = Describe(zh, a, change, cancel, zone);
         var info = new XElement(Ns + "info",
             new XElement(Ns + "language", language),
             new XElement(Ns + "category", "Safety"),
             new XElement(Ns + "event", zh ? "人群密度预警" : "Crowd density warning"));
-        foreach (var r in responses) info.Add(new XElement(Ns + "responseType", r));
+        foreach (var r in grading.Responses) info.Add(new XElement(Ns + "responseType", r));
         info.Add(
-            new XElement(Ns + "urgency", urgency),
-            new XElement(Ns + "severity", cancel ? "Minor" : level.CapSeverity()),
-            new XElement(Ns + "certainty", certainty),
+            new XElement(Ns + "urgency", grading.Urgency),
+            new XElement(Ns + "severity", grading.Severity),
+            new XElement(Ns + "certainty", grading.Certainty),
             new XElement(Ns + "eventCode", new XElement(Ns + "valueName", "CrowdWatchLevel"), new XElement(Ns + "value", level.Colour())),
             new XElement(Ns + "effective", Time(change.AtMs, zone)));
         if (!cancel && t.Kind != TriggerKind.Observed) info.Add(new XElement(Ns + "onset", Time(Math.Max(change.AtMs, t.ExpectedAtMs), zone)));
         info.Add(
-            new XElement(Ns + "expires", Time(change.AtMs + (expireMinutes * 60_000L), zone)),
+            new XElement(Ns + "expires", Time(Math.Max(expiresMs, change.AtMs + 60_000), zone)),
             new XElement(Ns + "senderName", zh ? options.SenderNameZh : options.SenderNameEn),
             new XElement(Ns + "headline", headline),
             new XElement(Ns + "description", description));
-        if (!cancel && instruction.Length > 0) info.Add(new XElement(Ns + "instruction", instruction));
+        // Consumers (Google Public Alerts among them) want an instruction on every message, the all-clear too.
+        var says = cancel
+            ? (zh ? $"{place}的预警已解除，请继续听从现场工作人员指挥。" : $"The warning for {a.Place.NameEn} is lifted; keep following the staff on site.")
+            : instruction.Length > 0 ? instruction : (zh ? "请听从现场工作人员指挥。" : "Follow the instructions of the staff on site.");
+        info.Add(new XElement(Ns + "instruction", says));
         info.Add(
-            new XElement(Ns + "web", $"{options.WebBase.TrimEnd('/')}/alerts/{a.Id}"),
+            new XElement(Ns + "web", options.AlertPage(a.Id)),
             new XElement(Ns + "contact", options.Contact));
         void Parameter(string name, string value) => info.Add(new XElement(Ns + "parameter", new XElement(Ns + "valueName", name), new XElement(Ns + "value", value)));
         Parameter("levelColour", level.Colour());
         Parameter("levelNumber", level.Roman());
         Parameter("densityPersonsPerM2", a.Density.ToString("0.00", Ci));
+        if (a.DensityFlagged) Parameter("densityFlag", "ABOVE_PHYSICAL_MAXIMUM");
         if (a.CapacityUse is { } use) Parameter("capacityUsePercent", (use * 100).ToString("0", Ci));
         Parameter("trendPersonsPerM2PerHour", (a.Trend * 60).ToString("0.00", Ci));
         Parameter("trigger", t.Kind.ToString());
         if (!double.IsNaN(t.Probability) && t.Kind == TriggerKind.Forecast) Parameter("probability", t.Probability.ToString("0.00", Ci));
-        Parameter("peakDensityPersonsPerM2", a.Peak.Density.ToString("0.00", Ci));
-        Parameter("peakTime", Time(a.Peak.AtMs, zone));
-        Parameter("peakInterval", string.Create(Ci, $"{a.Peak.Low:0.00}-{a.Peak.High:0.00}"));
+        if (a.Peak.Known)
+        {
+            Parameter("peakDensityPersonsPerM2", a.Peak.Density.ToString("0.00", Ci));
+            Parameter("peakTime", Time(a.Peak.AtMs, zone));
+            Parameter("peakInterval", string.Create(Ci, $"{a.Peak.Low:0.00}-{a.Peak.High:0.00}"));
+        }
+
         info.Add(new XElement(Ns + "area",
             new XElement(Ns + "areaDesc", zh ? a.Place.NameZh : a.Place.NameEn),
             new XElement(Ns + "polygon", Polygon(a.Place.Ring))));
@@ -139,9 +158,10 @@ public static class CapMessage
             return zh
                 ? string.Create(Ci, $"{a.Place.NameZh}人群密度已回落至每平方米{a.Density:0.00}人{use}。{change.Note}")
                 : string.Create(Ci, $"Crowd density at {a.Place.NameEn} is back to {a.Density:0.00} persons/m²{use}. {change.Note}");
-        var peak = zh
-            ? string.Create(Ci, $"预计{Local(a.Peak.AtMs)}达到峰值每平方米{a.Peak.Density:0.00}人（区间{a.Peak.Low:0.00}–{a.Peak.High:0.00}）。")
-            : string.Create(Ci, $"Expected peak {a.Peak.Density:0.00} persons/m² at {Local(a.Peak.AtMs)} (interval {a.Peak.Low:0.00}-{a.Peak.High:0.00}).");
+        var peak = !a.Peak.Known ? (zh ? "暂无预测峰值。" : "No forecast of the peak yet.")
+            : zh
+            ? string.Create(Ci, $"预计{Local(a.Peak.AtMs)}达到峰值每平方米{a.Peak.Density:0.00}人（80%区间{a.Peak.Low:0.00}–{a.Peak.High:0.00}）。")
+            : string.Create(Ci, $"Expected peak {a.Peak.Density:0.00} persons/m² at {Local(a.Peak.AtMs)} (80% interval {a.Peak.Low:0.00}-{a.Peak.High:0.00}).");
         return zh
             ? string.Create(Ci, $"{a.Place.NameZh}当前人群密度每平方米{a.Density:0.00}人{use}，每小时变化{a.Trend * 60:+0.00;-0.00}。{peak}触发：{a.Trigger.Reason}")
             : string.Create(Ci, $"Crowd density at {a.Place.NameEn} is {a.Density:0.00} persons/m²{use}, changing {a.Trend * 60:+0.00;-0.00} per hour. {peak} Trigger: {a.Trigger.Reason}");

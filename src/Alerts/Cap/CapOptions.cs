@@ -15,8 +15,14 @@ public sealed record CapOptions
     /// <summary>CAP <c>status</c>: Actual, Exercise or Test.</summary>
     public string Status { get; init; } = "Actual";
 
-    /// <summary>Base URL of the dashboard; each alert links to <c>{WebBase}/alerts/{id}</c>.</summary>
-    public string WebBase { get; init; } = "http://localhost:5080";
+    /// <summary>
+    /// The public base URL of the dashboard as the readers of the CAP feed reach it (behind a proxy, its public name);
+    /// each message's <c>web</c> is <c>{WebBase}/alerts/{id}</c>, a page with the alert's state and history.
+    /// </summary>
+    public string WebBase { get; init; } = "http://localhost:5000";
+
+    /// <summary>The page of alert <paramref name="id"/>: <c>{WebBase}/alerts/{id}</c>.</summary>
+    public string AlertPage(Guid id) => $"{WebBase.TrimEnd('/')}/alerts/{id}";
 
     /// <summary>Who to contact about the warnings (CAP <c>contact</c>).</summary>
     public string Contact { get; init; } = "CrowdWatch duty desk";

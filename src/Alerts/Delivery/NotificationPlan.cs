@@ -98,7 +98,11 @@ public static class NotificationPlan
                 density = Math.Round(a.Density, 3),
                 capacityUse = a.CapacityUse is { } u ? Math.Round(u, 3) : (double?)null,
                 trendPerHour = Math.Round(a.Trend * 60, 3),
-                peak = new { density = Math.Round(a.Peak.Density, 3), at = DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs), low = Math.Round(a.Peak.Low, 3), high = Math.Round(a.Peak.High, 3) },
+                densityFlagged = a.DensityFlagged,
+                dataGapSince = a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : (DateTimeOffset?)null,
+                peak = a.Peak.Known
+                    ? new { density = Math.Round(a.Peak.Density, 3), at = DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs), low = Math.Round(a.Peak.Low, 3), high = Math.Round(a.Peak.High, 3) }
+                    : null,
                 instruction = new { zh = instruction.Zh, en = instruction.En },
             },
             cap,

@@ -48,7 +48,7 @@ public sealed record SmsTemplate(string Zh, string En)
             },
             ["density"] = a.Density.ToString("0.0", Ci),
             ["capacity"] = a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量{u * 100:0}%") : string.Create(Ci, $", {u * 100:0}% of capacity")) : "",
-            ["peak"] = a.Peak.Density.ToString("0.0", Ci),
+            ["peak"] = a.Peak.Known ? a.Peak.Density.ToString("0.0", Ci) : "-",
             ["instruction"] = lifted ? "" : zh ? instruction.Zh : instruction.En,
         };
         var template = zh ? Zh : En;

@@ -28,10 +28,23 @@ namespace CrowdWatch.Alerts.Lifecycle;
 /// <param name="AcknowledgedBy">Who acknowledged its current level, if anyone.</param>
 /// <param name="AcknowledgedNote">Their note.</param>
 /// <param name="ChangedVersion">The version of the latest CAP message (raise or update): what <c>references</c> cite.</param>
+/// <param name="DataGapSinceMs">Since when the place's data are late (the end of its newest slot), Unix ms; null while they arrive.</param>
+/// <param name="ExpiresMs">When the latest CAP message lapses (its <c>expires</c>), Unix ms; 0 before the first.</param>
+/// <param name="SlotMinutes">Length of the place's slots.</param>
+/// <param name="Observed">The level the place's latest slot itself reached (the alert's level may be one expected).</param>
+/// <param name="DensityFlagged">Whether the data said more people than a crowd can hold (density capped; a data problem).</param>
 public sealed record Alert(Guid Id, string Area, Place Place, RiskLevel Level, Trigger Trigger, AlertState State, int Version, long RaisedMs,
     long ChangedMs, double Density, double? CapacityUse, double Trend, Peak Peak, long SeenMs, int Stage = 0, long NotifiedMs = 0,
-    int QuietSlots = 0, string? AcknowledgedBy = null, string? AcknowledgedNote = null, int ChangedVersion = 1)
+    int QuietSlots = 0, string? AcknowledgedBy = null, string? AcknowledgedNote = null, int ChangedVersion = 1, long? DataGapSinceMs = null, long ExpiresMs = 0,
+    int SlotMinutes = 15, RiskLevel Observed = RiskLevel.None, bool DensityFlagged = false)
 {
     /// <summary>Whether it still warns (active or acknowledged).</summary>
     public bool IsOpen => State is AlertState.Active or AlertState.Acknowledged;
+
+    /// <summary>End of the newest slot judged for the place, Unix ms.</summary>
+    public long SeenUntilMs => SeenMs + (SlotMinutes * 60_000L);
+
+    /// <summary>The order of danger in lists: level, then density, then capacity use (most dangerous first).</summary>
+    public static IOrderedEnumerable<Alert> MostDangerousFirst(IEnumerable<Alert> alerts) =>
+        alerts.OrderByDescending(a => a.Level).ThenByDescending(a => a.Density).ThenByDescending(a => a.CapacityUse ?? 0).ThenBy(a => a.RaisedMs);
 }

@@ -8,7 +8,10 @@ namespace CrowdWatch.Alerts.Lifecycle;
 /// the order they happened: at most one open alert per place, raised at the first warning level, updated when the
 /// level rises (at once) or falls (only after the place has stayed below its level less a margin for some slots,
 /// so a crowd hovering at a threshold does not flap), escalated when nobody acknowledges it, resolved when the place
-/// clears or an operator says so, expired when the data stops. Holds no I/O: the caller stores and delivers changes.
+/// clears (observed and forecast below the level less the margin) or an operator says so. Data that stop or come late
+/// never end an alert: the place is marked with a data gap that operators see, and the alert keeps its level until
+/// data show the danger has passed. An active alert's CAP message is renewed before it lapses. Holds no I/O: the
+/// caller stores and delivers changes.
 /// </summary>
 public sealed class AlertBook
 {
@@ -41,7 +44,7 @@ public sealed class AlertBook
     {
         get
         {
-            lock (_lock) return [.. _open.Values.OrderByDescending(a => a.Level).ThenBy(a => a.RaisedMs)];
+            lock (_lock) return [.. Alert.MostDangerousFirst(_open.Values)];
         }
     }
 
@@ -69,26 +72,47 @@ public sealed class AlertBook
         return changes;
     }
 
-    /// <summary>Escalates alerts nobody acknowledged in time and expires those whose place went quiet in the data.</summary>
-    public IReadOnlyList<AlertChange> Tick(long nowMs)
+    /// <summary>
+    /// Marks places whose data are late (a data gap, never an end), escalates alerts nobody acknowledged in time and
+    /// renews CAP messages about to lapse while their alert is open.
+    /// </summary>
+    /// <param name="nowMs">The time now, Unix ms.</param>
+    /// <param name="dataUntilMs">
+    /// The end of the newest slot the area's data have reached, judged or not (null: the places' own judged slots): a
+    /// judge that falls behind the data is no data gap.
+    /// </param>
+    public IReadOnlyList<AlertChange> Tick(long nowMs, long? dataUntilMs = null)
     {
         var changes = new List<AlertChange>();
         lock (_lock)
         {
-            foreach (var a in _open.Values.OrderBy(a => a.RaisedMs).ToList())
+            foreach (var id in _open.Values.OrderBy(a => a.RaisedMs).Select(a => a.Place.Id).ToList())
             {
-                if (nowMs - a.SeenMs > Policy.ExpireMinutes * 60_000L)
+                var a = _open[id];
+                var until = Math.Max(a.SeenUntilMs, dataUntilMs ?? 0);
+                // The next slot is due when it ends: late by more than the gap past that, the data are missing.
+                if (a.DataGapSinceMs is null && nowMs - until > (a.SlotMinutes + Policy.GapMinutes) * 60_000L)
                 {
-                    _open.Remove(a.Place.Id);
-                    changes.Add(Change(AlertChangeKind.Expired, a with { State = AlertState.Expired, Version = a.Version + 1 }, nowMs, System,
-                        $"no data for the place since {DateTimeOffset.FromUnixTimeMilliseconds(a.SeenMs):u}", a));
+                    var gap = a with { DataGapSinceMs = until, Version = a.Version + 1 };
+                    _open[id] = gap;
+                    changes.Add(Change(AlertChangeKind.DataGap, gap, nowMs, System,
+                        $"no data from {a.Place.NameEn} for {(nowMs - until) / 60_000} min (newest slot ended {DateTimeOffset.FromUnixTimeMilliseconds(until):u}); the alert stays at {a.Level.Colour()} until data show otherwise", a));
+                    a = gap;
                 }
-                else if (a.State == AlertState.Active && a.Level >= Policy.EscalateFrom && a.Stage < Policy.EscalationStages && nowMs - a.NotifiedMs >= Policy.AcknowledgeMinutes * 60_000L)
+
+                if (a.State == AlertState.Active && a.Level >= Policy.EscalateFrom && a.Stage < Policy.EscalationStages && nowMs - a.NotifiedMs >= Policy.AcknowledgeMinutes * 60_000L)
                 {
                     var next = a with { Stage = a.Stage + 1, NotifiedMs = nowMs, Version = a.Version + 1 };
-                    _open[a.Place.Id] = next;
+                    _open[id] = next;
                     changes.Add(Change(AlertChangeKind.Escalated, next, nowMs, System,
                         $"not acknowledged within {Policy.AcknowledgeMinutes} min: sent to recipient group {next.Stage + 1}", a));
+                    a = next;
+                }
+
+                if (a.ExpiresMs > 0 && nowMs >= a.ExpiresMs - (Policy.RenewMinutes * 60_000L))
+                {
+                    var gapNote = a.DataGapSinceMs is { } since ? $"; no data since {DateTimeOffset.FromUnixTimeMilliseconds(since):u}" : "";
+                    Update(a, a, nowMs, $"renewed: still {a.Level.Colour()}{gapNote}; {a.Trigger.Reason}", changes);
                 }
             }
         }
@@ -143,13 +167,27 @@ public sealed class AlertBook
         {
             if (level == RiskLevel.None) return;
             var raised = new Alert(_newId(), Area, a.Slot.Place, level, a.Leading!, AlertState.Active, 1, nowMs, nowMs, a.Slot.Density,
-                a.Slot.CapacityUse, a.Trend, a.Peak, a.Slot.SlotMs, Stage: 0, NotifiedMs: nowMs);
+                a.Slot.CapacityUse, a.Trend, a.Peak, a.Slot.SlotMs, Stage: 0, NotifiedMs: nowMs, SlotMinutes: a.Slot.SlotMinutes,
+                Observed: a.Observed, DensityFlagged: a.Slot.DensityFlagged);
+            raised = raised with { ExpiresMs = Policy.ExpiresFor(raised, nowMs) };
             _open[placeId] = raised;
             changes.Add(Change(AlertChangeKind.Raised, raised, nowMs, System, a.Leading!.Reason, null));
             return;
         }
 
-        var seen = current with { Place = a.Slot.Place, Density = a.Slot.Density, CapacityUse = a.Slot.CapacityUse, Trend = a.Trend, Peak = a.Peak, SeenMs = a.Slot.SlotMs };
+        // A slot older than the newest judged says nothing new (a late duplicate).
+        if (a.Slot.SlotMs < current.SeenMs) return;
+        if (current.DataGapSinceMs is { } since)
+        {
+            var resumed = current with { DataGapSinceMs = null, Version = current.Version + 1 };
+            _open[placeId] = resumed;
+            changes.Add(Change(AlertChangeKind.DataResumed, resumed, nowMs, System,
+                $"data from {current.Place.NameEn} again ({DateTimeOffset.FromUnixTimeMilliseconds(a.Slot.SlotMs):u}) after a gap since {DateTimeOffset.FromUnixTimeMilliseconds(since):u}", current));
+            current = resumed;
+        }
+
+        var seen = current with { Place = a.Slot.Place, Density = a.Slot.Density, CapacityUse = a.Slot.CapacityUse, Trend = a.Trend, Peak = a.Peak, SeenMs = a.Slot.SlotMs,
+            Observed = a.Observed, DensityFlagged = a.Slot.DensityFlagged };
         if (level > current.Level)
         {
             // A higher level needs a new acknowledgement and goes to the current recipients at once.
@@ -194,6 +232,7 @@ public sealed class AlertBook
     {
         var version = current.Version + 1;
         next = next with { Version = version, ChangedMs = nowMs, ChangedVersion = version };
+        next = next with { ExpiresMs = Policy.ExpiresFor(next, nowMs) };
         _open[next.Place.Id] = next;
         changes.Add(Change(AlertChangeKind.Updated, next, nowMs, System, reason, current));
     }

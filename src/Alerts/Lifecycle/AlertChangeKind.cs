@@ -18,6 +18,15 @@ public enum AlertChangeKind : byte
     /// <summary>Cleared (CAP msgType Cancel).</summary>
     Resolved = 4,
 
-    /// <summary>No data for too long (CAP msgType Cancel).</summary>
+    /// <summary>
+    /// Kept for events recorded by earlier versions: an alert is no longer ended for want of data (late data is not
+    /// the danger ending); a silent place raises <see cref="DataGap"/> instead.
+    /// </summary>
     Expired = 5,
+
+    /// <summary>No data about the place for longer than the policy's gap: the alert stays open at its level, operators are told (no CAP).</summary>
+    DataGap = 6,
+
+    /// <summary>Data about the place arrive again after a gap (no CAP).</summary>
+    DataResumed = 7,
 }

@@ -23,8 +23,34 @@ public sealed record AlertPolicy
     /// <summary>Recipient groups beyond the first that escalation can reach.</summary>
     public int EscalationStages { get; init; } = 2;
 
-    /// <summary>Minutes without data about a place after which its alert expires; also the CAP <c>expires</c> horizon.</summary>
+    /// <summary>
+    /// The shortest validity of a CAP message, minutes after it is sent: its <c>expires</c> is at least this far out
+    /// (and later where the onset or the expected peak lies later), and an active alert's message is renewed by an
+    /// Update before it lapses.
+    /// </summary>
     public int ExpireMinutes { get; init; } = 60;
+
+    /// <summary>
+    /// Minutes past the end of the slot due next (the one after a place's newest data) after which the data are late:
+    /// the alert stays open at its level and is marked with a data gap. Missing data never ends an alert.
+    /// </summary>
+    public int GapMinutes { get; init; } = 15;
+
+    /// <summary>Minutes before a CAP message of an open alert lapses at which an Update renews it.</summary>
+    public int RenewMinutes { get; init; } = 15;
+
+    /// <summary>
+    /// When a CAP message about <paramref name="alert"/> sent at <paramref name="sentMs"/> lapses: at least
+    /// <see cref="ExpireMinutes"/> after sending, and that margin past the expected onset and the expected peak, so that
+    /// a warning hours ahead stays valid through the hazard (it is renewed while the alert is open).
+    /// </summary>
+    public long ExpiresFor(Alert alert, long sentMs)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var margin = ExpireMinutes * 60_000L;
+        var latest = Math.Max(sentMs, Math.Max(alert.Trigger.ExpectedAtMs, alert.Peak.AtMs));
+        return latest + margin;
+    }
 
     /// <summary>Whether the values make sense; otherwise why not.</summary>
     public bool IsValid(out string? reason)
@@ -36,6 +62,8 @@ public sealed record AlertPolicy
             AcknowledgeMinutes < 1 ? "AcknowledgeMinutes must be at least 1" :
             EscalationStages < 0 ? "EscalationStages must not be negative" :
             ExpireMinutes < 1 ? "ExpireMinutes must be at least 1" :
+            GapMinutes < 1 ? "GapMinutes must be at least 1" :
+            !(RenewMinutes >= 1 && RenewMinutes < ExpireMinutes) ? "RenewMinutes must be at least 1 and below ExpireMinutes" :
             null;
         return reason is null;
     }

@@ -19,8 +19,14 @@ namespace CrowdWatch.Alerts.Places;
 public sealed record PlaceSlot(Place Place, long SlotMs, int SlotMinutes, double People, double[] PeopleBefore, double WalkableM2, double? Capacity,
     LevelThresholds Thresholds, double Search, double[] SearchSameSlot, Outlook? Outlook, Outlook? SearchOutlook = null, TimeZoneInfo? TimeZone = null)
 {
-    /// <summary>People per walkable m² (0 where the walkable area is unknown).</summary>
-    public double Density => WalkableM2 > 0 ? Math.Max(0, People) / WalkableM2 : 0;
+    /// <summary>People per walkable m² as the data say (0 where the walkable area is unknown), uncapped.</summary>
+    public double RawDensity => WalkableM2 > 0 ? Math.Max(0, People) / WalkableM2 : 0;
+
+    /// <summary>People per walkable m², capped at what a crowd can physically reach (<see cref="Risk.CrowdDensity"/>).</summary>
+    public double Density => Risk.CrowdDensity.Capped(RawDensity);
+
+    /// <summary>Whether the data say more people than the place can physically hold: a data problem, not a crowd.</summary>
+    public bool DensityFlagged => Risk.CrowdDensity.Exceeds(RawDensity);
 
     /// <summary>Share of capacity in use, if the place has a capacity.</summary>
     public double? CapacityUse => Capacity is > 0 ? Math.Max(0, People) / Capacity.Value : null;

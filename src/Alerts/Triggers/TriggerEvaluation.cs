@@ -27,7 +27,7 @@ public static class TriggerEvaluation
         var observed = t.LevelOf(density, use);
         if (observed > RiskLevel.None)
             triggers.Add(new Trigger(TriggerKind.Observed, observed, Certainty.Observed, 1, slot.SlotMs,
-                string.Create(Ci, $"{density:0.00} persons/m²{Use(use)} now")));
+                string.Create(Ci, $"{density:0.00} persons/m²{Use(use)} now{(slot.DensityFlagged ? $" (the data say {slot.RawDensity:0.00}/m², more than a crowd can hold: check the feed)" : "")}: {Crossed(t, observed, density, use)}")));
 
         // The engine's forecast and the searches' each may fire; the higher level (then the likelier) speaks.
         var forecast = slot.Outlook is { } outlook ? Forecast(slot, outlook, rules, observed) : null;
@@ -43,7 +43,7 @@ public static class TriggerEvaluation
             var level = t.LevelOf(ahead, useAhead);
             if (level > observed)
                 triggers.Add(new Trigger(TriggerKind.Surge, level, Certainty.Likely, 1, slotEnd + ((long)rules.SurgeLookaheadMinutes * 60_000),
-                    string.Create(Ci, $"density rising {trend * 60:0.00} persons/m² per hour: {ahead:0.00} in {rules.SurgeLookaheadMinutes} min at this pace")));
+                    string.Create(Ci, $"density rising {trend * 60:0.00} persons/m² per hour from {density:0.00}{Use(use)}: {Math.Min(ahead, CrowdDensity.PhysicalMaximum):0.00} in {rules.SurgeLookaheadMinutes} min at this pace, {Crossed(t, level, ahead, useAhead)}")));
         }
 
         if (SearchScore(slot.Search, slot.SearchSameSlot, rules.SearchBaselineDays) is var (score, usual)
@@ -82,7 +82,7 @@ public static class TriggerEvaluation
             var by = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(outlook.At(at)), slot.TimeZone ?? TimeZoneInfo.Utc);
             var source = double.IsNaN(outlook.SearchRatio) ? "forecast" : string.Create(Ci, $"map searches at {outlook.SearchRatio:0.0}x their usual point to");
             return new Trigger(TriggerKind.Forecast, level, certainty, p, outlook.At(at),
-                string.Create(Ci, $"{p * 100:0}% chance of {level.Colour()} ({people:0} people) by {by:HH:mm}{(slot.TimeZone is null ? " UTC" : "")}; {source} {outlook.Mean[at]:0} ({outlook.Coverage * 100:0}%: {outlook.Low[at]:0}-{outlook.High[at]:0})"));
+                string.Create(Ci, $"{p * 100:0}% chance of {level.Colour()} by {by:HH:mm}{(slot.TimeZone is null ? " UTC" : "")} ({Threshold(slot.Thresholds, level, slot.Capacity.HasValue)}, {people:0} people; now {slot.Density:0.00} persons/m²{Use(slot.CapacityUse)}); {source} {outlook.Mean[at]:0} ({outlook.Coverage * 100:0}%: {outlook.Low[at]:0}-{outlook.High[at]:0})"));
         }
 
         return null;
@@ -115,15 +115,35 @@ public static class TriggerEvaluation
         return ((search - median) / spread, median);
     }
 
+    // The highest forecast mean in a slot after this one, with its interval: the engine's forecast, else the searches'.
+    // Without a forecast there is no peak ahead to speak of (never the current slot dressed as one).
     private static Peak PeakOf(PlaceSlot slot)
     {
-        var a = slot.WalkableM2 > 0 ? slot.WalkableM2 : double.NaN;
-        var best = new Peak(slot.Density, slot.SlotMs, slot.Density, slot.Density);
-        if (slot.Outlook is not { } o || double.IsNaN(a)) return best;
+        if (!(slot.WalkableM2 > 0) || (slot.Outlook ?? slot.SearchOutlook) is not { } o) return Peak.None;
+        var a = slot.WalkableM2;
+        var best = Peak.None;
         for (var h = 0; h < o.Horizons; h++)
-            if (o.Mean[h] / a > best.Density) best = new Peak(o.Mean[h] / a, o.At(h), o.Low[h] / a, o.High[h] / a);
+        {
+            if (o.At(h) <= slot.SlotMs || double.IsNaN(o.Mean[h])) continue;
+            var d = CrowdDensity.Capped(o.Mean[h] / a);
+            if (!best.Known || d > best.Density) best = new Peak(d, o.At(h), CrowdDensity.Capped(o.Low[h] / a), CrowdDensity.Capped(o.High[h] / a));
+        }
+
         return best;
     }
+
+    // Which threshold of the level was crossed, and by how much: density, capacity use or both.
+    private static string Crossed(LevelThresholds t, RiskLevel level, double density, double? use)
+    {
+        var d = t.DensityOf(level);
+        var parts = new List<string>(2);
+        if (density >= d) parts.Add(string.Create(Ci, $"above {level.Colour()}'s {d:0.00} persons/m² by {density - d:0.00} ({(density / d) - 1:+0%})"));
+        if (use is { } u && u >= t.UseOf(level)) parts.Add(string.Create(Ci, $"above {level.Colour()}'s {t.UseOf(level) * 100:0}% of capacity by {(u - t.UseOf(level)) * 100:0} points"));
+        return parts.Count == 0 ? string.Create(Ci, $"{level.Colour()} begins at {Threshold(t, level, use.HasValue)}") : string.Join(" and ", parts);
+    }
+
+    private static string Threshold(LevelThresholds t, RiskLevel level, bool capacity) =>
+        capacity ? string.Create(Ci, $"{t.DensityOf(level):0.00} persons/m² or {t.UseOf(level) * 100:0}% of capacity") : string.Create(Ci, $"{t.DensityOf(level):0.00} persons/m²");
 
     private static string Use(double? use) => use is { } u ? string.Create(Ci, $", {u * 100:0}% of capacity") : "";
 }

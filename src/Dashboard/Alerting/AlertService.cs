@@ -77,7 +77,7 @@ public sealed partial class AlertService : BackgroundService
     public int SlotsJudged { get; private set; }
 
     /// <summary>The open alerts of every area, most severe first.</summary>
-    public IReadOnlyList<Alert> Open => [.. _areas.Values.SelectMany(a => a.Book.Open).OrderByDescending(a => a.Level).ThenBy(a => a.RaisedMs)];
+    public IReadOnlyList<Alert> Open => [.. Alert.MostDangerousFirst(_areas.Values.SelectMany(a => a.Book.Open))];
 
     /// <summary>The risk points of an area's last judged slot; null for an unknown area or before its first slot.</summary>
     public async Task<(long SlotMs, IReadOnlyList<RiskPoint> Points)?> RiskPointsAsync(string area, CancellationToken cancellationToken = default) =>
@@ -175,15 +175,23 @@ public sealed partial class AlertService : BackgroundService
                 continue;
             }
 
+            var dataUntil = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var (name, area) in _areas)
             {
                 try
                 {
                     var slotMs = _catalog.Areas[name].Settings.SlotMinutes * 60_000L;
                     if (await area.NewestSlotAsync(now, cancellationToken).ConfigureAwait(false) is not { } newest) continue;
+                    dataUntil[name] = newest + slotMs;
                     var complete = now >= newest + slotMs + (_options.GraceSeconds * 1000L) ? newest : newest - slotMs;
-                    if (area.LastSlotMs is { } last && complete <= last) continue;
-                    await _ready.Writer.WriteAsync(new SlotReady(name, complete, now), cancellationToken).ConfigureAwait(false);
+                    // Every slot in order, none skipped when the judge falls behind (hysteresis counts slots), and
+                    // none queued twice: a slow judge leaves its backlog on the channel, not on the store's next poll.
+                    var first = Math.Max(area.QueuedSlotMs is { } queued ? queued + slotMs : complete, complete - (96 * slotMs));
+                    for (var slot = first; slot <= complete; slot += slotMs)
+                    {
+                        await _ready.Writer.WriteAsync(new SlotReady(name, slot, now), cancellationToken).ConfigureAwait(false);
+                        area.QueuedSlotMs = slot;
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -191,12 +199,12 @@ public sealed partial class AlertService : BackgroundService
                 }
             }
 
-            foreach (var area in _areas.Values)
+            foreach (var (name, area) in _areas)
             {
                 await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    Announce(await area.TickAsync(now, cancellationToken).ConfigureAwait(false));
+                    Announce(await area.TickAsync(now, dataUntil.TryGetValue(name, out var until) ? until : null, cancellationToken).ConfigureAwait(false));
                 }
                 finally
                 {

@@ -69,6 +69,9 @@ internal sealed class AreaAlerts
     /// <summary>The last slot evaluated (start, Unix ms), or null before the first.</summary>
     public long? LastSlotMs { get; private set; }
 
+    /// <summary>The last slot queued for judging (start, Unix ms), or null before the first: the watcher's own mark.</summary>
+    public long? QueuedSlotMs { get; set; }
+
     private long SlotMs => _area.Settings.SlotMinutes * 60_000L;
 
     /// <summary>Puts the open alerts of the store back into the book.</summary>
@@ -127,7 +130,8 @@ internal sealed class AreaAlerts
         }
 
         var changes = new List<AlertChange>(Book.Assess(assessments, nowMs));
-        changes.AddRange(Book.Tick(nowMs));
+        // The data reach at least the newest slot queued: judging a backlog is no data gap.
+        changes.AddRange(Book.Tick(nowMs, Math.Max(slotMs, QueuedSlotMs ?? slotMs) + SlotMs));
         foreach (var c in changes) await _journal.RecordAsync(c, cancellationToken).ConfigureAwait(false);
         LastSlotMs = slotMs;
         _lastAssessments = assessments;
@@ -142,10 +146,10 @@ internal sealed class AreaAlerts
         return (slotMs, CellRiskPoints.Of(_area, rows.Select(r => (r.Cell, r.Value)), slotMs, assessments));
     }
 
-    /// <summary>Escalations and expiries due at <paramref name="nowMs"/>, recorded.</summary>
-    public async Task<IReadOnlyList<AlertChange>> TickAsync(long nowMs, CancellationToken cancellationToken)
+    /// <summary>Data gaps, escalations and renewals due at <paramref name="nowMs"/>, recorded; the data reach <paramref name="dataUntilMs"/>.</summary>
+    public async Task<IReadOnlyList<AlertChange>> TickAsync(long nowMs, long? dataUntilMs, CancellationToken cancellationToken)
     {
-        var changes = Book.Tick(nowMs);
+        var changes = Book.Tick(nowMs, dataUntilMs);
         foreach (var c in changes) await _journal.RecordAsync(c, cancellationToken).ConfigureAwait(false);
         return changes;
     }

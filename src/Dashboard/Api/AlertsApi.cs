@@ -17,10 +17,16 @@ namespace CrowdWatch.Dashboard.Api;
 /// </summary>
 public static class AlertsApi
 {
-    /// <summary>An open alert as the API lists it.</summary>
+    /// <summary>
+    /// An open alert as the API lists it. <c>PeakDensity</c>, <c>PeakAt</c>, <c>PeakLow</c> and <c>PeakHigh</c> are the
+    /// highest forecast slot ahead and its 80% interval (null without a forecast); <c>DensityFlagged</c> says the data
+    /// gave more than a crowd can hold (the density is capped); <c>DataGap</c> says since when no data came, if so.
+    /// </summary>
     public sealed record AlertSummary(Guid Id, string Area, string Place, string NameZh, string NameEn, string Level, string State, int Version,
-        string Trigger, string Certainty, double Density, double? CapacityUse, double TrendPerHour, double PeakDensity, DateTimeOffset PeakAt,
-        DateTimeOffset Raised, DateTimeOffset Changed, int Stage, string? AcknowledgedBy, string InstructionZh, string InstructionEn, string Cap);
+        string Trigger, string Certainty, double Density, double? CapacityUse, double TrendPerHour, double? PeakDensity, DateTimeOffset? PeakAt,
+        DateTimeOffset Raised, DateTimeOffset Changed, int Stage, string? AcknowledgedBy, string InstructionZh, string InstructionEn, string Cap,
+        double? PeakLow = null, double? PeakHigh = null, string Reason = "", string Severity = "", string Urgency = "", bool DensityFlagged = false,
+        DateTimeOffset? DataGapSince = null, string Page = "");
 
     /// <summary>One event of an alert's history.</summary>
     public sealed record AlertHistoryEntry(int Version, DateTimeOffset At, string Kind, string Level, string Actor, string? Note, string? Cap);
@@ -43,7 +49,8 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/alerts").WithTags("Alerts");
-        group.MapGet("/", (AlertService alerts) => TypedResults.Ok(alerts.Open.Select(a => Summarise(a, alerts.Playbook)).ToArray()));
+        group.MapGet("/", (AlertService alerts, TimeProvider time, IOptions<AlertingOptions> options) =>
+            TypedResults.Ok(alerts.Open.Select(a => Summarise(a, alerts.Playbook, time.GetUtcNow().ToUnixTimeMilliseconds(), options.Value.Cap)).ToArray()));
         group.MapGet("/{id:guid}", async Task<Results<Ok<AlertHistoryEntry[]>, ProblemHttpResult>> (Guid id, IAlertStore store, CancellationToken cancellationToken) =>
         {
             var events = await store.EventsAsync(id, cancellationToken);
@@ -85,8 +92,16 @@ public static class AlertsApi
                 $"{before} recipients -> {recipients.Length}: {string.Join(", ", recipients.Select(r => $"{r.Channel} {r.Address} from {r.From} stage {r.Stage}"))}"), cancellationToken);
             return TypedResults.Ok(book.Current.ToArray());
         }).RequireAuthorization(Security.Roles.CanAdminister);
-        group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, HttpContext http, CancellationToken cancellationToken) =>
-            TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", cancellationToken), "application/atom+xml; charset=utf-8"));
+        group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, TimeProvider time, HttpContext http, CancellationToken cancellationToken) =>
+            TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", time.GetUtcNow(), cancellationToken), "application/atom+xml; charset=utf-8"));
+        // The page each CAP message's <web> names: the alert's state and history for people who follow the link.
+        app.MapGet("/alerts/{id:guid}", async Task<Results<ContentHttpResult, ProblemHttpResult>> (Guid id, IAlertStore store, AreaCatalog catalog, CancellationToken cancellationToken) =>
+        {
+            var events = await store.EventsAsync(id, cancellationToken);
+            return events.Count == 0
+                ? TypedResults.Problem($"No alert {id}.", title: "Unknown alert", statusCode: StatusCodes.Status404NotFound)
+                : TypedResults.Content(AlertPage.Html(id, events, catalog), "text/html; charset=utf-8");
+        }).WithTags("Alerts").WithName("AlertPage").WithSummary("The alert's page (linked from its CAP messages)");
         return app;
     }
 
@@ -118,14 +133,22 @@ public static class AlertsApi
     /// <summary>The path of an alert's CAP message <paramref name="version"/>.</summary>
     public static string CapPath(Guid id, int version) => $"/api/alerts/{id}/cap/{version}";
 
-    private static AlertSummary Summarise(Alert a, Alerts.Playbooks.Playbook playbook) => new(a.Id, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(), a.State.ToString().ToLowerInvariant(),
-        a.Version, a.Trigger.Kind.ToString(), a.Trigger.Certainty.ToString(), Math.Round(a.Density, 3), a.CapacityUse is { } u ? Math.Round(u, 3) : null,
-        Math.Round(a.Trend * 60, 3), Math.Round(a.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs), DateTimeOffset.FromUnixTimeMilliseconds(a.RaisedMs),
-        DateTimeOffset.FromUnixTimeMilliseconds(a.ChangedMs), a.Stage, a.AcknowledgedBy, playbook.For(a.Place.Id, a.Level).Zh, playbook.For(a.Place.Id, a.Level).En,
-        CapPath(a.Id, a.ChangedVersion));
+    private static AlertSummary Summarise(Alert a, Alerts.Playbooks.Playbook playbook, long nowMs, CapOptions cap)
+    {
+        var grading = CapGrading.Of(a, nowMs, cancel: false);
+        var peak = a.Peak.Known;
+        return new(a.Id, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(), a.State.ToString().ToLowerInvariant(),
+            a.Version, a.Trigger.Kind.ToString(), a.Trigger.Certainty.ToString(), Math.Round(a.Density, 3), a.CapacityUse is { } u ? Math.Round(u, 3) : null,
+            Math.Round(a.Trend * 60, 3), peak ? Math.Round(a.Peak.Density, 3) : null, peak ? DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs) : null,
+            DateTimeOffset.FromUnixTimeMilliseconds(a.RaisedMs), DateTimeOffset.FromUnixTimeMilliseconds(a.ChangedMs), a.Stage, a.AcknowledgedBy,
+            playbook.For(a.Place.Id, a.Level).Zh, playbook.For(a.Place.Id, a.Level).En, CapPath(a.Id, a.ChangedVersion),
+            peak ? Math.Round(a.Peak.Low, 3) : null, peak ? Math.Round(a.Peak.High, 3) : null, a.Trigger.Reason, grading.Severity, grading.Urgency, a.DensityFlagged,
+            a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : null, $"/alerts/{a.Id}");
+    }
 
     // Per open alert, its latest CAP message: identifier, sent, English headline, severity and area from the message itself.
-    private static async Task<string> FeedAsync(IAlertStore store, AlertingOptions options, string origin, CancellationToken cancellationToken)
+    // Only messages still in force are listed: a lapsed message is no warning (open alerts are renewed before they lapse).
+    private static async Task<string> FeedAsync(IAlertStore store, AlertingOptions options, string origin, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var feed = new XElement(Atom + "feed",
             new XElement(Atom + "id", $"{origin}/api/alerts/feed.atom"),
@@ -137,6 +160,7 @@ public static class AlertsApi
         {
             var published = (await store.EventsAsync(open.AlertId, cancellationToken)).LastOrDefault(e => e.Message is not null);
             if (published?.Message is not { } xml) continue;
+            if (CapMessage.ExpiresMs(xml) is { } expires && expires <= now.ToUnixTimeMilliseconds()) continue;
             var cap = XDocument.Parse(xml).Root!;
             var en = cap.Elements(CapMessage.Ns + "info").FirstOrDefault(i => i.Element(CapMessage.Ns + "language")?.Value == "en-US") ?? cap.Element(CapMessage.Ns + "info");
             var sent = DateTimeOffset.Parse(cap.Element(CapMessage.Ns + "sent")!.Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -149,7 +173,7 @@ public static class AlertsApi
                 new XElement(Atom + "link", new XAttribute("rel", "alternate"), new XAttribute("type", "application/cap+xml"), new XAttribute("href", origin + CapPath(published.AlertId, published.Sequence)))));
         }
 
-        feed.AddFirst(new XElement(Atom + "updated", (updated == DateTimeOffset.UnixEpoch ? DateTimeOffset.UtcNow : updated).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)));
+        feed.AddFirst(new XElement(Atom + "updated", (updated == DateTimeOffset.UnixEpoch ? now : updated).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)));
         return new XDocument(new XDeclaration("1.0", "utf-8", null), feed).Declaration + Environment.NewLine + feed;
     }
 }

@@ -17,7 +17,9 @@ namespace CrowdWatch.Dashboard.Hosting;
 public static class WebHost
 {
     /// <summary>Builds the application.</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line configuration.</param>
+    /// <param name="services">Last changes to the services before the host is built (tests put in their own clock).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? services = null)
     {
         var configured = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Find(configured["CrowdWatch:WebRoot"]) });
@@ -137,6 +139,7 @@ public static class WebHost
         builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddHealthChecks().AddCheck<AreasHealthCheck>("areas").AddCheck<StoreHealthCheck>("store");
 
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         // Load the areas now: a bad deployment should stop the host at start with its reason, not fail requests later.
         _ = app.Services.GetRequiredService<AreaCatalog>();

@@ -2,7 +2,7 @@ namespace CrowdWatch.Dashboard.Live;
 
 /// <summary>An alert event as the dashboard receives it.</summary>
 /// <param name="Feed">Its place in the live feed, rising by one per event: what a reconnecting client asks after.</param>
-/// <param name="Kind">raised, updated, acknowledged, escalated, resolved or expired.</param>
+/// <param name="Kind">raised, updated, acknowledged, escalated, resolved, datagap or dataresumed (expired in events of earlier versions).</param>
 /// <param name="AlertId">The alert.</param>
 /// <param name="Version">The alert's version after the event.</param>
 /// <param name="Area">The area.</param>
@@ -15,10 +15,12 @@ namespace CrowdWatch.Dashboard.Live;
 /// <param name="Density">Density, persons/m².</param>
 /// <param name="CapacityUse">Share of capacity in use, if known.</param>
 /// <param name="TrendPerHour">Change of density per hour.</param>
-/// <param name="PeakDensity">Expected peak density.</param>
-/// <param name="PeakAt">When.</param>
+/// <param name="PeakDensity">Expected peak density in a slot ahead; null without a forecast.</param>
+/// <param name="PeakAt">When; null without a forecast.</param>
 /// <param name="At">When the event happened.</param>
 /// <param name="Actor">Who.</param>
 /// <param name="Note">The note or reason.</param>
+/// <param name="DataGapSince">Since when the place's data are late, if they are.</param>
 public sealed record AlertEventView(long Feed, string Kind, Guid AlertId, int Version, string Area, string Place, string NameZh, string NameEn, string Level,
-    string State, string Trigger, double Density, double? CapacityUse, double TrendPerHour, double PeakDensity, DateTimeOffset PeakAt, DateTimeOffset At, string Actor, string? Note);
+    string State, string Trigger, double Density, double? CapacityUse, double TrendPerHour, double? PeakDensity, DateTimeOffset? PeakAt, DateTimeOffset At, string Actor, string? Note,
+    DateTimeOffset? DataGapSince = null);

@@ -60,7 +60,9 @@ public sealed class AlertFeed : IHostedService, IDisposable
         {
             view = new AlertEventView(++_next, change.Kind.ToString().ToLowerInvariant(), a.Id, a.Version, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(),
                 a.State.ToString().ToLowerInvariant(), a.Trigger.Kind.ToString(), Math.Round(a.Density, 3), a.CapacityUse is { } u ? Math.Round(u, 3) : null, Math.Round(a.Trend * 60, 3),
-                Math.Round(a.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs), DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), change.Actor, change.Note);
+                a.Peak.Known ? Math.Round(a.Peak.Density, 3) : null, a.Peak.Known ? DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs) : null,
+                DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), change.Actor, change.Note,
+                a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : null);
             _recent.AddLast(view);
             while (_recent.Count > Capacity) _recent.RemoveFirst();
         }

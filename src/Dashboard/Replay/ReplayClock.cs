@@ -13,6 +13,11 @@ public sealed class ReplayClock : TimeProvider
     private long? _startedTimestamp;
     private DateTimeOffset? _stoppedAt;
 
+    // Where the clock was at _anchorTimestamp; it runs from there at Speed, never past _hold.
+    private DateTimeOffset _anchor;
+    private long _anchorTimestamp;
+    private DateTimeOffset? _hold;
+
     /// <summary>A clock that will run from <paramref name="origin"/> at <paramref name="speed"/> times real time.</summary>
     public ReplayClock(DateTimeOffset origin, double speed)
     {
@@ -41,7 +46,40 @@ public sealed class ReplayClock : TimeProvider
     /// <summary>Starts the clock (again: no effect).</summary>
     public void Start()
     {
-        lock (_gate) _startedTimestamp ??= System.GetTimestamp();
+        lock (_gate)
+        {
+            if (_startedTimestamp is not null) return;
+            _startedTimestamp = _anchorTimestamp = System.GetTimestamp();
+            _anchor = _origin;
+        }
+    }
+
+    /// <summary>
+    /// Lets the clock run up to <paramref name="until"/> and no further (null: without a limit). A paced replay holds
+    /// the clock a little past each slot until the host has judged and forecast it, so that a busy machine slows the
+    /// evening down instead of making the host skip what it had no time for. Raising the hold lets the clock go on
+    /// from where it stood, without a jump.
+    /// </summary>
+    public void HoldAt(DateTimeOffset? until)
+    {
+        lock (_gate)
+        {
+            if (_startedTimestamp is not null)
+            {
+                (_anchor, _anchorTimestamp) = (NowLocked(), System.GetTimestamp());
+            }
+
+            _hold = until;
+        }
+    }
+
+    /// <summary>Whether the clock stands at its hold (waiting for the host to catch up).</summary>
+    public bool Held
+    {
+        get
+        {
+            lock (_gate) return _hold is { } h && _stoppedAt is null && _startedTimestamp is not null && NowLocked() >= h;
+        }
     }
 
     /// <summary>
@@ -57,10 +95,13 @@ public sealed class ReplayClock : TimeProvider
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
-        long? started;
-        DateTimeOffset? stopped;
-        lock (_gate) (started, stopped) = (_startedTimestamp, _stoppedAt);
-        return stopped ?? (started is { } s ? _origin + (System.GetElapsedTime(s) * Speed) : _origin);
+        lock (_gate) return _stoppedAt ?? (_startedTimestamp is null ? _origin : NowLocked());
+    }
+
+    private DateTimeOffset NowLocked()
+    {
+        var free = _anchor + (System.GetElapsedTime(_anchorTimestamp) * Speed);
+        return _hold is { } h && free > h ? (h > _anchor ? h : _anchor) : free;
     }
 
     /// <inheritdoc />

@@ -99,14 +99,50 @@ public class AlertBookTests
     }
 
     [Fact]
-    public void An_alert_expires_when_its_place_goes_silent()
+    public void Silence_is_a_data_gap_not_an_all_clear_and_the_alert_keeps_its_level()
+    {
+        var book = Book(new AlertPolicy { GapMinutes = 15, EscalationStages = 0, ExpireMinutes = 600, RenewMinutes = 15 });
+        var raised = Assert.Single(Step(book, 0, 4500)).Alert;
+        // The slot ended at +15 min, the next is due at +30; 15 minutes past that without data are still on time.
+        Assert.Empty(book.Tick(Slot(0) + (45 * 60_000)));
+        var gap = Assert.Single(book.Tick(Slot(0) + (46 * 60_000)));
+        Assert.Equal((AlertChangeKind.DataGap, raised.Id, RiskLevel.Red, AlertState.Active), (gap.Kind, gap.Alert.Id, gap.Alert.Level, gap.Alert.State));
+        Assert.Contains("no data from Test square for 31 min", gap.Note, StringComparison.Ordinal);
+        Assert.Equal(Slot(1), gap.Alert.DataGapSinceMs);
+        // Hours of silence: still open, still Red, no cancel of any kind.
+        var later = book.Tick(Slot(0) + (5 * 3_600_000L));
+        Assert.DoesNotContain(later, c => c.Kind is AlertChangeKind.Resolved or AlertChangeKind.Expired or AlertChangeKind.DataGap);
+        Assert.Equal((raised.Id, RiskLevel.Red), (Assert.Single(book.Open).Id, book.Open[0].Level));
+        // Data again, still dangerous: the same alert carries on (no new raise, acknowledgement kept).
+        var back = Step(book, 20, 4400);
+        var resumed = Assert.Single(back);
+        Assert.Equal((AlertChangeKind.DataResumed, raised.Id), (resumed.Kind, resumed.Alert.Id));
+        Assert.Null(book.Open[0].DataGapSinceMs);
+    }
+
+    [Fact]
+    public void Only_data_below_the_level_for_the_quiet_slots_clear_an_alert_after_a_gap()
+    {
+        var book = Book(new AlertPolicy { GapMinutes = 15, EscalationStages = 0, ExpireMinutes = 600, RenewMinutes = 15 });
+        Step(book, 0, 4500);
+        book.Tick(Slot(4));
+        Assert.Contains(Step(book, 5, 500), c => c.Kind == AlertChangeKind.DataResumed);
+        Assert.Empty(Step(book, 6, 500));
+        var cleared = Assert.Single(Step(book, 7, 500));
+        Assert.Equal(AlertChangeKind.Resolved, cleared.Kind);
+    }
+
+    [Fact]
+    public void Open_alerts_are_listed_by_level_then_density_then_capacity_use()
     {
         var book = Book();
-        Step(book, 0, 3200);
-        Assert.DoesNotContain(book.Tick(Slot(0) + (60 * 60_000)), c => c.Kind == AlertChangeKind.Expired);
-        var expired = Assert.Single(book.Tick(Slot(0) + (61 * 60_000)), c => c.Kind == AlertChangeKind.Expired);
-        Assert.Equal(AlertState.Expired, expired.Alert.State);
-        Assert.Empty(book.Open);
+        var a = new Alerts.Places.Place("zone:a", "甲", "A", Square.Ring);
+        var b = new Alerts.Places.Place("zone:b", "乙", "B", Square.Ring);
+        var c = new Alerts.Places.Place("zone:c", "丙", "C", Square.Ring);
+        // A: Red by capacity (1.1/m², 110%) raised first; B: Red by density (4.7/m²); C: Orange.
+        book.Assess([TriggerEvaluation.Evaluate(At(0, 1100, capacity: 1000, place: a), Rules)], Slot(0));
+        book.Assess([TriggerEvaluation.Evaluate(At(1, 4700, capacity: 10000, place: b), Rules), TriggerEvaluation.Evaluate(At(1, 3100, capacity: null, place: c), Rules)], Slot(1));
+        Assert.Equal(["zone:b", "zone:a", "zone:c"], book.Open.Select(x => x.Place.Id));
     }
 
     [Fact]

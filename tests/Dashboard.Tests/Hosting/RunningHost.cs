@@ -23,9 +23,12 @@ internal sealed class RunningHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>Builds and starts the host on 127.0.0.1 with <paramref name="args"/> (command-line configuration).</summary>
-    public static async Task<RunningHost> StartAsync(params string[] args)
+    public static Task<RunningHost> StartAsync(params string[] args) => StartAsync(null, args);
+
+    /// <summary>Builds and starts the host with <paramref name="services"/> changed last (for example a clock of the test's).</summary>
+    public static async Task<RunningHost> StartAsync(Action<IServiceCollection>? services, params string[] args)
     {
-        var app = WebHost.Build(["--urls", "http://127.0.0.1:0", .. args]);
+        var app = WebHost.Build(["--urls", "http://127.0.0.1:0", .. args], services);
         await app.StartAsync();
         return new RunningHost(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
