@@ -31,12 +31,17 @@ public sealed partial class AlertService : BackgroundService
     private readonly Channel<SlotReady> _ready = Channel.CreateBounded<SlotReady>(new BoundedChannelOptions(256) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Replay.ReplayClock? _replay;
+    private readonly IForecastStore _forecasts;
+    private readonly bool _forecastsEnabled;
 
     /// <summary>The service over the catalog's areas.</summary>
     public AlertService(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IAlertStore alerts, IAuditLog audit, IOptions<AlertingOptions> options,
-        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, RecipientBook recipients, TimeProvider time, ILogger<AlertService> log, Replay.ReplayClock? replay = null)
+        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, RecipientBook recipients, TimeProvider time, ILogger<AlertService> log, Replay.ReplayClock? replay = null,
+        IOptions<Forecasting.ForecastOptions>? forecasting = null)
     {
         _replay = replay;
+        _forecasts = forecasts;
+        _forecastsEnabled = forecasting?.Value.Enabled ?? false;
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
@@ -72,6 +77,12 @@ public sealed partial class AlertService : BackgroundService
 
     /// <summary>Raised after each alert change is recorded (for the dashboard's live feed).</summary>
     public event Action<AlertChange>? Changed;
+
+    /// <summary>Whether alerting runs.</summary>
+    public bool Enabled => _options.Enabled;
+
+    /// <summary>The last slot judged for <paramref name="area"/> (start, Unix ms), or null before the first.</summary>
+    public long? JudgedThrough(string area) => _areas.TryGetValue(area, out var a) ? a.LastSlotMs : null;
 
     /// <summary>Slots judged since start.</summary>
     public int SlotsJudged { get; private set; }
@@ -132,6 +143,9 @@ public sealed partial class AlertService : BackgroundService
     {
         var area = _areas[ready.Area];
         if (area.LastSlotMs is { } last && ready.SlotMs <= last) return;
+        // A paced replay judges each slot with the forecast issued from it, whatever the machine's load: the same
+        // evening gives the same warnings. Live, the judge takes the newest forecast there is.
+        if (_replay is { Paced: true }) await WaitForecastAsync(ready, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<AlertChange> changes;
@@ -147,6 +161,25 @@ public sealed partial class AlertService : BackgroundService
         SlotsJudged++;
         _metrics.Slot(ready.Area, clock.Elapsed.TotalMilliseconds);
         Announce(changes);
+    }
+
+    private async Task WaitForecastAsync(SlotReady ready, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < _replay!.PaceTimeout)
+        {
+            if (_replay.ReadyThroughMs < ready.SlotMs)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!_forecastsEnabled) return;
+            var run = await _forecasts.LatestRunAsync(ready.Area, cancellationToken).ConfigureAwait(false);
+            // No run at all yet: the forecasts join when they come (the replay waited for the first before it started).
+            if (run is null || run.OriginSlotMs >= ready.SlotMs) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void Announce(IReadOnlyList<AlertChange> changes)
@@ -186,7 +219,10 @@ public sealed partial class AlertService : BackgroundService
                     var complete = now >= newest + slotMs + (_options.GraceSeconds * 1000L) ? newest : newest - slotMs;
                     // Every slot in order, none skipped when the judge falls behind (hysteresis counts slots), and
                     // none queued twice: a slow judge leaves its backlog on the channel, not on the store's next poll.
-                    var first = Math.Max(area.QueuedSlotMs is { } queued ? queued + slotMs : complete, complete - (96 * slotMs));
+                    // A paced replay judges from the last slot before its evening, whenever the watcher first looks.
+                    var start = area.QueuedSlotMs is { } queued ? queued + slotMs
+                        : _replay is { Paced: true } ? _replay.Origin.ToUnixTimeMilliseconds() - slotMs : complete;
+                    var first = Math.Max(start, complete - (96 * slotMs));
                     for (var slot = first; slot <= complete; slot += slotMs)
                     {
                         await _ready.Writer.WriteAsync(new SlotReady(name, slot, now), cancellationToken).ConfigureAwait(false);

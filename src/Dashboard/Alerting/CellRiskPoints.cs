@@ -27,16 +27,18 @@ internal static class CellRiskPoints
         {
             var walkable = area.WalkableM2[id];
             if (!(walkable > 0)) continue;
-            var density = Math.Max(0, people) / walkable;
+            // No cell holds more than a crowd can: an estimate above that is a data problem, shown at the cap.
+            var density = CrowdDensity.Capped(Math.Max(0, people) / walkable);
             var (peak, at, low, high) = (density, slotMs, density, density);
             foreach (var z in zonesOfCell.GetValueOrDefault(id) ?? [])
             {
                 if (z >= zoneAssessments.Count) continue;
                 var a = zoneAssessments[z];
                 var now = a.Slot.Density;
-                if (!(now > 0) || !(a.Peak.Density > now)) continue;
+                if (!a.Peak.Known || a.Peak.AtMs <= slotMs || !(now > 0) || !(a.Peak.Density > now)) continue;
                 var ratio = a.Peak.Density / now;
-                if (density * ratio > peak) (peak, at, low, high) = (density * ratio, a.Peak.AtMs, density * a.Peak.Low / now, density * a.Peak.High / now);
+                if (CrowdDensity.Capped(density * ratio) > peak)
+                    (peak, at, low, high) = (CrowdDensity.Capped(density * ratio), a.Peak.AtMs, CrowdDensity.Capped(density * a.Peak.Low / now), CrowdDensity.Capped(density * a.Peak.High / now));
             }
 
             var cell = area.Grid.CellAt(id);

@@ -34,8 +34,11 @@ public static class AlertsApi
     /// <summary>An operator's acknowledgement or resolution: an optional note (at most 1 000 characters).</summary>
     public sealed record AlertAction(string? Note);
 
-    /// <summary>A risk point as the API returns it: outline in WGS84 as GeoJSON geometry.</summary>
-    public sealed record RiskPointView(int Rank, int[] Cells, string Level, double Score, double PeakDensity, DateTimeOffset PeakAt, double PeakLow, double PeakHigh,
+    /// <summary>
+    /// A risk point as the API returns it: outline in WGS84 as GeoJSON geometry. The peak is a forecast slot ahead with
+    /// its 80% interval, or the judged slot itself with no interval (null) where no forecast reaches higher.
+    /// </summary>
+    public sealed record RiskPointView(int Rank, int[] Cells, string Level, double Score, double PeakDensity, DateTimeOffset PeakAt, double? PeakLow, double? PeakHigh,
         double PeopleAtPeak, System.Text.Json.JsonElement Outline);
 
     /// <summary>The risk points of an area's last judged slot.</summary>
@@ -73,7 +76,8 @@ public static class AlertsApi
                 return TypedResults.Problem($"Area '{name}' has no slot judged yet.", title: "No risk points yet", statusCode: StatusCodes.Status404NotFound);
             // Points under the area's k people are not shown to viewers, like any aggregate.
             var points = found.Points.Where(p => !Security.Viewing.KFor(http.User, area).Suppresses(p.PeopleAtPeak)).Select(p => new RiskPointView(p.Rank, [.. p.Cells], p.Level.Colour(), Math.Round(p.Score, 1),
-                Math.Round(p.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(p.Peak.AtMs), Math.Round(p.Peak.Low, 3), Math.Round(p.Peak.High, 3), Math.Round(p.PeopleAtPeak),
+                Math.Round(p.Peak.Density, 3), DateTimeOffset.FromUnixTimeMilliseconds(p.Peak.AtMs),
+                p.Peak.AtMs > found.SlotMs ? Math.Round(p.Peak.Low, 3) : null, p.Peak.AtMs > found.SlotMs ? Math.Round(p.Peak.High, 3) : null, Math.Round(p.PeopleAtPeak),
                 System.Text.Json.JsonSerializer.SerializeToElement(CellRiskPoints.Wgs84(area, p.Outline), GeoJson))).ToArray();
             return TypedResults.Ok(new RiskPointsView(name, DateTimeOffset.FromUnixTimeMilliseconds(found.SlotMs), points));
         }).WithTags("Alerts");

@@ -52,6 +52,8 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
         // A cheap look at the last hours first: the whole history is read only when a slot has come in since the last run.
         var recent = await counts.ReadAsync(new CountQuery(area.Name, "people", now.AddHours(-6).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
         if (recent.Count > 0 && _lastOrigin.TryGetValue(area.Name, out var seen) && seen == recent.Max(r => r.SlotStartMs)) return;
+        // A paced replay says when a slot is whole (its people and its searches in): not before.
+        if (replay is { Paced: true } && recent.Count > 0 && recent.Max(r => r.SlotStartMs) > replay.ReadyThroughMs) return;
         var panels = await AreaPanels.LoadAsync(counts, area, now.AddDays(-o.HistoryDays).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
         if (panels is null || panels.Cells.Length < o.MinimumHistoryDays * panels.Cells.SlotsPerDay)
         {
@@ -67,9 +69,10 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
         {
             forecaster = new AreaForecaster(area.Name, o.Model, o.Horizons);
             // Fitting is CPU work of seconds to a minute: off the timer's thread.
+            var fitting = System.Diagnostics.Stopwatch.StartNew();
             await Task.Run(() => forecaster.Fit(panels, calendar, now), cancellationToken).ConfigureAwait(false);
             _forecasters[area.Name] = forecaster;
-            Fitted(log, area.Name, o.Model, panels.Cells.Count, panels.Zones.Count, panels.Cells.Length);
+            Fitted(log, area.Name, o.Model, panels.Cells.Count, panels.Zones.Count, panels.Cells.Length, fitting.Elapsed.TotalSeconds);
         }
 
         var run = await Task.Run(() => forecaster.Forecast(panels, calendar, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
@@ -82,8 +85,8 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
     [LoggerMessage(Level = LogLevel.Information, Message = "Forecasts of {Area}: {Days:0.#} days of counts in the store, {Needed} needed before the first fit")]
     private static partial void NotEnoughHistory(ILogger logger, string area, double days, int needed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Forecasts of {Area}: {Model} fitted on {Cells} cells and {Zones} zones, {Slots} slots")]
-    private static partial void Fitted(ILogger logger, string area, string model, int cells, int zones, int slots);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forecasts of {Area}: {Model} fitted on {Cells} cells and {Zones} zones, {Slots} slots, in {Seconds:0.0} s")]
+    private static partial void Fitted(ILogger logger, string area, string model, int cells, int zones, int slots, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forecasts of {Area}: {Values} values saved from origin {Origin:u}")]
     private static partial void Saved(ILogger logger, string area, int values, DateTimeOffset origin);

@@ -71,7 +71,7 @@ public static class WebHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveIngest>());
         if (plan is not null)
         {
-            var clock = new ReplayClock(DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs), plan.Speed);
+            var clock = new ReplayClock(DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs), plan.Speed) { Paced = plan.Paced, PaceTimeout = TimeSpan.FromSeconds(plan.PaceTimeoutSeconds) };
             builder.Services.AddSingleton(plan);
             builder.Services.AddSingleton(clock);
             builder.Services.AddSingleton<TimeProvider>(clock);

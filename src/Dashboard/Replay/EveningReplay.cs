@@ -19,7 +19,7 @@ namespace CrowdWatch.Dashboard.Replay;
 /// slots as each slot ends. Forecasting and alerting see nothing but the store and the clock, as on live data.
 /// </summary>
 public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, AreaCatalog catalog, ICountStore store, IForecastStore forecasts,
-    LiveIngest live, ILogger<EveningReplay> log) : BackgroundService
+    LiveIngest live, Alerting.AlertService alerts, ILogger<EveningReplay> log) : BackgroundService
 {
     /// <summary>Source of the history loaded before the replay.</summary>
     public const string HistorySource = "history";
@@ -42,6 +42,7 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         var evening = new SortedDictionary<long, List<(int, string, double)>>();
         var loading = System.Diagnostics.Stopwatch.StartNew();
         var loaded = await LoadHistoryAsync(area, batches, evening, stoppingToken).ConfigureAwait(false);
+        clock.MarkReady(plan.FromMs - slotMs);
         clock.MarkHistoryLoaded();
         HistoryLoaded(log, area.Name, loaded, DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs), loading.Elapsed.TotalSeconds);
 
@@ -49,6 +50,9 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(plan.ForecastWaitSeconds) && await forecasts.LatestRunAsync(area.Name, stoppingToken).ConfigureAwait(false) is null)
             await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken).ConfigureAwait(false);
+        // Paced: the clock runs to a few minutes past the first slot's end and waits there until the host has judged it.
+        var hold = plan.FromMs + slotMs + ReplayPlan.PaceMarginMs;
+        if (plan.Paced) clock.HoldAt(DateTimeOffset.FromUnixTimeMilliseconds(hold));
         clock.Start();
         Started(log, area.Name, DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs), DateTimeOffset.FromUnixTimeMilliseconds(plan.ToMs), plan.SecondsPerSlot);
 
@@ -85,7 +89,20 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
                 SlotFed(log, DateTimeOffset.FromUnixTimeMilliseconds(next).ToOffset(area.TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(next))), SlotsReplayed, plan.Slots(slotMs));
             }
 
-            if (next >= plan.ToMs) break;
+            if (plan.Paced && now >= hold)
+            {
+                // Every record of the slot before the hold has been fed: close it in the binners (a feed's lateness has
+                // passed), say it is whole, and wait for its forecast and judgement before the clock goes on.
+                var whole = hold - ReplayPlan.PaceMarginMs - slotMs;
+                await ingest.AdvanceAsync(now, stoppingToken).ConfigureAwait(false);
+                clock.MarkReady(whole);
+                await WaitJudgedAsync(area.Name, whole, stoppingToken).ConfigureAwait(false);
+                hold += slotMs;
+                clock.HoldAt(DateTimeOffset.FromUnixTimeMilliseconds(hold));
+            }
+
+            // Paced, the evening ends once its last slot is judged; otherwise once it is fed.
+            if (next >= plan.ToMs && (!plan.Paced || hold > plan.ToMs + ReplayPlan.PaceMarginMs)) break;
             await Task.Delay(Step, stoppingToken).ConfigureAwait(false);
         }
 
@@ -93,6 +110,24 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
         // The evening is over: time stops at its end, so the page keeps showing it as it closed.
         clock.Stop();
         Finished(log, area.Name, SlotsReplayed, rejected);
+    }
+
+    // A paced replay's wait for the judge of one slot, bounded so that a host without alerting (or a stuck one) does
+    // not stop the evening.
+    private async Task WaitJudgedAsync(string area, long slotMs, CancellationToken cancellationToken)
+    {
+        if (!alerts.Enabled) return;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!(alerts.JudgedThrough(area) >= slotMs))
+        {
+            if (waited.Elapsed > clock.PaceTimeout)
+            {
+                PaceTimedOut(log, area, DateTimeOffset.FromUnixTimeMilliseconds(slotMs), waited.Elapsed.TotalSeconds);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Streams the history file: every slot before the replay into the store (through a bounded channel, so reading and
@@ -245,6 +280,9 @@ public sealed partial class EveningReplay(ReplayPlan plan, ReplayClock clock, Ar
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay: slot {Slot:yyyy-MM-dd HH:mm zzz} fed ({Done}/{Total})")]
     private static partial void SlotFed(ILogger logger, DateTimeOffset slot, int done, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay of {Area}: slot {Slot:u} not judged after {Seconds:0} s; going on")]
+    private static partial void PaceTimedOut(ILogger logger, string area, DateTimeOffset slot, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay of {Area} finished: {Slots} slots fed, {Rejected} raw records rejected")]
     private static partial void Finished(ILogger logger, string area, int slots, long rejected);

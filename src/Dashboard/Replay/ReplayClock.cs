@@ -25,6 +25,9 @@ public sealed class ReplayClock : TimeProvider
         (_origin, Speed) = (origin, speed);
     }
 
+    /// <summary>Where the clock starts: the replay's first slot.</summary>
+    public DateTimeOffset Origin => _origin;
+
     /// <summary>Replayed seconds per real second.</summary>
     public double Speed { get; }
 
@@ -37,11 +40,37 @@ public sealed class ReplayClock : TimeProvider
         }
     }
 
+    /// <summary>Whether the clock waits for the host at every slot (see <see cref="ReplayOptions.Paced"/>).</summary>
+    public bool Paced { get; init; }
+
+    /// <summary>Longest real wait of a paced replay for one step of the host.</summary>
+    public TimeSpan PaceTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Whether the replay's history is in the store (forecasts wait for it, so that they fit on all of it).</summary>
     public bool HistoryLoaded { get; private set; }
 
     /// <summary>Says the history is in the store.</summary>
     public void MarkHistoryLoaded() => HistoryLoaded = true;
+
+    private long _readyThroughMs = long.MinValue;
+
+    /// <summary>
+    /// The last slot (start, Unix ms) a paced replay has put into the store whole, every source of it: forecasts and
+    /// the judge of a paced replay take no later slot, so that none sees half a slot (its people without its searches).
+    /// </summary>
+    public long ReadyThroughMs => Interlocked.Read(ref _readyThroughMs);
+
+    /// <summary>Says slot <paramref name="slotMs"/> and all before it are in the store whole.</summary>
+    public void MarkReady(long slotMs)
+    {
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _readyThroughMs);
+            if (slotMs <= seen) return;
+        }
+        while (Interlocked.CompareExchange(ref _readyThroughMs, slotMs, seen) != seen);
+    }
 
     /// <summary>Starts the clock (again: no effect).</summary>
     public void Start()

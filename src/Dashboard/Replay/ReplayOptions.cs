@@ -41,5 +41,17 @@ public sealed class ReplayOptions
     /// cores; warnings from the searches and the counts need none, and the forecast joins when it is ready).
     /// </summary>
     [Range(0, 600)]
-    public int ForecastWaitSeconds { get; set; } = 30;
+    public int ForecastWaitSeconds { get; set; } = 150;
+
+    /// <summary>
+    /// Whether the clock waits for the host at every slot: it stops a few minutes past each slot's end until that slot
+    /// is forecast and judged, so that a busy machine slows the evening down instead of changing what is warned of.
+    /// The same replay gives the same alert events on an idle and on a loaded machine. <c>false</c>: the clock runs at
+    /// its pace whatever the host does (data can then come late, as on a live feed).
+    /// </summary>
+    public bool Paced { get; set; } = true;
+
+    /// <summary>Longest real wait of a paced replay for one slot's forecast or judgement before it goes on (logged).</summary>
+    [Range(1, 3600)]
+    public int PaceTimeoutSeconds { get; set; } = 120;
 }

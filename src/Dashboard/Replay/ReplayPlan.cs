@@ -4,8 +4,12 @@ using CrowdWatch.Dashboard.Series;
 namespace CrowdWatch.Dashboard.Replay;
 
 /// <summary>What the replay will run: the area, its history, the raw files and the period, resolved at start.</summary>
-public sealed record ReplayPlan(string Area, int SlotMinutes, string HistoryPath, string? PingsPath, string? SearchesPath, long FromMs, long ToMs, double SecondsPerSlot, int ForecastWaitSeconds)
+public sealed record ReplayPlan(string Area, int SlotMinutes, string HistoryPath, string? PingsPath, string? SearchesPath, long FromMs, long ToMs, double SecondsPerSlot, int ForecastWaitSeconds,
+    bool Paced = true, int PaceTimeoutSeconds = 120)
 {
+    /// <summary>How far past a slot's end a paced replay holds the clock until that slot is forecast and judged: past the binner's lateness and the judge's grace.</summary>
+    public const long PaceMarginMs = 5 * 60_000L;
+
     /// <summary>Replayed time per real time: a slot every <see cref="SecondsPerSlot"/>.</summary>
     public double Speed => SlotMinutes * 60 / SecondsPerSlot;
 
@@ -44,6 +48,7 @@ public sealed record ReplayPlan(string Area, int SlotMinutes, string HistoryPath
             throw new InvalidDataException($"Replay:From and Replay:To must each be {Instants.Expected}, To after From (are '{options.From}' and '{options.To}')");
         var dir = Path.GetDirectoryName(Path.GetFullPath(deploymentPath))!;
         string? Existing(string relative) => Path.GetFullPath(Path.Combine(dir, relative)) is var p && File.Exists(p) ? p : null;
-        return new ReplayPlan(entry.Settings.Name, entry.Settings.SlotMinutes, entry.HistoryPath!, Existing(options.Pings), Existing(options.Searches), from, to, options.SecondsPerSlot, options.ForecastWaitSeconds);
+        return new ReplayPlan(entry.Settings.Name, entry.Settings.SlotMinutes, entry.HistoryPath!, Existing(options.Pings), Existing(options.Searches), from, to, options.SecondsPerSlot, options.ForecastWaitSeconds,
+            options.Paced, options.PaceTimeoutSeconds);
     }
 }

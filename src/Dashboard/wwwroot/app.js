@@ -9,7 +9,7 @@ const TEXT = {
     title: 'CrowdWatch 人群监测', operatorKey: '值班员密钥', live: '实时', alerts: '预警', chart: '区域人数', cellChart: '网格人数', noAlerts: '暂无预警',
     acknowledge: '确认', resolve: '解除', history: '记录', note: '备注（可选）', people: '人', density: '人/m²', capacityUse: '容量',
     trend: '趋势', perHour: '/小时', peak: '预计峰值', at: '于', forecast: '预测', observed: '观测', band: '80% 区间',
-    acknowledged: '已确认', active: '待处理', open: '待处理', escalated: '已升级', resolved: '已解除', expired: '已过期', needKey: '请先输入值班员密钥',
+    acknowledged: '已确认', active: '待处理', open: '待处理', escalated: '已升级', resolved: '已解除', expired: '已过期', needKey: '请先输入值班员密钥', dataGap: '数据中断，最新数据截至', densityFlagged: '数据超出人群可能的密度（已封顶），请检查数据源',
     legend: '人/可步行 m²', levels: { blue: '蓝色', yellow: '黄色', orange: '橙色', red: '红色', none: '正常' },
     banner: (a) => `${a.levelName}预警：${a.name} — 密度 ${a.density} 人/m²`, lowDensity: '人数过少（不显示）',
     connected: '已连接', connecting: '连接中', reconnecting: '重新连接中', disconnected: '已断开', forecastSlot: '（预测）',
@@ -24,7 +24,7 @@ const TEXT = {
     title: 'CrowdWatch', operatorKey: 'Operator key', live: 'Live', alerts: 'Warnings', chart: 'Zone people', cellChart: 'Cell people', noAlerts: 'No warnings',
     acknowledge: 'Acknowledge', resolve: 'Resolve', history: 'History', note: 'Note (optional)', people: 'people', density: 'persons/m²', capacityUse: 'capacity',
     trend: 'trend', perHour: '/h', peak: 'expected peak', at: 'at', forecast: 'forecast', observed: 'observed', band: '80% interval',
-    acknowledged: 'acknowledged', active: 'active', open: 'open', escalated: 'escalated', resolved: 'resolved', expired: 'expired', needKey: 'Enter an operator key first',
+    acknowledged: 'acknowledged', active: 'active', open: 'open', escalated: 'escalated', resolved: 'resolved', expired: 'expired', needKey: 'Enter an operator key first', dataGap: 'no data since', densityFlagged: 'data above what a crowd can hold (capped): check the feed',
     legend: 'persons per walkable m²', levels: { blue: 'Blue', yellow: 'Yellow', orange: 'Orange', red: 'Red', none: 'Normal' },
     banner: (a) => `${a.levelName} warning: ${a.name} — density ${a.density} persons/m²`, lowDensity: 'too few people to show',
     connected: 'connected', connecting: 'connecting', reconnecting: 'reconnecting', disconnected: 'disconnected', forecastSlot: ' (forecast)',
@@ -290,7 +290,8 @@ function levelName(level) { return t('levels')[level] || level; }
 
 function renderAlerts() {
   const list = $('alerts');
-  const alerts = [...state.alerts.values()].sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level));
+  // As the API orders them: level, then density, then capacity use.
+  const alerts = [...state.alerts.values()].sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || b.density - a.density || (b.capacityUse ?? 0) - (a.capacityUse ?? 0));
   list.innerHTML = '';
   if (alerts.length === 0) { list.innerHTML = `<li class="empty">${t('noAlerts')}</li>`; return; }
   for (const a of alerts) {
@@ -302,7 +303,10 @@ function renderAlerts() {
     li.innerHTML = `
       <div class="head"><span>${name}</span><span class="level" style="background:${LEVEL_COLOURS[a.level]}">${levelName(a.level)}</span></div>
       <div class="facts"><span class="state">${t(a.state) || a.state}</span> · ${fmt(a.density, 2)} ${t('density')}${a.capacityUse != null ? ` · ${t('capacityUse')} ${fmt(a.capacityUse * 100)}%` : ''}
-        · ${t('trend')} ${a.trendPerHour >= 0 ? '+' : ''}${fmt(a.trendPerHour, 2)}${t('perHour')} · ${t('peak')} ${fmt(a.peakDensity, 2)} ${t('at')} ${zoneTime(a.peakAt)}</div>
+        · ${t('trend')} ${a.trendPerHour >= 0 ? '+' : ''}${fmt(a.trendPerHour, 2)}${t('perHour')}${a.peakDensity != null ? ` · ${t('peak')} ${fmt(a.peakDensity, 2)} (${fmt(a.peakLow, 2)}–${fmt(a.peakHigh, 2)}) ${t('at')} ${zoneTime(a.peakAt)}` : ''}</div>
+      ${a.dataGapSince ? `<div class="data-gap">${t('dataGap')} ${zoneTime(a.dataGapSince)}</div>` : ''}
+      ${a.densityFlagged ? `<div class="data-gap">${t('densityFlagged')}</div>` : ''}
+      ${a.reason ? `<div class="reason">${a.reason}</div>` : ''}
       ${instruction ? `<div class="instruction">${instruction}</div>` : ''}
       <textarea class="note" rows="1" placeholder="${t('note')}" maxlength="1000"></textarea>
       <div class="actions"><button class="ack" type="button">${t('acknowledge')}</button><button class="resolve" type="button">${t('resolve')}</button><button class="show-history" type="button">${t('history')}</button></div>
@@ -353,7 +357,7 @@ function onAlertEvent(e) {
   state.feed = Math.max(state.feed, e.feed);
   const severe = e.level === 'orange' || e.level === 'red';
   const known = state.alerts.get(e.alertId);
-  const newlySevere = severe && (e.kind === 'raised' || (e.kind === 'updated' && known && LEVELS.indexOf(known.level) < LEVELS.indexOf(e.level)) || (!known && e.kind !== 'resolved'));
+  const newlySevere = severe && (e.kind === 'raised' || (e.kind === 'updated' && known && LEVELS.indexOf(known.level) < LEVELS.indexOf(e.level)) || (!known && e.kind !== 'resolved' && !e.kind.startsWith('data')));
   if (newlySevere) {
     const banner = $('banner');
     banner.dataset.level = e.level;
