@@ -33,6 +33,14 @@ if (args.Length >= 1 && args[0] == "alerts-latency")
     return;
 }
 
+// "first-forecast [load]": the main job's start in the real host (a child process): seconds from the page being served
+// to the first forecast and to the first warning; "load" keeps every core busy with other processes meanwhile.
+if (args.Length >= 1 && args[0] == "first-forecast")
+{
+    await FirstForecast.RunAsync(args.Length > 1 && args[1] == "load");
+    return;
+}
+
 // "live-frames [CLIENTS] [CELLS] [FRAMES]": heat-map frames over the live hub from the real host (a child process) to
 // CLIENTS SignalR clients on loopback, every one of CELLS cells changing each frame: size, delivery p50/p99, host CPU.
 if (args.Length >= 1 && args[0] == "live-frames")

@@ -65,6 +65,8 @@ internal static class DbCommands
             var cliStore = CliStore.From(environment);
             var store = cliStore.Open();
             using var lifetime = store as IDisposable;
+            // Which store answered, so that an empty export is never mistaken for an empty evening.
+            error.WriteLine($"reading {cliStore.Description}");
             var channelName = parse.GetValue(channel)!;
             IReadOnlyList<(long SlotStartMs, double Value)> points;
             if (parse.GetValue(zone) is { } z)

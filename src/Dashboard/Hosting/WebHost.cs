@@ -28,6 +28,11 @@ public static class WebHost
         var replayOptions = builder.Configuration.GetSection(ReplayOptions.Section).Get<ReplayOptions>() ?? new ReplayOptions();
         var deploymentPath = builder.Configuration[$"{CrowdWatchOptions.Section}:Deployment"] ?? new CrowdWatchOptions().Deployment;
         var plan = ReplayPlan.Resolve(replayOptions, deploymentPath, out var noReplay);
+        // A host on the embedded store nobody named tells the command line where its store is (host.json), so that
+        // `crowdwatch keys issue` and `db export` work on the store this host uses.
+        // CROWDWATCH_HOST_FILE names the file elsewhere, and then it is written for a named store too.
+        var announceStore = (builder.Configuration[$"{StoreOptions.Section}:Provider"] ?? StoreOptions.Embedded) == StoreOptions.Embedded
+            && (builder.Configuration[$"{StoreOptions.Section}:DataDirectory"] is null || builder.Configuration["CROWDWATCH_HOST_FILE"] is { Length: > 0 });
         if (plan is not null && builder.Configuration[$"{StoreOptions.Section}:DataDirectory"] is null
             && (builder.Configuration[$"{StoreOptions.Section}:Provider"] ?? StoreOptions.Embedded) == StoreOptions.Embedded)
         {
@@ -184,6 +189,15 @@ public static class WebHost
             var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
                 .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
             foreach (var a in addresses) Console.WriteLine($"CrowdWatch dashboard: open {a.Replace("//[::]", "//localhost", StringComparison.Ordinal)}/");
+            var storeOptions = app.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
+            Console.WriteLine($"Store: {Stores.Describe(storeOptions, builder.Configuration.GetConnectionString(StoreOptions.ConnectionName))}"
+                + (plan is not null && announceStore ? " (the replay's own, made anew at each start; the command line's verbs use it while this host runs)" : ""));
+            if (announceStore)
+            {
+                var hostFile = builder.Configuration["CROWDWATCH_HOST_FILE"] is { Length: > 0 } f ? f : HostStoreFile.DefaultPath;
+                new HostStoreFile(Environment.ProcessId, Path.GetFullPath(storeOptions.DataDirectory), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Write(hostFile);
+                app.Lifetime.ApplicationStopping.Register(() => HostStoreFile.Remove(hostFile));
+            }
             Console.WriteLine(plan is null
                 ? $"Live data only ({noReplay}): post to /api/areas/{{name}}/ingest/... with an ingest key."
                 : $"Replaying {plan.Area} from {DateTimeOffset.FromUnixTimeMilliseconds(plan.FromMs):yyyy-MM-dd HH:mm} UTC, one {plan.SlotMinutes}-minute slot every {plan.SecondsPerSlot} s (Replay:Enabled=false for live data only).");

@@ -21,7 +21,7 @@ public sealed class Area
         WalkableSurfaces = walkableSurfaces;
         WalkableM2 = WalkableArea.PerCell(Grid, walkableSurfaces, settings.WalkableFraction);
         Zones = new ZoneLayer(Grid, zones);
-        K = new KThreshold(settings.K);
+        K = new KThreshold(settings.K, settings.PanelFactor);
         TimeZone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
     }
 

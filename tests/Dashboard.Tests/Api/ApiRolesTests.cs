@@ -224,6 +224,42 @@ public sealed class ApiRolesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_k_floor_counts_devices_before_scaling_so_a_few_devices_never_show_as_enough_people()
+    {
+        // Panel factor 0.3, k 10: 20 people are 6 devices (under k), 40 people are 12 (over).
+        const string slot = "2026-10-02T20:00:00+08:00";
+        using (var ingest = _api.ClientAs(Security.Roles.Ingest))
+        {
+            var body = $$"""
+                {"slotStart":"{{slot}}","cell":210,"channel":"people","value":20}
+                {"slotStart":"{{slot}}","cell":211,"channel":"people","value":40}
+                """;
+            Assert.Equal(HttpStatusCode.OK, (await ingest.PostAsync("/api/areas/hongyadong/ingest/counts", new StringContent(body, Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+        }
+
+        var at = Uri.EscapeDataString(slot);
+        using var viewer = _api.ClientAs(Security.Roles.Viewer);
+        using (var cells = JsonDocument.Parse(await viewer.GetStringAsync($"/api/areas/hongyadong/counts/cells?slot={at}")))
+        {
+            var byCell = cells.RootElement.EnumerateArray().ToDictionary(c => c.GetProperty("cell").GetInt32(), c => c.Clone());
+            Assert.Equal("LOW_DENSITY", byCell[210].GetProperty("flag").GetString());
+            Assert.Equal(40, byCell[211].GetProperty("people").GetDouble());
+        }
+
+        using (var map = JsonDocument.Parse(await viewer.GetStringAsync($"/api/areas/hongyadong/heatmap?slot={at}")))
+        {
+            var props = map.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties"))
+                .ToDictionary(p => p.GetProperty("cell").GetInt32(), p => p.Clone());
+            Assert.Equal("LOW_DENSITY", props[210].GetProperty("dataType").GetString());
+            Assert.False(props[210].TryGetProperty("people", out _));
+        }
+
+        using var duty = _api.ClientAs(Security.Roles.Operator);
+        using var exact = JsonDocument.Parse(await duty.GetStringAsync($"/api/areas/hongyadong/counts/cells?slot={at}"));
+        Assert.Contains(exact.RootElement.EnumerateArray(), c => c.GetProperty("cell").GetInt32() == 210 && c.GetProperty("people").GetDouble() == 20);
+    }
+
+    [Fact]
     public async Task Anonymous_callers_read_as_viewers_where_the_deployment_allows_it_and_never_act()
     {
         using var open = await new ApiFactory(anonymousViewers: true).StartAsync();

@@ -26,3 +26,28 @@ public class KeysCommandTests
         Assert.Contains("viewer, operator, admin, ingest", roles, StringComparison.Ordinal);
     }
 }
+
+public class RunningHostStoreTests
+{
+    [Fact]
+    public async Task A_key_issued_without_naming_a_store_works_on_the_running_host_and_says_which_store_it_went_to()
+    {
+        using var d = new TestDeployment();
+        var hostFile = d.File_("host.json");
+        var environment = new Dictionary<string, string> { ["CROWDWATCH_HOST_FILE"] = hostFile };
+        await using (var host = await Hosting.RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("host-store"),
+            "--CROWDWATCH_HOST_FILE", hostFile, "--Forecast:Enabled", "false", "--Api:AnonymousViewers", "false"))
+        {
+            var (code, output, error) = CliRun.Run("", environment, "keys", "issue", "duty-desk", "--role", "operator");
+            Assert.True(code == 0, error);
+            Assert.Contains(Path.GetFullPath(d.File_("host-store")), error, StringComparison.Ordinal);
+            Assert.Contains("the running host's store", error, StringComparison.Ordinal);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/alerts");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", output.Trim());
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await host.Http.SendAsync(request)).StatusCode);
+        }
+
+        // The host gone, its file goes with it: verbs fall back to the store they are given or the default one.
+        Assert.False(File.Exists(hostFile));
+    }
+}

@@ -64,4 +64,26 @@ public class PrivacyTests
         Assert.True(KThreshold.Default.Suppresses(9));
         Assert.False(KThreshold.Default.Suppresses(10));
     }
+
+    [Fact]
+    public void The_k_floor_applies_to_distinct_devices_below_a_panel_factor_of_one_and_to_people_above_it()
+    {
+        // One phone in ten is seen: 10 "people" are one device.
+        var tenth = new KThreshold(10, panelFactor: 0.1);
+        Assert.True(tenth.Suppresses(10));
+        Assert.True(tenth.Suppresses(99));
+        Assert.False(tenth.Suppresses(100));
+        // Two devices a person: 8 people are 16 devices, still fewer than 10 people.
+        var double_ = new KThreshold(10, panelFactor: 2);
+        Assert.True(double_.Suppresses(8));
+        Assert.False(double_.Suppresses(10));
+        Assert.True(tenth.Suppresses(double.NaN));
+        // Counted devices where known: the smaller group decides.
+        Assert.True(KThreshold.Default.Suppresses(people: 40, devices: 4));
+        Assert.False(KThreshold.Default.Suppresses(people: 40, devices: 12));
+        // The heat map of viewers: a cell of one device under a factor of 0.1 shows no number.
+        var view = ViewerDensity.From([10, 120], [100, 100], tenth);
+        Assert.True(view[0].IsLowDensity);
+        Assert.Equal(120, view[1].People);
+    }
 }
