@@ -48,14 +48,18 @@ public static class HeatmapPng
             lowLayer.NaNCellColor = Colors.Transparent;
         }
 
-        var heat = plot.Add.Heatmap(density);
-        heat.Rectangle = extent;
-        heat.Colormap = new ScottPlot.Colormaps.Turbo();
-        // Fix the bottom at zero and keep at least 2 persons/m² of range so a quiet evening does not look alarming.
-        heat.ManualRange = new ScottPlot.Range(0, Math.Max(2.0, Math.Ceiling(max * 2) / 2));
-        heat.NaNCellColor = Colors.Transparent;
-        var bar = plot.Add.ColorBar(heat);
-        bar.Label = "persons / m² (walkable)";
+        // Likewise a slot where every occupied cell is under k: grey cells only, no scale.
+        if (cells.Count > lowCount)
+        {
+            var heat = plot.Add.Heatmap(density);
+            heat.Rectangle = extent;
+            heat.Colormap = new ScottPlot.Colormaps.Turbo();
+            // Fix the bottom at zero and keep at least 2 persons/m² of range so a quiet evening does not look alarming.
+            heat.ManualRange = new ScottPlot.Range(0, Math.Max(2.0, Math.Ceiling(max * 2) / 2));
+            heat.NaNCellColor = Colors.Transparent;
+            var bar = plot.Add.ColorBar(heat);
+            bar.Label = "persons / m² (walkable)";
+        }
 
         for (var z = 0; z < area.Zones.Zones.Count; z++)
         {
@@ -79,7 +83,7 @@ public static class HeatmapPng
 
         plot.Legend.ManualItems.Add(new LegendItem
         {
-            LabelText = $"{KThreshold.LowDensity}: fewer than {area.K.K} people ({lowCount} cells)",
+            LabelText = $"{KThreshold.LowDensity}: fewer than {area.K.K} people or devices ({lowCount} cells)",
             FillColor = Colors.LightGrey,
         });
         plot.Legend.IsVisible = true;

@@ -96,7 +96,9 @@ public class IngestAndHeatmapTests
             "--slot", "2026-10-01T20:07+08:00", "--out", d.File_("map.png"), d.File_("map.geojson"));
 
         Assert.True(code == 0, error);
-        Assert.Contains("1 cells shown, 1 LOW_DENSITY", output, StringComparison.Ordinal);
+        // 4 devices (13.3 people at a panel factor of 0.3) and 2 devices: both under k = 10 devices, so no number at all,
+        // and the map still renders.
+        Assert.Contains("0 cells shown, 2 LOW_DENSITY", output, StringComparison.Ordinal);
         var png = File.ReadAllBytes(d.File_("map.png"));
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
         Assert.True(png.Length > 20_000);
@@ -105,12 +107,12 @@ public class IngestAndHeatmapTests
         Assert.Equal("2026-10-01T20:00:00+08:00", geo.RootElement.GetProperty("properties").GetProperty("slot_start").GetString());
         var features = geo.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
         Assert.Equal(2, features.Count);
-        var shown = Assert.Single(features, f => f.GetProperty("dataType").GetString() == "DENSITY_ESTIMATION");
-        Assert.Equal(13.3, shown.GetProperty("people").GetDouble());
-        Assert.Equal(13.3333 / shown.GetProperty("walkable_m2").GetDouble(), shown.GetProperty("density").GetDouble(), 3);
-        var low = Assert.Single(features, f => f.GetProperty("dataType").GetString() == "LOW_DENSITY");
-        Assert.False(low.TryGetProperty("people", out _));
-        Assert.False(low.TryGetProperty("density", out _));
+        Assert.All(features, f =>
+        {
+            Assert.Equal("LOW_DENSITY", f.GetProperty("dataType").GetString());
+            Assert.False(f.TryGetProperty("people", out _));
+            Assert.False(f.TryGetProperty("density", out _));
+        });
     }
 
     [Fact]

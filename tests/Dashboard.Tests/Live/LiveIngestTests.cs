@@ -97,13 +97,13 @@ public class LiveIngestTests
         var crowdCell = Assert.Single(first.Rows(), c => c.People == 50);
         var counts = new StringBuilder();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(s0 + SlotMs).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-        counts.Append(CultureInfo.InvariantCulture, $$"""{"slotStart":"{{at}}","cell":5,"channel":"people","value":30}""").Append('\n');
+        counts.Append(CultureInfo.InvariantCulture, $$"""{"slotStart":"{{at}}","cell":5,"channel":"people","value":40}""").Append('\n');
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/counts", counts.ToString(), "application/x-ndjson")).StatusCode);
         waited.Restart();
         while (!frames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
         var second = frames.Single(f => f.SlotMs == s0 + SlotMs);
         Assert.False(second.Full);
-        Assert.Equal(new[] { (5, (double?)30), (crowdCell.Cell, 0) }.OrderBy(c => c.Item1), second.Rows().Select(c => (c.Cell, c.People)));
+        Assert.Equal(new[] { (5, (double?)40), (crowdCell.Cell, 0) }.OrderBy(c => c.Item1), second.Rows().Select(c => (c.Cell, c.People)));
         // The zone's follower got the crowd's cell, which lies in the zone, and then its emptying, but never cell 5, outside it.
         waited.Restart();
         while (!zoneFrames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
