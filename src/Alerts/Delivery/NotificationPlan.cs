@@ -34,10 +34,14 @@ public static class NotificationPlan
         ArgumentNullException.ThrowIfNull(recipients);
         var a = change.Alert;
         var announced = change.Kind is AlertChangeKind.Resolved or AlertChangeKind.Expired ? change.Previous?.Level ?? a.Level : a.Level;
+        // Bookkeeping that changes nothing people must do (an acknowledgement, a data gap and its end, a CAP message
+        // renewed at the same level and trigger) goes to the machines only; people hear of levels and escalations.
+        var renewal = change.Kind == AlertChangeKind.Updated && change.Previous is { } p && p.Level == a.Level && p.Trigger == a.Trigger;
         bool Hears(Recipient r) => change.Kind switch
         {
             AlertChangeKind.Escalated => r.Stage == a.Stage,
-            AlertChangeKind.Acknowledged => r.Stage <= a.Stage && r.Channel == "webhook",
+            AlertChangeKind.Acknowledged or AlertChangeKind.DataGap or AlertChangeKind.DataResumed => r.Stage <= a.Stage && r.Channel == "webhook",
+            AlertChangeKind.Updated when renewal => r.Stage <= a.Stage && r.Channel == "webhook",
             _ => r.Stage <= a.Stage,
         };
         var messages = new List<OutboxMessage>();

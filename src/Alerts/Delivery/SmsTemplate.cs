@@ -44,6 +44,8 @@ public sealed record SmsTemplate(string Zh, string En)
                 AlertChangeKind.Updated => zh ? "更新" : "updated",
                 AlertChangeKind.Escalated => zh ? "未获确认，升级通知" : "not acknowledged, escalated to you",
                 AlertChangeKind.Acknowledged => zh ? "已确认" : "acknowledged",
+                AlertChangeKind.DataGap => zh ? "数据中断，预警维持" : "data missing, warning stands",
+                AlertChangeKind.DataResumed => zh ? "数据恢复" : "data again",
                 _ => zh ? "解除" : "lifted",
             },
             ["density"] = a.Density.ToString("0.0", Ci),

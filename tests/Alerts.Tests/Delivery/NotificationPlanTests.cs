@@ -38,6 +38,24 @@ public class NotificationPlanTests
         Assert.All(Plan(orange), m => Assert.Equal((orange.Alert.Id, orange.Alert.Version), (m.AlertId, m.Sequence)));
         Assert.Contains("橙色", Plan(orange).Single(m => m.Channel == "sms").Payload, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_data_gap_and_a_renewal_reach_the_machines_only_and_never_read_as_lifted()
+    {
+        var book = new AlertBook("test", new AlertPolicy { EscalationStages = 0, GapMinutes = 15, ExpireMinutes = 60, RenewMinutes = 15 });
+        var rules = new TriggerRules();
+        var orange = Assert.Single(book.Assess([TriggerEvaluation.Evaluate(At(0, 3100, capacity: null), rules)], Slot(0)));
+        Assert.Contains("+861", Plan(orange).Select(m => m.Recipient));
+        // 46 minutes on: the data are late (a gap) and the message, valid for an hour, is due for renewal.
+        var ticked = book.Tick(Slot(0) + (46 * 60_000));
+        var gap = Assert.Single(ticked, c => c.Kind == AlertChangeKind.DataGap);
+        Assert.Equal(["http://127.0.0.1:9/police"], Plan(gap).Select(m => m.Recipient));
+        var renewed = Assert.Single(ticked, c => c.Kind == AlertChangeKind.Updated);
+        Assert.Equal(["http://127.0.0.1:9/police"], Plan(renewed).Select(m => m.Recipient));
+        var sms = SmsTemplate.Default.Render(gap, gap.Alert.Level, Playbook.Default.For(gap.Alert.Place.Id, gap.Alert.Level), "en", Shanghai);
+        Assert.DoesNotContain("lifted", sms, StringComparison.Ordinal);
+        Assert.Contains("data missing, warning stands", sms, StringComparison.Ordinal);
+    }
 }
 
 public class SmsTemplateTests
@@ -56,4 +74,5 @@ public class SmsTemplateTests
         var lifted = book.Resolve(c.Alert.Id, "li.wei", null, Slot(2));
         Assert.Equal("测试广场橙色预警解除：3.1人/㎡，容量103%。{unknown}", template.Render(lifted, RiskLevel.Orange, instruction, "zh", Shanghai));
     }
+
 }
