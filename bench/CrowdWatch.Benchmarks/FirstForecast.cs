@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace CrowdWatch.Benchmarks;
 
@@ -14,9 +12,8 @@ internal static class FirstForecast
 {
     public static async Task RunAsync(bool load)
     {
-        var repo = Repository();
         var dir = Path.Combine(Path.GetTempPath(), "crowdwatch-first-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
+        var port = LiveFrames.FreePort();
         // The competing load: one busy shell loop per core, in processes of their own.
         var burners = load
             ? Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Process.Start(new ProcessStartInfo("sh", ["-c", "while :; do :; done"]))!).ToList()
@@ -26,7 +23,7 @@ internal static class FirstForecast
             ArgumentList =
             {
                 Path.Combine(AppContext.BaseDirectory, "crowdwatch.dll"), "--urls", $"http://127.0.0.1:{port}",
-                "--CrowdWatch:Deployment", Path.Combine(repo, "data", "samples", "chongqing", "deployment.json"), "--Store:DataDirectory", dir,
+                "--CrowdWatch:Deployment", Dashboard.Deployment.SampleDeployment.Locate(), "--Store:DataDirectory", dir,
                 "--Logging:LogLevel:Default", "Warning",
             },
             RedirectStandardOutput = true,
@@ -91,32 +88,8 @@ internal static class FirstForecast
         }
     }
 
-    private static string Repository()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "CrowdWatch.sln"))) return d.FullName;
-        throw new DirectoryNotFoundException("CrowdWatch.sln not found above the benchmark");
-    }
-
     private static void Stop(Process host, List<Process> burners)
     {
-        foreach (var p in burners.Append(host))
-        {
-            try
-            {
-                if (!p.HasExited) p.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        foreach (var p in burners.Append(host)) LiveFrames.Stop(p);
     }
 }

@@ -135,7 +135,7 @@ internal static class LiveFrames
             $"{clients} clients, {cells} cells every one changed, {frames} frames: frame {frameBytes / 1024.0:0} KiB of JSON; store write to frame received p50 {P(0.5):0} ms, p99 {P(0.99):0} ms, max {sorted[^1]:0} ms (store poll 100 ms); host CPU {cpu / frames:0.00} core-s per frame, {100 * cpu / seconds:0}% of one core over {seconds:0.0} s"));
     }
 
-    private static void Stop(Process host)
+    internal static void Stop(Process host)
     {
         try
         {
@@ -147,7 +147,7 @@ internal static class LiveFrames
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -84,11 +84,11 @@ public static class CapMessage
     /// <summary>The bytes of a message as served and stored in files: UTF-8 without a byte-order mark, as it declares.</summary>
     public static byte[] Bytes(string xml) => new UTF8Encoding(false).GetBytes(xml ?? throw new ArgumentNullException(nameof(xml)));
 
-    /// <summary>When the CAP message <paramref name="xml"/> lapses (its first <c>expires</c>), Unix ms; null if it has none.</summary>
-    public static long? ExpiresMs(string xml)
+    /// <summary>When the CAP message <paramref name="alert"/> (its root element) lapses (its first <c>expires</c>), Unix ms; null if it has none.</summary>
+    public static long? ExpiresMs(XElement alert)
     {
-        ArgumentNullException.ThrowIfNull(xml);
-        var text = XDocument.Parse(xml).Root?.Element(Ns + "info")?.Element(Ns + "expires")?.Value;
+        ArgumentNullException.ThrowIfNull(alert);
+        var text = alert.Element(Ns + "info")?.Element(Ns + "expires")?.Value;
         return text is not null && DateTimeOffset.TryParse(text, Ci, DateTimeStyles.None, out var at) ? at.ToUnixTimeMilliseconds() : null;
     }
 

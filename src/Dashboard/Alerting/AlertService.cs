@@ -208,14 +208,13 @@ public sealed partial class AlertService : BackgroundService
                 continue;
             }
 
-            var dataUntil = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var (name, area) in _areas)
             {
                 try
                 {
                     var slotMs = _catalog.Areas[name].Settings.SlotMinutes * 60_000L;
                     if (await area.NewestSlotAsync(now, cancellationToken).ConfigureAwait(false) is not { } newest) continue;
-                    dataUntil[name] = newest + slotMs;
+                    area.DataUntilMs = newest + slotMs;
                     var complete = now >= newest + slotMs + (_options.GraceSeconds * 1000L) ? newest : newest - slotMs;
                     // Every slot in order, none skipped when the judge falls behind (hysteresis counts slots), and
                     // none queued twice: a slow judge leaves its backlog on the channel, not on the store's next poll.
@@ -235,12 +234,12 @@ public sealed partial class AlertService : BackgroundService
                 }
             }
 
-            foreach (var (name, area) in _areas)
+            foreach (var area in _areas.Values)
             {
                 await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    Announce(await area.TickAsync(now, dataUntil.TryGetValue(name, out var until) ? until : null, cancellationToken).ConfigureAwait(false));
+                    Announce(await area.TickAsync(now, cancellationToken).ConfigureAwait(false));
                 }
                 finally
                 {

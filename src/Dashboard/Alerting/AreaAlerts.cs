@@ -72,6 +72,9 @@ internal sealed class AreaAlerts
     /// <summary>The last slot queued for judging (start, Unix ms), or null before the first: the watcher's own mark.</summary>
     public long? QueuedSlotMs { get; set; }
 
+    /// <summary>The end of the newest slot the store holds for the area, judged or not, as the watcher last saw it (Unix ms).</summary>
+    public long? DataUntilMs { get; set; }
+
     private long SlotMs => _area.Settings.SlotMinutes * 60_000L;
 
     /// <summary>Puts the open alerts of the store back into the book.</summary>
@@ -130,8 +133,8 @@ internal sealed class AreaAlerts
         }
 
         var changes = new List<AlertChange>(Book.Assess(assessments, nowMs));
-        // The data reach at least the newest slot queued: judging a backlog is no data gap.
-        changes.AddRange(Book.Tick(nowMs, Math.Max(slotMs, QueuedSlotMs ?? slotMs) + SlotMs));
+        // The data reach at least the newest slot the watcher saw: judging a backlog is no data gap.
+        changes.AddRange(Book.Tick(nowMs, Math.Max(slotMs + SlotMs, DataUntilMs ?? 0)));
         foreach (var c in changes) await _journal.RecordAsync(c, cancellationToken).ConfigureAwait(false);
         LastSlotMs = slotMs;
         _lastAssessments = assessments;
@@ -146,10 +149,10 @@ internal sealed class AreaAlerts
         return (slotMs, CellRiskPoints.Of(_area, rows.Select(r => (r.Cell, r.Value)), slotMs, assessments));
     }
 
-    /// <summary>Data gaps, escalations and renewals due at <paramref name="nowMs"/>, recorded; the data reach <paramref name="dataUntilMs"/>.</summary>
-    public async Task<IReadOnlyList<AlertChange>> TickAsync(long nowMs, long? dataUntilMs, CancellationToken cancellationToken)
+    /// <summary>Data gaps, escalations and renewals due at <paramref name="nowMs"/>, recorded.</summary>
+    public async Task<IReadOnlyList<AlertChange>> TickAsync(long nowMs, CancellationToken cancellationToken)
     {
-        var changes = Book.Tick(nowMs, dataUntilMs);
+        var changes = Book.Tick(nowMs, DataUntilMs);
         foreach (var c in changes) await _journal.RecordAsync(c, cancellationToken).ConfigureAwait(false);
         return changes;
     }

@@ -164,8 +164,8 @@ public static class AlertsApi
         {
             var published = (await store.EventsAsync(open.AlertId, cancellationToken)).LastOrDefault(e => e.Message is not null);
             if (published?.Message is not { } xml) continue;
-            if (CapMessage.ExpiresMs(xml) is { } expires && expires <= now.ToUnixTimeMilliseconds()) continue;
             var cap = XDocument.Parse(xml).Root!;
+            if (CapMessage.ExpiresMs(cap) is { } expires && expires <= now.ToUnixTimeMilliseconds()) continue;
             var en = cap.Elements(CapMessage.Ns + "info").FirstOrDefault(i => i.Element(CapMessage.Ns + "language")?.Value == "en-US") ?? cap.Element(CapMessage.Ns + "info");
             var sent = DateTimeOffset.Parse(cap.Element(CapMessage.Ns + "sent")!.Value, System.Globalization.CultureInfo.InvariantCulture);
             if (sent > updated) updated = sent;

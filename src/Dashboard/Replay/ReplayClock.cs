@@ -102,14 +102,6 @@ public sealed class ReplayClock : TimeProvider
         }
     }
 
-    /// <summary>Whether the clock stands at its hold (waiting for the host to catch up).</summary>
-    public bool Held
-    {
-        get
-        {
-            lock (_gate) return _hold is { } h && _stoppedAt is null && _startedTimestamp is not null && NowLocked() >= h;
-        }
-    }
 
     /// <summary>
     /// Stops the clock where it is: the end of the replay. The evening's last state stays as it was (open alerts do

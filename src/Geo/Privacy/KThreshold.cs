@@ -30,9 +30,7 @@ public readonly record struct KThreshold
     }
 
     /// <summary>Distinct devices per person: how an estimate of people goes back to the devices it came from.</summary>
-    public double PanelFactor { get => _panelFactor == 0 ? 1 : _panelFactor; private init => _panelFactor = value; }
-
-    private readonly double _panelFactor;
+    public double PanelFactor { get; }
 
     /// <summary>The fewest people a viewer may see a number for.</summary>
     public int K { get; }

@@ -69,7 +69,6 @@ public sealed class GradientBoostedTrees : IForecastModel
             }
 
             if (count == 0) throw new ArgumentException($"the training panel is too short for horizon {lo}", nameof(training));
-            var built = count;
             Parallel.For(0, count, r =>
             {
                 var (s, origin, h) = picks[r];
@@ -79,7 +78,7 @@ public sealed class GradientBoostedTrees : IForecastModel
                 row.Label = TreeFeatures.Target(training.Values(s), origin + h - 1, baseline, scales[s]);
             });
 
-            var data = ml.Data.LoadFromEnumerable(rows.Take(built));
+            var data = ml.Data.LoadFromEnumerable(rows.Take(count));
             RegressionTreeEnsemble ensemble = _options.Learner switch
             {
                 TreeLearner.LightGbm => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
@@ -102,7 +101,7 @@ public sealed class GradientBoostedTrees : IForecastModel
                 }).Fit(data).Model.TrainedTreeEnsemble,
             };
             fitted[g] = TreeEnsemble.From(ensemble);
-            Progress?.Report($"{Name}: horizons {lo}-{hi} fitted on {built:N0} rows");
+            Progress?.Report($"{Name}: horizons {lo}-{hi} fitted on {count:N0} rows");
         });
 
         _groups = fitted;
