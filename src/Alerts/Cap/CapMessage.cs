@@ -6,6 +6,7 @@ using CrowdWatch.Alerts.Lifecycle;
 using CrowdWatch.Alerts.Playbooks;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
+using CrowdWatch.Geo.Privacy;
 
 namespace CrowdWatch.Alerts.Cap;
 
@@ -131,10 +132,20 @@ public static class CapMessage
         void Parameter(string name, string value) => info.Add(new XElement(Ns + "parameter", new XElement(Ns + "valueName", name), new XElement(Ns + "value", value)));
         Parameter("levelColour", level.Colour());
         Parameter("levelNumber", level.Roman());
-        Parameter("densityPersonsPerM2", a.Density.ToString("0.00", Ci));
-        if (a.DensityFlagged) Parameter("densityFlag", "ABOVE_PHYSICAL_MAXIMUM");
-        if (a.CapacityUse is { } use) Parameter("capacityUsePercent", (use * 100).ToString("0", Ci));
-        Parameter("trendPersonsPerM2PerHour", (a.Trend * 60).ToString("0.00", Ci));
+        // Under k the numbers would tell how many people a small group is: CAP is public, so none go out.
+        if (a.UnderK)
+        {
+            Parameter("densityStatus", KThreshold.LowDensity);
+        }
+        else
+        {
+            Parameter("densityStatus", KThreshold.DensityEstimation);
+            Parameter("densityPersonsPerM2", a.Density.ToString("0.00", Ci));
+            if (a.DensityFlagged) Parameter("densityFlag", "ABOVE_PHYSICAL_MAXIMUM");
+            if (a.CapacityUse is { } use) Parameter("capacityUsePercent", (use * 100).ToString("0", Ci));
+            Parameter("trendPersonsPerM2PerHour", (a.Trend * 60).ToString("0.00", Ci));
+        }
+
         Parameter("trigger", t.Kind.ToString());
         if (!double.IsNaN(t.Probability) && t.Kind == TriggerKind.Forecast) Parameter("probability", t.Probability.ToString("0.00", Ci));
         if (a.Peak.Known)
@@ -154,6 +165,10 @@ public static class CapMessage
     {
         string Local(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("HH:mm", Ci);
         var use = a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量使用率{u * 100:0}%") : string.Create(Ci, $", {u * 100:0}% of capacity")) : "";
+        if (cancel && a.UnderK)
+            return zh
+                ? $"{a.Place.NameZh}人数已少于公布下限（人数过少，不公布密度）。{change.Note}"
+                : $"Too few people are left at {a.Place.NameEn} to publish a density (under the privacy floor). {change.Note}";
         if (cancel)
             return zh
                 ? string.Create(Ci, $"{a.Place.NameZh}人群密度已回落至每平方米{a.Density:0.00}人{use}。{change.Note}")
@@ -162,6 +177,10 @@ public static class CapMessage
             : zh
             ? string.Create(Ci, $"预计{Local(a.Peak.AtMs)}达到峰值每平方米{a.Peak.Density:0.00}人（80%区间{a.Peak.Low:0.00}–{a.Peak.High:0.00}）。")
             : string.Create(Ci, $"Expected peak {a.Peak.Density:0.00} persons/m² at {Local(a.Peak.AtMs)} (80% interval {a.Peak.Low:0.00}-{a.Peak.High:0.00}).");
+        if (a.UnderK)
+            return zh
+                ? $"{a.Place.NameZh}当前人数过少，不公布密度。{peak}触发：{a.Trigger.Reason}"
+                : $"Too few people are at {a.Place.NameEn} now to publish a density. {peak} Trigger: {a.Trigger.Reason}";
         return zh
             ? string.Create(Ci, $"{a.Place.NameZh}当前人群密度每平方米{a.Density:0.00}人{use}，每小时变化{a.Trend * 60:+0.00;-0.00}。{peak}触发：{a.Trigger.Reason}")
             : string.Create(Ci, $"Crowd density at {a.Place.NameEn} is {a.Density:0.00} persons/m²{use}, changing {a.Trend * 60:+0.00;-0.00} per hour. {peak} Trigger: {a.Trigger.Reason}");

@@ -4,6 +4,7 @@ using CrowdWatch.Alerts.Lifecycle;
 using CrowdWatch.Alerts.Playbooks;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
+using CrowdWatch.Geo.Privacy;
 
 namespace CrowdWatch.Alerts.Delivery;
 
@@ -99,9 +100,11 @@ public static class NotificationPlan
                 certainty = a.Trigger.Certainty.ToString(),
                 probability = double.IsNaN(a.Trigger.Probability) ? (double?)null : a.Trigger.Probability,
                 reason = a.Trigger.Reason,
-                density = Math.Round(a.Density, 3),
-                capacityUse = a.CapacityUse is { } u ? Math.Round(u, 3) : (double?)null,
-                trendPerHour = Math.Round(a.Trend * 60, 3),
+                // Under k no number goes out: it would tell the size of a small group.
+                densityStatus = a.UnderK ? KThreshold.LowDensity : KThreshold.DensityEstimation,
+                density = a.UnderK ? (double?)null : Math.Round(a.Density, 3),
+                capacityUse = !a.UnderK && a.CapacityUse is { } u ? Math.Round(u, 3) : (double?)null,
+                trendPerHour = a.UnderK ? (double?)null : Math.Round(a.Trend * 60, 3),
                 densityFlagged = a.DensityFlagged,
                 dataGapSince = a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : (DateTimeOffset?)null,
                 peak = a.Peak.Known

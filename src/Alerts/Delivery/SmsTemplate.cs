@@ -48,8 +48,9 @@ public sealed record SmsTemplate(string Zh, string En)
                 AlertChangeKind.DataResumed => zh ? "数据恢复" : "data again",
                 _ => zh ? "解除" : "lifted",
             },
-            ["density"] = a.Density.ToString("0.0", Ci),
-            ["capacity"] = a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量{u * 100:0}%") : string.Create(Ci, $", {u * 100:0}% of capacity")) : "",
+            // Under k no number goes out: it would tell the size of a small group.
+            ["density"] = a.UnderK ? "-" : a.Density.ToString("0.0", Ci),
+            ["capacity"] = !a.UnderK && a.CapacityUse is { } u ? (zh ? string.Create(Ci, $"，容量{u * 100:0}%") : string.Create(Ci, $", {u * 100:0}% of capacity")) : "",
             ["peak"] = a.Peak.Known ? a.Peak.Density.ToString("0.0", Ci) : "-",
             ["instruction"] = lifted ? "" : zh ? instruction.Zh : instruction.En,
         };

@@ -33,10 +33,14 @@ namespace CrowdWatch.Alerts.Lifecycle;
 /// <param name="SlotMinutes">Length of the place's slots.</param>
 /// <param name="Observed">The level the place's latest slot itself reached (the alert's level may be one expected).</param>
 /// <param name="DensityFlagged">Whether the data said more people than a crowd can hold (density capped; a data problem).</param>
+/// <param name="UnderK">
+/// Whether the latest slot counted fewer people or devices than the area's k: its density, capacity use and trend are
+/// then shown only to operators, never published (CAP, SMS, webhooks, the public page, viewers, the hub).
+/// </param>
 public sealed record Alert(Guid Id, string Area, Place Place, RiskLevel Level, Trigger Trigger, AlertState State, int Version, long RaisedMs,
     long ChangedMs, double Density, double? CapacityUse, double Trend, Peak Peak, long SeenMs, int Stage = 0, long NotifiedMs = 0,
     int QuietSlots = 0, string? AcknowledgedBy = null, string? AcknowledgedNote = null, int ChangedVersion = 1, long? DataGapSinceMs = null, long ExpiresMs = 0,
-    int SlotMinutes = 15, RiskLevel Observed = RiskLevel.None, bool DensityFlagged = false)
+    int SlotMinutes = 15, RiskLevel Observed = RiskLevel.None, bool DensityFlagged = false, bool UnderK = false)
 {
     /// <summary>Whether it still warns (active or acknowledged).</summary>
     public bool IsOpen => State is AlertState.Active or AlertState.Acknowledged;

@@ -168,7 +168,7 @@ public sealed class AlertBook
             if (level == RiskLevel.None) return;
             var raised = new Alert(_newId(), Area, a.Slot.Place, level, a.Leading!, AlertState.Active, 1, nowMs, nowMs, a.Slot.Density,
                 a.Slot.CapacityUse, a.Trend, a.Peak, a.Slot.SlotMs, Stage: 0, NotifiedMs: nowMs, SlotMinutes: a.Slot.SlotMinutes,
-                Observed: a.Observed, DensityFlagged: a.Slot.DensityFlagged);
+                Observed: a.Observed, DensityFlagged: a.Slot.DensityFlagged, UnderK: a.Slot.UnderK);
             raised = raised with { ExpiresMs = Policy.ExpiresFor(raised, nowMs) };
             _open[placeId] = raised;
             changes.Add(Change(AlertChangeKind.Raised, raised, nowMs, System, a.Leading!.Reason, null));
@@ -187,7 +187,7 @@ public sealed class AlertBook
         }
 
         var seen = current with { Place = a.Slot.Place, Density = a.Slot.Density, CapacityUse = a.Slot.CapacityUse, Trend = a.Trend, Peak = a.Peak, SeenMs = a.Slot.SlotMs,
-            Observed = a.Observed, DensityFlagged = a.Slot.DensityFlagged };
+            Observed = a.Observed, DensityFlagged = a.Slot.DensityFlagged, UnderK = a.Slot.UnderK };
         if (level > current.Level)
         {
             // A higher level needs a new acknowledgement and goes to the current recipients at once.

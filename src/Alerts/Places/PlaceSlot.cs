@@ -1,4 +1,5 @@
 using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Geo.Privacy;
 
 namespace CrowdWatch.Alerts.Places;
 
@@ -16,9 +17,17 @@ namespace CrowdWatch.Alerts.Places;
 /// <param name="Outlook">The forecast from the end of this slot, if any.</param>
 /// <param name="SearchOutlook">The forecast the map searches lead to (see <c>SearchLead</c>), if any.</param>
 /// <param name="TimeZone">The place's time zone, for the times in reasons (UTC when not given).</param>
+/// <param name="Floor">The area's k floor for what leaves the host (people and distinct devices); none when not given.</param>
 public sealed record PlaceSlot(Place Place, long SlotMs, int SlotMinutes, double People, double[] PeopleBefore, double WalkableM2, double? Capacity,
-    LevelThresholds Thresholds, double Search, double[] SearchSameSlot, Outlook? Outlook, Outlook? SearchOutlook = null, TimeZoneInfo? TimeZone = null)
+    LevelThresholds Thresholds, double Search, double[] SearchSameSlot, Outlook? Outlook, Outlook? SearchOutlook = null, TimeZoneInfo? TimeZone = null,
+    KThreshold? Floor = null)
 {
+    /// <summary>
+    /// Whether the slot counts fewer people (or distinct devices) than the area's k: its density, capacity use and trend
+    /// then never leave the host (CAP, SMS, webhooks, viewers), since they would tell the size of that small group.
+    /// </summary>
+    public bool UnderK => Floor is { } k && k.Suppresses(People);
+
     /// <summary>People per walkable m² as the data say (0 where the walkable area is unknown), uncapped.</summary>
     public double RawDensity => WalkableM2 > 0 ? Math.Max(0, People) / WalkableM2 : 0;
 

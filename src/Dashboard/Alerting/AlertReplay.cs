@@ -74,7 +74,7 @@ internal static class AlertReplay
                 if (lead is not null && lead.Forecast(searched!.Take(t + 1), z, panels.ZoneLevels[z]) is { } sl) led = Outlook.FromSearchLead(sl, now, zones.SlotMinutes);
 
                 var slot = new PlaceSlot(places[z], zones.SlotStart(t), zones.SlotMinutes, values[t], before, walkable[z], layer.Zones[z].Capacity,
-                    thresholds[z], search?[z][t] ?? double.NaN, sameSlot, outlook, led, area.TimeZone);
+                    thresholds[z], search?[z][t] ?? double.NaN, sameSlot, outlook, led, area.TimeZone, area.K);
                 var a = assessments[z] = TriggerEvaluation.Evaluate(slot, rules, policy.ClearMargin);
                 // The forecast trigger counts even where a surge or the observed level leads the alert.
                 if (a.Triggers.FirstOrDefault(x => x.Kind == TriggerKind.Forecast) is { } ft)

@@ -128,7 +128,7 @@ internal sealed class AreaAlerts
             }
 
             var placeSlot = new PlaceSlot(_places[z], slotMs, _area.Settings.SlotMinutes, values[t], before, _walkable[z], zones[z].Capacity, _thresholds[z],
-                search, sameSlot, outlooks.GetValueOrDefault(zones[z].Name), led, _area.TimeZone);
+                search, sameSlot, outlooks.GetValueOrDefault(zones[z].Name), led, _area.TimeZone, _area.K);
             assessments.Add(TriggerEvaluation.Evaluate(placeSlot, _rules, Book.Policy.ClearMargin));
         }
 

@@ -35,7 +35,9 @@ public static class AlertPage
           .Append(Ci, $"<p id=\"state\">{(open ? "Open" : "Closed")}: {E(alert?.State.ToString() ?? last.Kind)}, version {last.Sequence}, last event {E(last.Kind)} at {E(Local(last.AtMs))}.</p>");
         if (alert is not null)
         {
-            sb.Append(Ci, $"<p>Density {alert.Density:0.00} persons/m²{(alert.CapacityUse is { } u ? string.Create(Ci, $", {u * 100:0}% of capacity") : "")}{(alert.DensityFlagged ? " (capped: the data say more than a crowd can hold)" : "")}.</p>");
+            // The page is public: no number of a slot under k.
+            if (alert.UnderK) sb.Append("<p id=\"density\">Too few people at the latest slot to publish a density (under the privacy floor).</p>");
+            else sb.Append(Ci, $"<p id=\"density\">Density {alert.Density:0.00} persons/m²{(alert.CapacityUse is { } u ? string.Create(Ci, $", {u * 100:0}% of capacity") : "")}{(alert.DensityFlagged ? " (capped: the data say more than a crowd can hold)" : "")}.</p>");
             sb.Append(Ci, $"<p>Reason: {E(alert.Trigger.Reason)}</p>");
             if (alert.Peak.Known) sb.Append(Ci, $"<p>Expected peak {alert.Peak.Density:0.00} persons/m² at {E(Local(alert.Peak.AtMs))} (80% interval {alert.Peak.Low:0.00}–{alert.Peak.High:0.00}).</p>");
             if (alert.DataGapSinceMs is { } gap) sb.Append(Ci, $"<p><strong>No data since {E(Local(gap))}</strong>: the warning stands until data show otherwise.</p>");

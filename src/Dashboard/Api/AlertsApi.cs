@@ -21,12 +21,14 @@ public static class AlertsApi
     /// An open alert as the API lists it. <c>PeakDensity</c>, <c>PeakAt</c>, <c>PeakLow</c> and <c>PeakHigh</c> are the
     /// highest forecast slot ahead and its 80% interval (null without a forecast); <c>DensityFlagged</c> says the data
     /// gave more than a crowd can hold (the density is capped); <c>DataGap</c> says since when no data came, if so.
+    /// <c>DensityStatus</c> is <c>LOW_DENSITY</c> where the place's latest slot counted fewer than the area's k people
+    /// or devices: a viewer then gets no density, capacity use or trend (null); operators get them.
     /// </summary>
     public sealed record AlertSummary(Guid Id, string Area, string Place, string NameZh, string NameEn, string Level, string State, int Version,
-        string Trigger, string Certainty, double Density, double? CapacityUse, double TrendPerHour, double? PeakDensity, DateTimeOffset? PeakAt,
+        string Trigger, string Certainty, double? Density, double? CapacityUse, double? TrendPerHour, double? PeakDensity, DateTimeOffset? PeakAt,
         DateTimeOffset Raised, DateTimeOffset Changed, int Stage, string? AcknowledgedBy, string InstructionZh, string InstructionEn, string Cap,
         double? PeakLow = null, double? PeakHigh = null, string Reason = "", string Severity = "", string Urgency = "", bool DensityFlagged = false,
-        DateTimeOffset? DataGapSince = null, string Page = "");
+        DateTimeOffset? DataGapSince = null, string Page = "", string DensityStatus = Geo.Privacy.KThreshold.DensityEstimation);
 
     /// <summary>One event of an alert's history.</summary>
     public sealed record AlertHistoryEntry(int Version, DateTimeOffset At, string Kind, string Level, string Actor, string? Note, string? Cap);
@@ -52,8 +54,9 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/alerts").WithTags("Alerts");
-        group.MapGet("/", (AlertService alerts, TimeProvider time, IOptions<AlertingOptions> options) =>
-            TypedResults.Ok(alerts.Open.Select(a => Summarise(a, alerts.Playbook, time.GetUtcNow().ToUnixTimeMilliseconds(), options.Value.Cap)).ToArray()));
+        group.MapGet("/", (AlertService alerts, TimeProvider time, IOptions<AlertingOptions> options, HttpContext http) =>
+            TypedResults.Ok(alerts.Open.Select(a => Summarise(a, alerts.Playbook, time.GetUtcNow().ToUnixTimeMilliseconds(), options.Value.Cap,
+                exact: Security.Viewing.SeesExactCounts(http.User))).ToArray()));
         group.MapGet("/{id:guid}", async Task<Results<Ok<AlertHistoryEntry[]>, ProblemHttpResult>> (Guid id, IAlertStore store, CancellationToken cancellationToken) =>
         {
             var events = await store.EventsAsync(id, cancellationToken);
@@ -137,17 +140,20 @@ public static class AlertsApi
     /// <summary>The path of an alert's CAP message <paramref name="version"/>.</summary>
     public static string CapPath(Guid id, int version) => $"/api/alerts/{id}/cap/{version}";
 
-    private static AlertSummary Summarise(Alert a, Alerts.Playbooks.Playbook playbook, long nowMs, CapOptions cap)
+    private static AlertSummary Summarise(Alert a, Alerts.Playbooks.Playbook playbook, long nowMs, CapOptions cap, bool exact)
     {
         var grading = CapGrading.Of(a, nowMs, cancel: false);
         var peak = a.Peak.Known;
+        // A viewer sees no number of a slot under k: it would tell how many people a small group is.
+        var shown = exact || !a.UnderK;
         return new(a.Id, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(), a.State.ToString().ToLowerInvariant(),
-            a.Version, a.Trigger.Kind.ToString(), a.Trigger.Certainty.ToString(), Math.Round(a.Density, 3), a.CapacityUse is { } u ? Math.Round(u, 3) : null,
-            Math.Round(a.Trend * 60, 3), peak ? Math.Round(a.Peak.Density, 3) : null, peak ? DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs) : null,
+            a.Version, a.Trigger.Kind.ToString(), a.Trigger.Certainty.ToString(), shown ? Math.Round(a.Density, 3) : null, shown && a.CapacityUse is { } u ? Math.Round(u, 3) : null,
+            shown ? Math.Round(a.Trend * 60, 3) : null, peak ? Math.Round(a.Peak.Density, 3) : null, peak ? DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs) : null,
             DateTimeOffset.FromUnixTimeMilliseconds(a.RaisedMs), DateTimeOffset.FromUnixTimeMilliseconds(a.ChangedMs), a.Stage, a.AcknowledgedBy,
             playbook.For(a.Place.Id, a.Level).Zh, playbook.For(a.Place.Id, a.Level).En, CapPath(a.Id, a.ChangedVersion),
             peak ? Math.Round(a.Peak.Low, 3) : null, peak ? Math.Round(a.Peak.High, 3) : null, a.Trigger.Reason, grading.Severity, grading.Urgency, a.DensityFlagged,
-            a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : null, $"/alerts/{a.Id}");
+            a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : null, $"/alerts/{a.Id}",
+            a.UnderK ? Geo.Privacy.KThreshold.LowDensity : Geo.Privacy.KThreshold.DensityEstimation);
     }
 
     // Per open alert, its latest CAP message: identifier, sent, English headline, severity and area from the message itself.

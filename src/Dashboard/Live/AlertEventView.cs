@@ -21,6 +21,10 @@ namespace CrowdWatch.Dashboard.Live;
 /// <param name="Actor">Who.</param>
 /// <param name="Note">The note or reason.</param>
 /// <param name="DataGapSince">Since when the place's data are late, if they are.</param>
+/// <param name="DensityStatus">
+/// <c>LOW_DENSITY</c> where the place's latest slot counted fewer than the area's k people or devices: density,
+/// capacity use and trend are then null (the hub serves viewers); <c>DENSITY_ESTIMATION</c> otherwise.
+/// </param>
 public sealed record AlertEventView(long Feed, string Kind, Guid AlertId, int Version, string Area, string Place, string NameZh, string NameEn, string Level,
-    string State, string Trigger, double Density, double? CapacityUse, double TrendPerHour, double? PeakDensity, DateTimeOffset? PeakAt, DateTimeOffset At, string Actor, string? Note,
-    DateTimeOffset? DataGapSince = null);
+    string State, string Trigger, double? Density, double? CapacityUse, double? TrendPerHour, double? PeakDensity, DateTimeOffset? PeakAt, DateTimeOffset At, string Actor, string? Note,
+    DateTimeOffset? DataGapSince = null, string DensityStatus = Geo.Privacy.KThreshold.DensityEstimation);

@@ -58,11 +58,15 @@ public sealed class AlertFeed : IHostedService, IDisposable
         AlertEventView view;
         lock (_lock)
         {
+            // The hub serves viewers, as the heat-map frames do: no number of a slot under k.
+            var shown = !a.UnderK;
             view = new AlertEventView(++_next, change.Kind.ToString().ToLowerInvariant(), a.Id, a.Version, a.Area, a.Place.Id, a.Place.NameZh, a.Place.NameEn, a.Level.Colour(),
-                a.State.ToString().ToLowerInvariant(), a.Trigger.Kind.ToString(), Math.Round(a.Density, 3), a.CapacityUse is { } u ? Math.Round(u, 3) : null, Math.Round(a.Trend * 60, 3),
+                a.State.ToString().ToLowerInvariant(), a.Trigger.Kind.ToString(), shown ? Math.Round(a.Density, 3) : null, shown && a.CapacityUse is { } u ? Math.Round(u, 3) : null,
+                shown ? Math.Round(a.Trend * 60, 3) : null,
                 a.Peak.Known ? Math.Round(a.Peak.Density, 3) : null, a.Peak.Known ? DateTimeOffset.FromUnixTimeMilliseconds(a.Peak.AtMs) : null,
                 DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), change.Actor, change.Note,
-                a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : null);
+                a.DataGapSinceMs is { } gap ? DateTimeOffset.FromUnixTimeMilliseconds(gap) : null,
+                shown ? Geo.Privacy.KThreshold.DensityEstimation : Geo.Privacy.KThreshold.LowDensity);
             _recent.AddLast(view);
             while (_recent.Count > Capacity) _recent.RemoveFirst();
         }

@@ -302,8 +302,8 @@ function renderAlerts() {
     const instruction = state.lang === 'zh' ? a.instructionZh : a.instructionEn;
     li.innerHTML = `
       <div class="head"><span>${name}</span><span class="level" style="background:${LEVEL_COLOURS[a.level]}">${levelName(a.level)}</span></div>
-      <div class="facts"><span class="state">${t(a.state) || a.state}</span> · ${fmt(a.density, 2)} ${t('density')}${a.capacityUse != null ? ` · ${t('capacityUse')} ${fmt(a.capacityUse * 100)}%` : ''}
-        · ${t('trend')} ${a.trendPerHour >= 0 ? '+' : ''}${fmt(a.trendPerHour, 2)}${t('perHour')}${a.peakDensity != null ? ` · ${t('peak')} ${fmt(a.peakDensity, 2)} (${fmt(a.peakLow, 2)}–${fmt(a.peakHigh, 2)}) ${t('at')} ${zoneTime(a.peakAt)}` : ''}</div>
+      <div class="facts"><span class="state">${t(a.state) || a.state}</span> · ${a.density == null ? t('lowDensity') : `${fmt(a.density, 2)} ${t('density')}`}${a.capacityUse != null ? ` · ${t('capacityUse')} ${fmt(a.capacityUse * 100)}%` : ''}
+        ${a.trendPerHour != null ? `· ${t('trend')} ${a.trendPerHour >= 0 ? '+' : ''}${fmt(a.trendPerHour, 2)}${t('perHour')}` : ''}${a.peakDensity != null ? ` · ${t('peak')} ${fmt(a.peakDensity, 2)} (${fmt(a.peakLow, 2)}–${fmt(a.peakHigh, 2)}) ${t('at')} ${zoneTime(a.peakAt)}` : ''}</div>
       ${a.dataGapSince ? `<div class="data-gap">${t('dataGap')} ${zoneTime(a.dataGapSince)}</div>` : ''}
       ${a.densityFlagged ? `<div class="data-gap">${t('densityFlagged')}</div>` : ''}
       ${a.reason ? `<div class="reason">${a.reason}</div>` : ''}
