@@ -108,6 +108,20 @@ public class WebHostTests
             Assert.Equal(peak.GetProperty("truePeople").GetDouble(), peak.GetProperty("estimatedPeople").GetDouble(), peak.GetProperty("truePeople").GetDouble() * 0.2);
         }
 
+        // The cableway after midnight holds a handful of people: a viewer gets no number of either kind (the true count
+        // would tell the estimate and the other way round), only the flag.
+        using (var night = JsonDocument.Parse(await http.GetStringAsync(
+            "/api/areas/chongqing/history/zones/cableway?from=2025-09-01T00:00%2B08:00&to=2025-09-01T01:00%2B08:00")))
+        {
+            var points = night.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.NotEmpty(points);
+            Assert.All(points, p =>
+            {
+                Assert.Equal("LOW_DENSITY", p.GetProperty("flag").GetString());
+                foreach (var field in new[] { "truePeople", "estimatedPeople", "trueDensity", "estimatedDensity" }) Assert.Equal(JsonValueKind.Null, p.GetProperty(field).ValueKind);
+            });
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/chongqing/history/zones/nowhere?from=2025-10-01T18:00%2B08:00&to=2025-10-01T19:00%2B08:00")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/areas/chongqing/history/zones/hongyadong?from=yesterday&to=2025-10-01T19:00%2B08:00")).StatusCode);
         await app.StopAsync();
