@@ -52,9 +52,10 @@ internal static class DbCommands
         var from = new Option<string>("--from") { Description = "First instant, ISO 8601 with offset", Required = true };
         var to = new Option<string>("--to") { Description = "End instant (excluded), ISO 8601 with offset", Required = true };
         var outPath = new Option<string?>("--out", "-o") { Description = "CSV to write (default: standard output)" };
-        var command = new Command("export", "A zone's or a drawn area's counts per slot over a time window, as CSV: area,place,channel,slot_start,value");
+        var exact = new Option<bool>("--exact") { Description = "Write slots under the area's k with their numbers (for the operators' own use, never to publish)" };
+        var command = new Command("export", "A zone's or a drawn area's counts per slot over a time window, as CSV: area,place,channel,slot_start,value,status");
         area.AddTo(command);
-        foreach (var o in new Option[] { zone, polygon, channel, from, to, outPath }) command.Options.Add(o);
+        foreach (var o in new Option[] { zone, polygon, channel, from, to, outPath, exact }) command.Options.Add(o);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var a = area.Resolve(parse, error);
@@ -85,10 +86,20 @@ internal static class DbCommands
 
             using var file = parse.GetValue(outPath) is { } path ? new StreamWriter(path) : null;
             var writer = file ?? output;
-            writer.WriteLine("area,place,channel,slot_start,value");
+            // A CSV leaves the host like any other output: a slot under k has no number unless the operator asks.
+            var floor = parse.GetValue(exact) ? null : (Geo.Privacy.KThreshold?)a.K;
+            if (floor is null) error.WriteLine("exact counts, slots under k included: for the operators' own use, never to publish");
+            writer.WriteLine("area,place,channel,slot_start,value,status");
+            var withheld = 0;
             foreach (var p in points)
+            {
+                var low = floor is { } k && ExportFloor.Suppresses(k, channelName, p.Value);
+                if (low) withheld++;
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{a.Name},{CsvText.Quote(place)},{CsvText.Quote(channelName)},{SeriesCsv.SlotLabel(a, p.SlotStartMs)},{p.Value:0.####}"));
+                    $"{a.Name},{CsvText.Quote(place)},{CsvText.Quote(channelName)},{SeriesCsv.SlotLabel(a, p.SlotStartMs)},{(low ? "" : p.Value.ToString("0.####", CultureInfo.InvariantCulture))},{(low ? Geo.Privacy.KThreshold.LowDensity : Geo.Privacy.KThreshold.DensityEstimation)}"));
+            }
+
+            if (withheld > 0) error.WriteLine($"{withheld} of {points.Count} slots under k = {a.K.K} written as LOW_DENSITY without a value (--exact writes them)");
             if (file is not null) output.WriteLine($"{points.Count} slots of {place} written to {parse.GetValue(outPath)}");
             return 0;
         }));

@@ -23,7 +23,7 @@ public class DbCommandTests
         using var d = new TestDeployment();
         File.WriteAllText(d.File_("pings.csv"), Pings());
         var environment = new Dictionary<string, string> { ["Store__DataDirectory"] = d.File_("store") };
-        string[] export = ["db", "export", "-d", d.DeploymentPath, "--channel", "devices", "--from", "2026-10-01T20:00+08:00", "--to", "2026-10-01T20:15+08:00"];
+        string[] export = ["db", "export", "-d", d.DeploymentPath, "--channel", "devices", "--from", "2026-10-01T20:00+08:00", "--to", "2026-10-01T20:15+08:00", "--exact"];
 
         var (code, output, error) = CliRun.Run("", environment, "ingest", "--sample", "--store", "-d", d.DeploymentPath, "--pings", d.File_("pings.csv"));
         Assert.True(code == 0, error);
@@ -36,9 +36,20 @@ public class DbCommandTests
         Assert.Equal(all, CliRun.Run("", environment, export).Out);
         Assert.Equal(zone, CliRun.Run("", environment, [.. export, "--zone", "洪崖洞 Hongyadong"]).Out);
 
-        Assert.Equal("area,place,channel,slot_start,value\nhongyadong,all,devices,2026-10-01T20:00:00+08:00,6\n", all.ReplaceLineEndings("\n"));
+        Assert.Equal("area,place,channel,slot_start,value,status\nhongyadong,all,devices,2026-10-01T20:00:00+08:00,6,DENSITY_ESTIMATION\n", all.ReplaceLineEndings("\n"));
         // The 4 devices' cell lies wholly in the zone; the other 2 are 300 m east, outside it.
-        Assert.Equal("area,place,channel,slot_start,value\nhongyadong,洪崖洞 Hongyadong,devices,2026-10-01T20:00:00+08:00,4\n", zone.ReplaceLineEndings("\n"));
+        Assert.Equal("area,place,channel,slot_start,value,status\nhongyadong,洪崖洞 Hongyadong,devices,2026-10-01T20:00:00+08:00,4,DENSITY_ESTIMATION\n", zone.ReplaceLineEndings("\n"));
+
+        // Without --exact the CSV follows k (10 devices): 6 devices and 4 devices are written without a number, and
+        // the people channel (devices over the panel factor 0.3: 20 and 13 people) too, since the devices are few.
+        foreach (var channel in new[] { "devices", "people" })
+        {
+            var (shownCode, shown, said) = CliRun.Run("", environment, "db", "export", "-d", d.DeploymentPath, "--channel", channel, "--from", "2026-10-01T20:00+08:00",
+                "--to", "2026-10-01T20:15+08:00");
+            Assert.True(shownCode == 0, said);
+            Assert.Equal($"area,place,channel,slot_start,value,status\nhongyadong,all,{channel},2026-10-01T20:00:00+08:00,,LOW_DENSITY\n", shown.ReplaceLineEndings("\n"));
+            Assert.Contains("1 of 1 slots under k = 10 written as LOW_DENSITY", said, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
