@@ -28,7 +28,7 @@ internal static class IngestCommand
         var toStore = new Option<bool>("--store") { Description = "Write the counts into the configured store (Store__Provider, Store__DataDirectory, ConnectionStrings__CrowdWatch)" };
         var sourceName = new Option<string?>("--source") { Description = "Name the counts are stored under (default: the input files' names); a re-run under the same name replaces its slots" };
         var movementsPath = new Option<string?>("--movements") { Description = "Zone-to-zone movements CSV to write" };
-        var rejectsPath = new Option<string?>("--rejects") { Description = "Rejected rows CSV (default: OUT.rejects.csv)" };
+        var rejectsPath = new Option<string?>("--rejects") { Description = "Rejected rows CSV (default: OUT.rejects.csv with --out; none with --store alone, where stderr counts them)" };
         var summaryPath = new Option<string?>("--summary") { Description = "Write the summary as JSON here too" };
         var maxErrors = new Option<long>("--max-errors") { Description = "Stop after this many rejected rows", DefaultValueFactory = _ => long.MaxValue };
         var lateness = new Option<int>("--lateness") { Description = "Minutes after a slot ends that rows for it are still accepted", DefaultValueFactory = _ => 60 };
@@ -69,7 +69,9 @@ internal static class IngestCommand
             series?.WriteLine(SeriesCsv.Header);
             using var movements = parse.GetValue(movementsPath) is { } mp ? new StreamWriter(mp) : null;
             movements?.WriteLine(SeriesCsv.MovementsHeader);
-            using var rejects = new StreamWriter(parse.GetValue(rejectsPath) ?? (outFile ?? "ingest") + ".rejects.csv");
+            // Nothing is written unasked: the rejects go beside the output asked for, or where --rejects says.
+            var rejectsFile = parse.GetValue(rejectsPath) ?? (outFile is null ? null : outFile + ".rejects.csv");
+            using var rejects = rejectsFile is null ? null : new StreamWriter(rejectsFile);
             var log = new RejectLog(report, rejects, parse.GetValue(maxErrors));
             var slots = new HashSet<long>();
             var cliStore = CliStore.From(environment);

@@ -53,6 +53,22 @@ public class DbCommandTests
     }
 
     [Fact]
+    public void Ingest_into_the_store_alone_writes_no_rejects_file_into_the_working_folder()
+    {
+        using var d = new TestDeployment();
+        File.WriteAllText(d.File_("pings.csv"), Pings() + "yesterday,dev-9,29.5630,106.5790,5\n");
+        var environment = new Dictionary<string, string> { ["Store__DataDirectory"] = d.File_("store") };
+        var before = Directory.GetFiles(Environment.CurrentDirectory, "*.rejects.csv");
+        var (code, output, error) = CliRun.Run("", environment, "ingest", "--sample", "--store", "-d", d.DeploymentPath, "--pings", d.File_("pings.csv"));
+        Assert.True(code == 0, error);
+        Assert.Contains("accepted 18", output + error, StringComparison.Ordinal);
+        Assert.Contains("bad-timestamp", output + error, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetFiles(Environment.CurrentDirectory, "*.rejects.csv"));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "ingest.rejects.csv")), output);
+        Assert.Empty(Directory.GetFiles(d.Folder, "*.rejects.csv", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void Db_commands_name_what_is_wrong_with_their_input()
     {
         using var d = new TestDeployment();
