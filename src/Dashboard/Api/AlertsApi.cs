@@ -56,7 +56,7 @@ public static class AlertsApi
         var group = app.MapGroup("/api/alerts").WithTags("Alerts");
         group.MapGet("/", (AlertService alerts, TimeProvider time, IOptions<AlertingOptions> options, HttpContext http) =>
             TypedResults.Ok(alerts.Open.Select(a => Summarise(a, alerts.Playbook, time.GetUtcNow().ToUnixTimeMilliseconds(), options.Value.Cap,
-                exact: Security.Viewing.SeesExactCounts(http.User))).ToArray()));
+                exact: Security.Viewing.SeesExactCounts(http.User))).ToArray())).WithName("ListAlerts").WithSummary("The open alerts, most dangerous first");
         group.MapGet("/{id:guid}", async Task<Results<Ok<AlertHistoryEntry[]>, ProblemHttpResult>> (Guid id, IAlertStore store, CancellationToken cancellationToken) =>
         {
             var events = await store.EventsAsync(id, cancellationToken);
@@ -64,17 +64,17 @@ public static class AlertsApi
                 ? TypedResults.Problem($"No alert {id}.", title: "Unknown alert", statusCode: StatusCodes.Status404NotFound)
                 : TypedResults.Ok(events.Select(e => new AlertHistoryEntry(e.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs), e.Kind, e.Level, e.Actor, e.Note,
                     e.Message is null ? null : CapPath(id, e.Sequence))).ToArray());
-        });
+        }).WithName("GetAlertHistory").WithSummary("An alert's history: every event with its CAP message");
         group.MapGet("/{id:guid}/cap/{version:int}", async Task<Results<ContentHttpResult, ProblemHttpResult>> (Guid id, int version, IAlertStore store, CancellationToken cancellationToken) =>
         {
             var e = (await store.EventsAsync(id, cancellationToken)).FirstOrDefault(x => x.Sequence == version);
             return e?.Message is { } xml
                 ? TypedResults.Content(xml, "application/cap+xml; charset=utf-8")
                 : TypedResults.Problem($"Alert {id} has no CAP message {version}.", title: "No such message", statusCode: StatusCodes.Status404NotFound);
-        });
+        }).WithName("GetCapMessage").WithSummary("One version of an alert's CAP 1.2 message");
         app.MapGet("/api/areas/{name}/risk-points", async Task<Results<Ok<RiskPointsView>, ProblemHttpResult>> (string name, HttpContext http, AreaCatalog catalog, AlertService alerts, CancellationToken cancellationToken) =>
         {
-            if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+            if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             if (await alerts.RiskPointsAsync(name, cancellationToken) is not { } found)
                 return TypedResults.Problem($"Area '{name}' has no slot judged yet.", title: "No risk points yet", statusCode: StatusCodes.Status404NotFound);
             // Points under the area's k people are not shown to viewers, like any aggregate.
@@ -83,13 +83,13 @@ public static class AlertsApi
                 p.Peak.AtMs > found.SlotMs ? Math.Round(p.Peak.Low, 3) : null, p.Peak.AtMs > found.SlotMs ? Math.Round(p.Peak.High, 3) : null, Math.Round(p.PeopleAtPeak),
                 System.Text.Json.JsonSerializer.SerializeToElement(CellRiskPoints.Wgs84(area, p.Outline), GeoJson))).ToArray();
             return TypedResults.Ok(new RiskPointsView(name, DateTimeOffset.FromUnixTimeMilliseconds(found.SlotMs), points));
-        }).WithTags("Alerts");
+        }).WithName("GetRiskPoints").WithSummary("The ranked risk points of the area's last judged slot").WithTags("Alerts");
         group.MapPost("/{id:guid}/acknowledge", (Guid id, AlertAction? action, AlertService alerts, HttpContext http, CancellationToken cancellationToken) =>
-            ActAsync(id, action, resolve: false, alerts, http, cancellationToken)).RequireAuthorization(Security.Roles.CanOperate);
+            ActAsync(id, action, resolve: false, alerts, http, cancellationToken)).WithName("AcknowledgeAlert").WithSummary("An operator acknowledges an open alert").RequireAuthorization(Security.Roles.CanOperate);
         group.MapPost("/{id:guid}/resolve", (Guid id, AlertAction? action, AlertService alerts, HttpContext http, CancellationToken cancellationToken) =>
-            ActAsync(id, action, resolve: true, alerts, http, cancellationToken)).RequireAuthorization(Security.Roles.CanOperate);
+            ActAsync(id, action, resolve: true, alerts, http, cancellationToken)).WithName("ResolveAlert").WithSummary("An operator resolves an open alert").RequireAuthorization(Security.Roles.CanOperate);
         // Who hears of alerts: addresses and phone numbers, so admins only. An edit holds from the next notification on.
-        group.MapGet("/recipients", (RecipientBook book) => TypedResults.Ok(book.Current.ToArray())).RequireAuthorization(Security.Roles.CanAdminister);
+        group.MapGet("/recipients", (RecipientBook book) => TypedResults.Ok(book.Current.ToArray())).WithName("GetRecipients").WithSummary("Who hears of alerts (admins only)").RequireAuthorization(Security.Roles.CanAdminister);
         group.MapPut("/recipients", async Task<Results<Ok<RecipientSettings[]>, ProblemHttpResult>> (RecipientSettings[] recipients, RecipientBook book, IAuditLog audit,
             TimeProvider time, HttpContext http, CancellationToken cancellationToken) =>
         {
@@ -98,9 +98,9 @@ public static class AlertsApi
             await audit.AppendAsync(new AuditEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), http.User.Identity?.Name ?? "unknown", "recipients.edit", book.FilePath,
                 $"{before} recipients -> {recipients.Length}: {string.Join(", ", recipients.Select(r => $"{r.Channel} {r.Address} from {r.From} stage {r.Stage}"))}"), cancellationToken);
             return TypedResults.Ok(book.Current.ToArray());
-        }).RequireAuthorization(Security.Roles.CanAdminister);
+        }).WithName("SetRecipients").WithSummary("Replace who hears of alerts (admins only)").RequireAuthorization(Security.Roles.CanAdminister);
         group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, TimeProvider time, HttpContext http, CancellationToken cancellationToken) =>
-            TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", time.GetUtcNow(), cancellationToken), "application/atom+xml; charset=utf-8"));
+            TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", time.GetUtcNow(), cancellationToken), "application/atom+xml; charset=utf-8")).WithName("GetAlertFeed").WithSummary("Atom feed of the active alerts' CAP messages");
         // The page each CAP message's <web> names: the alert's state and history for people who follow the link.
         app.MapGet("/alerts/{id:guid}", async Task<Results<ContentHttpResult, ProblemHttpResult>> (Guid id, IAlertStore store, AreaCatalog catalog, CancellationToken cancellationToken) =>
         {
@@ -108,7 +108,7 @@ public static class AlertsApi
             return events.Count == 0
                 ? TypedResults.Problem($"No alert {id}.", title: "Unknown alert", statusCode: StatusCodes.Status404NotFound)
                 : TypedResults.Content(AlertPage.Html(id, events, catalog), "text/html; charset=utf-8");
-        }).WithTags("Alerts").WithName("AlertPage").WithSummary("The alert's page (linked from its CAP messages)");
+        }).WithName("GetAlertPage").WithSummary("The alert's public page, which its CAP messages link to").WithTags("Alerts").WithName("AlertPage").WithSummary("The alert's page (linked from its CAP messages)");
         return app;
     }
 

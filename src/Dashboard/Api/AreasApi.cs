@@ -17,19 +17,19 @@ public static class AreasApi
     public static IEndpointRouteBuilder MapAreasApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/areas").WithTags("Areas");
-        group.MapGet("/", (AreaCatalog catalog) => TypedResults.Ok(catalog.Areas.Values.Select(Summarise).ToArray()));
+        group.MapGet("/", (AreaCatalog catalog) => TypedResults.Ok(catalog.Areas.Values.Select(Summarise).ToArray())).WithName("ListAreas").WithSummary("Every area the deployment serves");
         group.MapGet("/{name}", Results<Ok<AreaSummary>, ProblemHttpResult> (string name, AreaCatalog catalog) =>
             catalog.Areas.TryGetValue(name, out var area)
                 ? TypedResults.Ok(Summarise(area))
-                : TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound));
+                : AreaProblems.Unknown(name)).WithName("GetArea").WithSummary("One area: grid, time zone, slot length, k, zones");
         group.MapGet("/{name}/locate", Results<Ok<LocatedPoint>, ProblemHttpResult> (string name, double lon, double lat, AreaCatalog catalog) =>
         {
-            if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+            if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             if (lon is < -180 or > 180 || lat is < -90 or > 90) return TypedResults.Problem("lon must be in -180..180 and lat in -90..90", title: "Bad coordinate", statusCode: StatusCodes.Status400BadRequest);
             return area.Grid.Locate(lon, lat) is { } c
                 ? TypedResults.Ok(new LocatedPoint(Math.Round(c.X, 3), Math.Round(c.Y, 3), c.Row, c.Col, c.CellId))
                 : TypedResults.Problem($"({lon}, {lat}) is outside area '{name}'.", title: "Outside the grid", statusCode: StatusCodes.Status404NotFound);
-        });
+        }).WithName("LocatePoint").WithSummary("The grid cell of a WGS84 point");
         return app;
     }
 

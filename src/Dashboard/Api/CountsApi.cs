@@ -40,7 +40,7 @@ public static class CountsApi
             return TypedResults.Ok(rows.Select(r => k.Suppresses(r.Value)
                 ? new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), null, null, KThreshold.LowDensity)
                 : new ZoneSlot(SeriesCsv.SlotLabel(area, r.SlotStartMs), Math.Round(r.Value, 1), walkable > 0 ? Math.Round(r.Value / walkable, 3) : null, null)).ToArray());
-        });
+        }).WithName("GetZoneCounts").WithSummary("A zone's stored people and density per slot");
         group.MapGet("/cells/{cell}", async Task<Results<Ok<ZoneSlot[]>, ProblemHttpResult>> (string name, string cell, string from, string to, HttpContext http,
             AreaCatalog catalog, ICountStore store, CancellationToken cancellationToken) =>
         {
@@ -55,7 +55,7 @@ public static class CountsApi
             return TypedResults.Ok(rows.GroupBy(r => r.SlotStartMs).OrderBy(g => g.Key).Select(g => (Slot: g.Key, People: g.Sum(r => r.Value))).Select(r => k.Suppresses(r.People)
                 ? new ZoneSlot(SeriesCsv.SlotLabel(area, r.Slot), null, null, KThreshold.LowDensity)
                 : new ZoneSlot(SeriesCsv.SlotLabel(area, r.Slot), Math.Round(r.People, 1), walkable > 0 ? Math.Round(r.People / walkable, 3) : null, null)).ToArray());
-        });
+        }).WithName("GetCellCounts").WithSummary("A cell's stored people and density per slot");
         group.MapGet("/cells", async Task<Results<Ok<CellSlot[]>, ProblemHttpResult>> (string name, string slot, HttpContext http, AreaCatalog catalog, ICountStore store,
             CancellationToken cancellationToken) =>
         {
@@ -66,7 +66,7 @@ public static class CountsApi
             return TypedResults.Ok(ViewerDensity.From(people, area.WalkableM2, Viewing.KFor(http.User, area)).Select(v => v.IsLowDensity
                 ? new CellSlot(v.CellId, null, null, KThreshold.LowDensity)
                 : new CellSlot(v.CellId, Math.Round(v.People!.Value, 1), Math.Round(v.Density!.Value, 3), null)).ToArray());
-        });
+        }).WithName("GetSlotCells").WithSummary("Every cell with anyone in it in one slot");
         app.MapGet("/api/areas/{name}/heatmap", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (string name, string slot, HttpContext http, AreaCatalog catalog, ICountStore store,
             CancellationToken cancellationToken) =>
         {
@@ -78,7 +78,7 @@ public static class CountsApi
             HeatmapGeoJson.Write(body, area, SeriesCsv.SlotLabel(area, start), ViewerDensity.From(people, area.WalkableM2, Viewing.KFor(http.User, area)));
             body.Position = 0;
             return TypedResults.Stream(body, "application/geo+json");
-        }).WithTags("Counts");
+        }).WithName("GetHeatmap").WithSummary("A slot's heat map as GeoJSON").WithTags("Counts");
         return app;
     }
 

@@ -22,11 +22,11 @@ public static class ForecastsApi
     {
         var group = app.MapGroup("/api/areas/{name}/forecasts").WithTags("Forecasts");
         group.MapGet("/zones/{zone}", (string name, string zone, HttpContext http, AreaCatalog catalog, IForecastStore store, CancellationToken cancellationToken) =>
-            ReadAsync(name, zone, isZone: true, http, catalog, store, cancellationToken));
+            ReadAsync(name, zone, isZone: true, http, catalog, store, cancellationToken)).WithName("GetZoneForecast").WithSummary("The newest forecast of a zone, with intervals and level probabilities");
         group.MapGet("/cells/{cell}", async Task<Results<Ok<PlaceForecast>, ProblemHttpResult>> (string name, string cell, HttpContext http, AreaCatalog catalog, IForecastStore store, CancellationToken cancellationToken) =>
             int.TryParse(cell, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
                 ? await ReadAsync(name, id.ToString(System.Globalization.CultureInfo.InvariantCulture), isZone: false, http, catalog, store, cancellationToken)
-                : TypedResults.Problem($"cell must be a cell id (a whole number), not '{cell}'", title: "Bad cell", statusCode: StatusCodes.Status400BadRequest));
+                : TypedResults.Problem($"cell must be a cell id (a whole number), not '{cell}'", title: "Bad cell", statusCode: StatusCodes.Status400BadRequest)).WithName("GetCellForecast").WithSummary("The newest forecast of a cell, with intervals and level probabilities");
         return app;
     }
 
@@ -34,7 +34,7 @@ public static class ForecastsApi
     private static async Task<Results<Ok<PlaceForecast>, ProblemHttpResult>> ReadAsync(string name, string place, bool isZone, HttpContext http, AreaCatalog catalog, IForecastStore store,
         CancellationToken cancellationToken)
     {
-        if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+        if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
         var run = await store.LatestRunAsync(name, cancellationToken);
         if (run is null) return TypedResults.Problem($"Area '{name}' has no forecasts yet.", title: "No forecasts", statusCode: StatusCodes.Status404NotFound);
         var values = await store.ValuesAsync(run.Id, place, isZone, cancellationToken);

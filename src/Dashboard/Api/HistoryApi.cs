@@ -27,7 +27,7 @@ public static class HistoryApi
         app.MapGet("/api/areas/{name}/history/zones/{zone}", Results<Ok<ZoneSeries>, ProblemHttpResult> (string name, string zone, string from, string to, AreaCatalog catalog, HttpContext http) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area))
-                return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+                return AreaProblems.Unknown(name);
             var z = area.Zones.Zones.Select((x, i) => (x, i)).FirstOrDefault(p => p.x.Name == zone);
             if (z.x is null) return TypedResults.Problem($"Area '{name}' has no zone '{zone}'.", title: "Unknown zone", statusCode: StatusCodes.Status404NotFound);
             if (!Instants.TryParse(from, out var fromMs) || !Instants.TryParse(to, out var toMs))
@@ -48,7 +48,7 @@ public static class HistoryApi
                 return new ZonePoint(SeriesCsv.SlotLabel(area, ms), Round(t), Round(e), walkable > 0 ? Round(t / walkable, 3) : null, walkable > 0 ? Round(e / walkable, 3) : null);
             }).ToArray();
             return TypedResults.Ok(new ZoneSeries(zone, z.x.Capacity, walkable, points));
-        }).WithTags("History");
+        }).WithName("GetZoneHistory").WithSummary("A zone's people per slot in the deployment's history").WithTags("History");
         return app;
     }
 

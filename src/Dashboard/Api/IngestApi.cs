@@ -36,7 +36,7 @@ public static class IngestApi
         group.MapPost("/counts", async Task<Results<Ok<IngestSummary>, ProblemHttpResult>> (string name, HttpContext http, AreaCatalog catalog, ICountStore store,
             CancellationToken cancellationToken) =>
         {
-            if (!catalog.Areas.TryGetValue(name, out var area)) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+            if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             var clock = area.NewClock();
             var bySlot = new SortedDictionary<long, List<(int, string, double)>>();
             var problems = new List<LineProblem>();
@@ -72,11 +72,11 @@ public static class IngestApi
             foreach (var (slot, values) in bySlot) await store.WriteAsync(batches.Of(source, slot, values), cancellationToken);
             await AuditAsync(http, "ingest.counts", name, $"{accepted} lines accepted, {rejected} rejected, {bySlot.Count} slots stored", cancellationToken);
             return TypedResults.Ok(new IngestSummary(accepted, rejected, bySlot.Count, problems));
-        });
+        }).WithName("IngestCounts").WithSummary("Write per-cell counts (NDJSON)");
         group.MapPost("/pings", (string name, HttpContext http, LiveIngest live, CancellationToken cancellationToken) =>
-            BinAsync(name, "ingest.pings", http, live, (a, body, problems) => a.PingsAsync(body, "pings", IsNdjson(http), problems, cancellationToken), cancellationToken));
+            BinAsync(name, "ingest.pings", http, live, (a, body, problems) => a.PingsAsync(body, "pings", IsNdjson(http), problems, cancellationToken), cancellationToken)).WithName("IngestPings").WithSummary("Post raw location pings (NDJSON or CSV), pseudonymised at the door");
         group.MapPost("/searches", (string name, HttpContext http, LiveIngest live, CancellationToken cancellationToken) =>
-            BinAsync(name, "ingest.searches", http, live, (a, body, problems) => a.SearchesAsync(body, "searches", problems, cancellationToken), cancellationToken));
+            BinAsync(name, "ingest.searches", http, live, (a, body, problems) => a.SearchesAsync(body, "searches", problems, cancellationToken), cancellationToken)).WithName("IngestSearches").WithSummary("Post map-search records (CSV)");
         return app;
     }
 
@@ -97,7 +97,7 @@ public static class IngestApi
     private static async Task<Results<Ok<BinnedSummary>, ProblemHttpResult>> BinAsync(string name, string action, HttpContext http, LiveIngest live,
         Func<AreaIngest, Stream, Action<Geo.Ingest.Rejection>, Task<Geo.Ingest.IngestReport>> bin, CancellationToken cancellationToken)
     {
-        if (live.For(name) is not { } area) return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+        if (live.For(name) is not { } area) return AreaProblems.Unknown(name);
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, cancellationToken);
         body.Position = 0;

@@ -25,7 +25,7 @@ public static class LayersApi
         var group = app.MapGroup("/api/areas/{name}").WithTags("Layers");
         group.MapGet("/layers/{layer}", Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult> (string name, string layer, AreaCatalog catalog) =>
         {
-            if (!catalog.Entries.TryGetValue(name, out var entry)) return UnknownArea(name);
+            if (!catalog.Entries.TryGetValue(name, out var entry)) return AreaProblems.Unknown(name);
             if (layer == "cells")
             {
                 // The grid itself, every cell as a WGS84 square with its id: the web map draws live frames on it.
@@ -47,10 +47,10 @@ public static class LayersApi
             return path is not null && File.Exists(path)
                 ? TypedResults.PhysicalFile(path, "application/geo+json")
                 : TypedResults.Problem($"Area '{name}' has no {layer} layer in its deployment.", title: "No such layer", statusCode: StatusCodes.Status404NotFound);
-        });
+        }).WithName("GetLayer").WithSummary("A deployment layer (zones, walkable, basemap, cells) as GeoJSON");
         group.MapGet("/calendar", Results<Ok<CalendarDay[]>, ProblemHttpResult> (string name, string from, string to, AreaCatalog catalog) =>
         {
-            if (!catalog.Calendars.TryGetValue(name, out var calendar)) return UnknownArea(name);
+            if (!catalog.Calendars.TryGetValue(name, out var calendar)) return AreaProblems.Unknown(name);
             if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
                 || !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last))
                 return TypedResults.Problem("from and to must be dates, yyyy-MM-dd", title: "Bad date", statusCode: StatusCodes.Status400BadRequest);
@@ -66,10 +66,7 @@ public static class LayersApi
             }
 
             return TypedResults.Ok(days.ToArray());
-        });
+        }).WithName("GetCalendar").WithSummary("Day kinds, holidays and events per local date");
         return app;
     }
-
-    private static ProblemHttpResult UnknownArea(string name) =>
-        TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
 }

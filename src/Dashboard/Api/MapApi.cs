@@ -28,12 +28,12 @@ public static class MapApi
     public static IEndpointRouteBuilder MapMapApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/map-config", (Microsoft.Extensions.Options.IOptions<MapOptions> options, AreaCatalog catalog) =>
-            TypedResults.Ok(new MapConfig(options.Value.Area ?? catalog.Areas.Keys.FirstOrDefault(), options.Value.StyleUrl, options.Value.TileUrl))).WithTags("Map");
+            TypedResults.Ok(new MapConfig(options.Value.Area ?? catalog.Areas.Keys.FirstOrDefault(), options.Value.StyleUrl, options.Value.TileUrl))).WithName("GetMapConfig").WithSummary("The area the page opens on and the base-map style").WithTags("Map");
         var group = app.MapGroup("/api/areas/{name}").WithTags("Map");
         group.MapGet("/timeline", async Task<Results<Ok<Timeline>, ProblemHttpResult>> (string name, AreaCatalog catalog, ICountStore counts, IForecastStore forecasts,
             TimeProvider time, CancellationToken cancellationToken) =>
         {
-            if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown(name);
+            if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var rows = await counts.ReadAsync(new CountQuery(name, "people", now - (PastHours * 3_600_000L), now), cancellationToken);
             var observed = rows.Select(r => r.SlotStartMs).Distinct().Order().Select(s => SeriesCsv.SlotLabel(area, s)).ToArray();
@@ -43,11 +43,11 @@ public static class MapApi
                 ahead = [.. (await forecasts.ValuesAsync(run.Id, area.Zones.Zones[0].Name, isZone: true, cancellationToken)).Select(v => SeriesCsv.SlotLabel(area, v.TargetSlotMs))];
             return TypedResults.Ok(new Timeline(name, TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(now), area.TimeZone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture), area.Settings.SlotMinutes, observed,
                 run is null ? null : SeriesCsv.SlotLabel(area, run.OriginSlotMs), ahead));
-        });
+        }).WithName("GetTimeline").WithSummary("The map slider: past slots with counts and the newest forecast's slots");
         group.MapGet("/forecasts/heatmap", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (string name, string slot, HttpContext http, AreaCatalog catalog,
             IForecastStore forecasts, CancellationToken cancellationToken) =>
         {
-            if (!catalog.Areas.TryGetValue(name, out var area)) return Unknown(name);
+            if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             if (!Instants.TryParse(slot, out var at))
                 return TypedResults.Problem($"slot must be {Instants.Expected}", title: "Bad time", statusCode: StatusCodes.Status400BadRequest);
             if (await forecasts.LatestRunAsync(name, cancellationToken) is not { } run)
@@ -60,10 +60,7 @@ public static class MapApi
             HeatmapGeoJson.Write(body, area, SeriesCsv.SlotLabel(area, target), ViewerDensity.From(people, area.WalkableM2, Viewing.KFor(http.User, area)));
             body.Position = 0;
             return TypedResults.Stream(body, "application/geo+json");
-        });
+        }).WithName("GetForecastHeatmap").WithSummary("A future slot's forecast as heat-map GeoJSON");
         return app;
     }
-
-    private static ProblemHttpResult Unknown(string name) =>
-        TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
 }

@@ -54,7 +54,7 @@ public static class ScenariosApi
             HttpContext http, AreaCatalog catalog, ScenarioService scenarios, IAuditLog audit, TimeProvider time, CancellationToken cancellationToken) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area))
-                return TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
+                return AreaProblems.Unknown(name);
             // Read as planners write their files: comments and trailing commas allowed.
             using var reader = new StreamReader(http.Request.Body);
             var text = await reader.ReadToEndAsync(cancellationToken);
@@ -92,7 +92,7 @@ public static class ScenariosApi
             await audit.AppendAsync(new AuditEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), http.User.Identity?.Name ?? "unknown", "scenario.run", name,
                 string.Join("; ", files.Select(f => f.Name))), cancellationToken);
             return TypedResults.Ok(new ScenariosView(name, [.. results.Select(r => View(area, r, frames ?? true))]));
-        }).RequireAuthorization(Roles.CanOperate).WithTags("Scenarios").Accepts<JsonElement>("application/json");
+        }).WithName("RunScenarios").WithSummary("Run what-if scenarios against a baseline").RequireAuthorization(Roles.CanOperate).WithTags("Scenarios").Accepts<JsonElement>("application/json");
         return app;
     }
 

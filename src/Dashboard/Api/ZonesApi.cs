@@ -39,15 +39,15 @@ public static class ZonesApi
         app.MapGet("/api/areas/{name}/zones", async Task<Results<Ok<ZoneView[]>, ProblemHttpResult>> (string name, HttpContext http, AreaCatalog catalog, ICountStore counts,
             TimeProvider time, CancellationToken cancellationToken) =>
         {
-            if (!catalog.Areas.TryGetValue(name, out var area)) return UnknownArea(name);
+            if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             var views = new List<ZoneView>();
             for (var z = 0; z < area.Zones.Zones.Count; z++) views.Add(await ViewAsync(area, z, Viewing.KFor(http.User, area), counts, time, cancellationToken));
             return TypedResults.Ok(views.ToArray());
-        }).WithTags("Zones");
+        }).WithName("ListZones").WithSummary("Each zone with its newest slot's people, density and level").WithTags("Zones");
         app.MapPut("/api/areas/{name}/zones/{zone}", async Task<Results<Ok<ZoneView>, ProblemHttpResult>> (string name, string zone, ZoneEdit edit, HttpContext http,
             AreaCatalog catalog, ICountStore counts, IAreaStore areas, IAuditLog audit, IOptions<CrowdWatchOptions> host, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            if (!catalog.Areas.TryGetValue(name, out var area)) return UnknownArea(name);
+            if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             var index = area.Zones.Zones.Select((z, i) => (z, i)).FirstOrDefault(p => p.z.Name == zone);
             if (index.z is null) return TypedResults.Problem($"No zone named '{zone}'.", title: "Unknown zone", statusCode: StatusCodes.Status404NotFound);
             if (!catalog.Entries.TryGetValue(name, out var entry) || entry.ZonesPath is not { } path || !File.Exists(path))
@@ -75,12 +75,9 @@ public static class ZonesApi
             await audit.AppendAsync(new AuditEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), http.User.Identity?.Name ?? "unknown", "zone.edit", $"{name}/{zone}",
                 $"capacity {old.Capacity?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} -> {capacity?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}; thresholds {old.Thresholds} -> {thresholds}"), cancellationToken);
             return TypedResults.Ok(await ViewAsync(updated, index.i, Viewing.KFor(http.User, updated), counts, time, cancellationToken));
-        }).RequireAuthorization(Roles.CanAdminister).WithTags("Zones");
+        }).WithName("EditZone").WithSummary("An admin sets a zone's capacity and thresholds").RequireAuthorization(Roles.CanAdminister).WithTags("Zones");
         return app;
     }
-
-    private static ProblemHttpResult UnknownArea(string name) =>
-        TypedResults.Problem($"No area named '{name}'.", title: "Unknown area", statusCode: StatusCodes.Status404NotFound);
 
     private static ProblemHttpResult Bad(string field, string detail)
     {
