@@ -5,7 +5,7 @@ using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
-using CrowdWatch.Geo.Simulation;
+using CrowdWatch.Simulation;
 using CrowdWatch.Geo.Zones;
 
 namespace CrowdWatch.Benchmarks;

@@ -8,7 +8,7 @@ using CrowdWatch.Dashboard.Simulation;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
-using CrowdWatch.Geo.Simulation;
+using CrowdWatch.Simulation;
 using CrowdWatch.Geo.Zones;
 
 namespace CrowdWatch.Dashboard.Cli;

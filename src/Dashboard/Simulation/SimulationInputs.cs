@@ -3,7 +3,7 @@ using CrowdWatch.Dashboard.Deployment;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Ingest;
-using CrowdWatch.Geo.Simulation;
+using CrowdWatch.Simulation;
 using CrowdWatch.Geo.Zones;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;

@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>A place people go to: a zone with its kind, outline (WGS84) and capacity.</summary>
 /// <param name="Name">The zone's name.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CrowdWatch.Geo.Ingest;
 
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>Collects one simulated day's pings and searches, then puts them in time order.</summary>
 internal sealed class DayOutput(SimulatedDay day, int seed)

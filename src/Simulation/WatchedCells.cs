@@ -1,12 +1,12 @@
 using CrowdWatch.Geo.Areas;
 
-namespace CrowdWatch.Dashboard.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// The cells a long history is kept for: every cell a zone touches and the ring of cells around them (where queues
 /// and overflow show first). For the sample city that is a few hundred of its 9 728 cells.
 /// </summary>
-internal static class WatchedCells
+public static class WatchedCells
 {
     /// <summary>The watched cells of <paramref name="area"/>, ascending.</summary>
     public static int[] Of(Area area)

@@ -1,4 +1,4 @@
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>A walking route as a polyline in lon/lat with its cumulative length, for positions along it.</summary>
 public sealed class WalkPath

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// A simulated day as CSV, formatted as it is read: pings (<c>timestamp,device_id,lat,lon,accuracy_m</c>, Unix ms and

@@ -1,4 +1,4 @@
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>The kind of a place, which sets when people come and how long they stay.</summary>
 public enum PlaceKind

@@ -1,4 +1,4 @@
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// Where one person is over one day: legs of staying at a point, or moving along a path or a straight line, in time

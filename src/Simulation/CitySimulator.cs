@@ -4,7 +4,7 @@ using CrowdWatch.Geo.Ingest;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// Simulates people in an area, a local day at a time: residents at home, out to work and out in the evening;

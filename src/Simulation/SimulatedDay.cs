@@ -1,4 +1,4 @@
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// One simulated local day: the pings the feed saw (in time order), the map searches, and the true number of people

@@ -1,4 +1,4 @@
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// Metres per degree around an area's centre (equirectangular): ample for moving simulated people a few kilometres,

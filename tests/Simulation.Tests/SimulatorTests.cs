@@ -5,11 +5,10 @@ using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
-using CrowdWatch.Geo.Simulation;
 using NetTopologySuite.Geometries;
 using Xunit.Abstractions;
 
-namespace CrowdWatch.Geo.Tests.Simulation;
+namespace CrowdWatch.Simulation.Tests;
 
 public class SimulatorTests(ITestOutputHelper output)
 {

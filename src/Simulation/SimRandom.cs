@@ -1,4 +1,4 @@
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// A small, fast pseudo-random generator (xoshiro256**, seeded through SplitMix64) whose sequence is fixed by this

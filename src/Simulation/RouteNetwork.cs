@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>
 /// The streets people walk along between places: the base map's road lines as a graph (vertices closer than

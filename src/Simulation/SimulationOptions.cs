@@ -1,4 +1,4 @@
-namespace CrowdWatch.Geo.Simulation;
+namespace CrowdWatch.Simulation;
 
 /// <summary>What to simulate: how many people, seen through how large a panel, with how much noise and bad input.</summary>
 public sealed record SimulationOptions
