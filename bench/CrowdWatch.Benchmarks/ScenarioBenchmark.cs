@@ -1,9 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Alerts.Scenarios;
 using CrowdWatch.Dashboard.Cli;
 using CrowdWatch.Dashboard.Deployment;
-using CrowdWatch.Dashboard.Forecasting;
-using CrowdWatch.Dashboard.Scenarios;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Ingest;

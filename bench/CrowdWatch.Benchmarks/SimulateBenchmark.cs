@@ -5,8 +5,8 @@ using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
-using CrowdWatch.Simulation;
 using CrowdWatch.Geo.Zones;
+using CrowdWatch.Simulation;
 
 namespace CrowdWatch.Benchmarks;
 

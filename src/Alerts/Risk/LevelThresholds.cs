@@ -1,3 +1,5 @@
+using CrowdWatch.Geo.Zones;
+
 namespace CrowdWatch.Alerts.Risk;
 
 /// <summary>
@@ -18,6 +20,31 @@ public sealed record LevelThresholds(double Blue, double Yellow, double Orange, 
 {
     /// <summary>The defaults: 1.5, 2.0, 3.0, 4.0 persons/m²; 70, 85, 95, 100% of capacity.</summary>
     public static LevelThresholds Default { get; } = new(1.5, 2.0, 3.0, 4.0);
+
+    /// <summary>The densities where Blue, Yellow, Orange and Red begin, in that order.</summary>
+    public double[] Densities => [Blue, Yellow, Orange, Red];
+
+    /// <summary>
+    /// A zone's thresholds: its own densities and capacity shares where it has them, <paramref name="defaults"/> (or
+    /// <see cref="Default"/>) elsewhere.
+    /// </summary>
+    public static LevelThresholds For(ZoneThresholds? own, LevelThresholds? defaults = null)
+    {
+        var d = defaults ?? Default;
+        return own is null ? d : d with
+        {
+            Blue = own.Blue ?? d.Blue, Yellow = own.Yellow ?? d.Yellow, Orange = own.Orange ?? d.Orange, Red = own.Red ?? d.Red,
+            BlueUse = own.BlueUse ?? d.BlueUse, YellowUse = own.YellowUse ?? d.YellowUse, OrangeUse = own.OrangeUse ?? d.OrangeUse, RedUse = own.RedUse ?? d.RedUse,
+        };
+    }
+
+    /// <summary>
+    /// The people at which each warning level begins in a place of <paramref name="walkableM2"/> and
+    /// <paramref name="capacity"/> (whichever is reached first), Blue to Red: what the forecasts' exceedance
+    /// probabilities are for. None when the place has neither.
+    /// </summary>
+    public double[] CountsAt(double walkableM2, double? capacity) =>
+        walkableM2 > 0 || capacity is > 0 ? [.. RiskLevels.Warning.Select(l => PeopleAt(l, walkableM2, capacity))] : [];
 
     /// <summary>The density where <paramref name="level"/> begins (infinity for None's end, 0 for None).</summary>
     public double DensityOf(RiskLevel level) => level switch

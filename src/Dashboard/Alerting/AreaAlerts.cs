@@ -3,7 +3,6 @@ using CrowdWatch.Alerts.Places;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Alerts.Triggers;
-using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Forecast.Storage;
@@ -25,10 +24,7 @@ internal sealed class AreaAlerts
     private readonly IForecastStore _forecasts;
     private readonly AlertJournal _journal;
     private readonly TriggerRules _rules;
-    private Place[] _places;
-    private double[] _walkable;
-    private LevelThresholds[] _thresholds;
-    private double[][] _levels;
+    private ZoneJudge _judge;
     private SearchLead _lead = new();
     private bool _leadFitted;
     private long? _leadFittedMs;
@@ -42,7 +38,7 @@ internal sealed class AreaAlerts
         _journal = journal;
         _rules = rules;
         Book = new AlertBook(area.Name, policy);
-        (_places, _walkable, _thresholds, _levels) = Settings(area);
+        _judge = new ZoneJudge(area, rules, policy.ClearMargin);
     }
 
     /// <summary>Judges by <paramref name="area"/>'s zones from the next slot on (an admin changed a capacity or thresholds); open alerts stay.</summary>
@@ -50,17 +46,7 @@ internal sealed class AreaAlerts
     {
         ArgumentNullException.ThrowIfNull(area);
         if (area.Zones.Zones.Count != _area.Zones.Zones.Count) throw new InvalidOperationException("an edit may change a zone's settings, not the zones");
-        var settings = Settings(area);
-        (_area, _places, _walkable, _thresholds, _levels) = (area, settings.Places, settings.Walkable, settings.Thresholds, settings.Levels);
-    }
-
-    // Each zone's place, walkable m², thresholds and the people at each level.
-    private static (Place[] Places, double[] Walkable, LevelThresholds[] Thresholds, double[][] Levels) Settings(Area area)
-    {
-        var walkable = Enumerable.Range(0, area.Zones.Zones.Count).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2)).ToArray();
-        var thresholds = area.Zones.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds)).ToArray();
-        var levels = Enumerable.Range(0, area.Zones.Zones.Count).Select(z => DangerLevels.Counts(thresholds[z], walkable[z], area.Zones.Zones[z].Capacity)).ToArray();
-        return (ZonePlaces.Of(area), walkable, thresholds, levels);
+        (_area, _judge) = (area, new ZoneJudge(area, _rules, Book.Policy.ClearMargin));
     }
 
     /// <summary>The area's alert book.</summary>
@@ -110,28 +96,7 @@ internal sealed class AreaAlerts
         var t = recent.Length - 1;
         var outlooks = await OutlooksAsync(slotMs, cancellationToken).ConfigureAwait(false);
         if (recent.HasSearch) await FitLeadAsync(slotMs, cancellationToken).ConfigureAwait(false);
-        var assessments = new List<Assessment>(zones.Count);
-        for (var z = 0; z < zones.Count; z++)
-        {
-            var values = recent.Values(z);
-            var before = values[(t - back)..t].ToArray();
-            double search = double.NaN;
-            double[] sameSlot = [];
-            Outlook? led = null;
-            if (recent.HasSearch)
-            {
-                var q = recent.Search(z);
-                search = q[t];
-                sameSlot = new double[_rules.SearchBaselineDays];
-                for (var d = 1; d <= sameSlot.Length; d++) sameSlot[^d] = q[t - (d * perDay)];
-                if (_leadFitted && _lead.Forecast(recent, z, _levels[z]) is { } f) led = Outlook.FromSearchLead(f, slotMs + SlotMs, _area.Settings.SlotMinutes);
-            }
-
-            var placeSlot = new PlaceSlot(_places[z], slotMs, _area.Settings.SlotMinutes, values[t], before, _walkable[z], zones[z].Capacity, _thresholds[z],
-                search, sameSlot, outlooks.GetValueOrDefault(zones[z].Name), led, _area.TimeZone, _area.K);
-            assessments.Add(TriggerEvaluation.Evaluate(placeSlot, _rules, Book.Policy.ClearMargin));
-        }
-
+        var assessments = _judge.Judge(recent, t, z => outlooks.GetValueOrDefault(zones[z].Name), _leadFitted ? _lead : null);
         var changes = new List<AlertChange>(Book.Assess(assessments, nowMs));
         // The data reach at least the newest slot the watcher saw: judging a backlog is no data gap.
         changes.AddRange(Book.Tick(nowMs, Math.Max(slotMs + SlotMs, DataUntilMs ?? 0)));

@@ -1,4 +1,6 @@
 using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Places;
+using CrowdWatch.Alerts.Replay;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Heatmap;
 using ScottPlot;

@@ -1,9 +1,10 @@
 using CrowdWatch.Dashboard.Heatmap;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Time;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;

@@ -1,8 +1,9 @@
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Privacy;
+using CrowdWatch.Geo.Time;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;

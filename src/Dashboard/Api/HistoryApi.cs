@@ -1,5 +1,6 @@
 using CrowdWatch.Dashboard.Hosting;
-using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Geo.CountFiles;
+using CrowdWatch.Geo.Time;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;

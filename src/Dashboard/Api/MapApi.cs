@@ -1,10 +1,11 @@
 using CrowdWatch.Dashboard.Heatmap;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Time;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;

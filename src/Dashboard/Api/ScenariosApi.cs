@@ -1,10 +1,11 @@
 using System.Text.Json;
 using CrowdWatch.Alerts.Risk;
+using CrowdWatch.Alerts.Scenarios;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Scenarios;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Geo.CountFiles;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;

@@ -1,11 +1,10 @@
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Deployment;
-using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Zones;
@@ -92,10 +91,10 @@ public static class ZonesApi
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var zone = area.Zones.Zones[z];
         var walkable = area.Zones.ZoneWalkableM2(z, area.WalkableM2);
-        var thresholds = DangerLevels.Thresholds(zone.Thresholds);
+        var thresholds = LevelThresholds.For(zone.Thresholds);
         var densities = RiskLevels.Warning.Select(l => thresholds.DensityOf(l)).ToArray();
         var uses = RiskLevels.Warning.Select(l => thresholds.UseOf(l)).ToArray();
-        var place = Alerting.ZonePlaces.Id(zone.Name);
+        var place = Alerts.Places.ZonePlaces.Id(zone.Name);
         var (zh, en) = (zone.NameZh ?? zone.Name, zone.NameEn ?? zone.Name);
         var rows = await counts.ReadZoneAsync(new ZoneQuery(area.Name, zone.Name, "people", now - (3 * 3_600_000L), now + 1), cancellationToken);
         if (rows.Count == 0) return new ZoneView(zone.Name, place, zh, en, zone.Capacity, Math.Round(walkable), densities, uses, null, null, null, null, RiskLevel.None.Colour(), null);

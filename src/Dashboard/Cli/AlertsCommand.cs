@@ -3,12 +3,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Outlooks;
+using CrowdWatch.Alerts.Replay;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
 using CrowdWatch.Dashboard.Alerting;
-using CrowdWatch.Dashboard.Forecasting;
-using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Forecast.Models;
 using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Time;
 
 namespace CrowdWatch.Dashboard.Cli;
 

@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Dashboard.Forecasting;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Evaluation;
+using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Time;
 using CrowdWatch.Geo.Zones;
 
 namespace CrowdWatch.Dashboard.Cli;

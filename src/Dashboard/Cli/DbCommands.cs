@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Time;
 using CrowdWatch.Geo.Zones;
 using NetTopologySuite.Geometries;
 

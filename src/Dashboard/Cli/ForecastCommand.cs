@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Dashboard.Forecasting;
-using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Time;
 
 namespace CrowdWatch.Dashboard.Cli;
 

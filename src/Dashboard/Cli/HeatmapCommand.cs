@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CrowdWatch.Dashboard.Heatmap;
-using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.IO.Compression;
 using System.Text.Json;
-using CrowdWatch.Dashboard.Series;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Binning;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
+using CrowdWatch.Geo.Storage;
 
 namespace CrowdWatch.Dashboard.Cli;
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Alerts.Risk;
-using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Alerts.Scenarios;
 using CrowdWatch.Dashboard.Scenarios;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Ingest;
+using CrowdWatch.Geo.Time;
 
 namespace CrowdWatch.Dashboard.Cli;
 

@@ -3,13 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Dashboard.Simulation;
 using CrowdWatch.Geo.Binning;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
-using CrowdWatch.Simulation;
 using CrowdWatch.Geo.Zones;
+using CrowdWatch.Simulation;
 
 namespace CrowdWatch.Dashboard.Cli;
 

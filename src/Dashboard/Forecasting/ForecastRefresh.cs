@@ -1,3 +1,4 @@
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Forecast.Storage;

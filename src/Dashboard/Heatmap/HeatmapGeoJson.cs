@@ -1,5 +1,5 @@
-using CrowdWatch.Alerts.Risk;
 using System.Text.Json;
+using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Privacy;
 

@@ -1,7 +1,7 @@
 using CrowdWatch.Dashboard.Deployment;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Calendar;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Zones;
 using Microsoft.Extensions.Options;
 

@@ -6,6 +6,7 @@ using CrowdWatch.Dashboard.Ingest;
 using CrowdWatch.Dashboard.Replay;
 using CrowdWatch.Dashboard.Security;
 using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
 using Microsoft.Extensions.Options;

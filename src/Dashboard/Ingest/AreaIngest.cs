@@ -1,4 +1,3 @@
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;

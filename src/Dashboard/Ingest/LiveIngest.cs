@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Ingest;
@@ -97,7 +98,7 @@ public sealed partial class LiveIngest : BackgroundService
             IngestReport report;
             try
             {
-                await using (var input = Series.InputFile.OpenRead(path))
+                await using (var input = InputFile.OpenRead(path))
                 {
                     void Rejected(Rejection r)
                     {

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
+using CrowdWatch.Alerts.Places;
 using CrowdWatch.Alerts.Risk;
-using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Hosting;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Time;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 

@@ -3,9 +3,8 @@ using System.Text;
 using System.Threading.Channels;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Ingest;
-using CrowdWatch.Dashboard.Series;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Storage;
 

@@ -1,5 +1,5 @@
 using CrowdWatch.Dashboard.Deployment;
-using CrowdWatch.Dashboard.Series;
+using CrowdWatch.Geo.Time;
 
 namespace CrowdWatch.Dashboard.Replay;
 

@@ -4,9 +4,9 @@ using System.Text;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Scenarios;
 using CrowdWatch.Dashboard.Heatmap;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Privacy;
+using CrowdWatch.Geo.Time;
 using ScottPlot;
 
 namespace CrowdWatch.Dashboard.Scenarios;
@@ -173,7 +173,7 @@ internal static class ScenarioReport
     private static double[] Facts(Area area, int z)
     {
         var walk = Walk(area, z);
-        return walk > 0 ? [.. Forecasting.DangerLevels.Counts(Forecasting.DangerLevels.Thresholds(area.Zones.Zones[z].Thresholds), walk, area.Zones.Zones[z].Capacity).Select(p => p / walk)] : [];
+        return walk > 0 ? [.. LevelThresholds.For(area.Zones.Zones[z].Thresholds).CountsAt(walk, area.Zones.Zones[z].Capacity).Select(p => p / walk)] : [];
     }
 
     private static string Html(Area area, IReadOnlyList<ScenarioResult> results, string[] slugs, int[] charted)

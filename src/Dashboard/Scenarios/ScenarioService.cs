@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Geo.Time;
+using CrowdWatch.Alerts.Outlooks;
+using CrowdWatch.Alerts.Scenarios;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
@@ -45,7 +47,7 @@ internal sealed class ScenarioService
             var from = files.Min(f => f.FromMs);
             var weeks = files.Max(f => f.Baseline.Weeks);
             var panels = await HistoryAsync(area, from, weeks, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"no history of area '{area.Name}' before {Series.Instants.Local(from, area.TimeZone)}: the usual crowd cannot be forecast");
+                ?? throw new InvalidDataException($"no history of area '{area.Name}' before {Instants.Local(from, area.TimeZone)}: the usual crowd cannot be forecast");
             return await Task.Run(() => files.Select(f => ScenarioPlanner.Run(network, panels, calendar, f)).ToList(), cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -3,8 +3,8 @@ using CrowdWatch.Dashboard.Deployment;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Calendar;
 using CrowdWatch.Geo.Ingest;
-using CrowdWatch.Simulation;
 using CrowdWatch.Geo.Zones;
+using CrowdWatch.Simulation;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 

@@ -1,4 +1,4 @@
-using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Heatmap;
 using ScottPlot;
 
@@ -16,7 +16,7 @@ internal static class ZoneChartPng
         var plot = new Plot();
         var xs = slotStarts.Select(t => t.ToOADate()).ToArray();
         ChartParts.Line(plot, xs, density.ToArray(), Colors.Black, 1, "people / walkable m² (true)");
-        ChartParts.LevelLines(plot, DangerLevels.DefaultDensities, (name, level) => $"{name} {level}");
+        ChartParts.LevelLines(plot, LevelThresholds.Default.Densities, (name, level) => $"{name} {level}");
 
         plot.Axes.DateTimeTicksBottom();
         plot.Title(title);

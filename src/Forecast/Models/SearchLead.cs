@@ -1,5 +1,5 @@
-using MathNet.Numerics.Distributions;
 using CrowdWatch.Forecast.Series;
+using MathNet.Numerics.Distributions;
 
 namespace CrowdWatch.Forecast.Models;
 

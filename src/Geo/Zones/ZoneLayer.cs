@@ -1,7 +1,7 @@
+using CrowdWatch.Geo.Grids;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
-using CrowdWatch.Geo.Grids;
 
 namespace CrowdWatch.Geo.Zones;
 

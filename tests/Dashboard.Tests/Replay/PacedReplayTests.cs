@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Hosting;
@@ -62,7 +63,7 @@ public sealed class PacedReplayTests(ITestOutputHelper output)
                 foreach (var c in changes.Where(c => c.Kind is AlertChangeKind.Resolved or AlertChangeKind.Expired))
                 {
                     var zone = area.Zones.Zones.First(z => $"zone:{z.Name}" == c.Alert.Place.Id);
-                    var thresholds = DangerLevels.Thresholds(zone.Thresholds);
+                    var thresholds = LevelThresholds.For(zone.Thresholds);
                     Assert.True(thresholds.LevelOf(c.Alert.Density, c.Alert.CapacityUse) < c.Previous!.Level, $"{c.Alert.Place.Id} cleared at {c.Alert.Density:0.00}/m²");
                 }
 

@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using CrowdWatch.Dashboard.Deployment;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Calendar;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Zones;

@@ -1,9 +1,8 @@
 using System.Text;
-using CrowdWatch.Dashboard.Series;
-using CrowdWatch.Forecast.Series;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 
-namespace CrowdWatch.Dashboard.Forecasting;
+namespace CrowdWatch.Forecast.Series;
 
 /// <summary>
 /// A panel from pre-aggregated counts in long CSV format, the Geo engine's (a timestamp, a key per series, one or more
@@ -12,7 +11,7 @@ namespace CrowdWatch.Dashboard.Forecasting;
 /// timestamps); a slot with no row for a key counts zero (counters report nothing when nobody passes), an empty value
 /// is "not reported" and stays missing.
 /// </summary>
-internal static class LongCountsPanel
+public static class LongCountsPanel
 {
     private static readonly string[] KeyColumns = ["key", "series", "sensor_id", "station", "station_id", "cell", "id"];
 

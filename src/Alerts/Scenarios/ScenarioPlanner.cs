@@ -1,18 +1,17 @@
 using System.Diagnostics;
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Alerts.Risk;
-using CrowdWatch.Alerts.Scenarios;
-using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
 
-namespace CrowdWatch.Dashboard.Scenarios;
+namespace CrowdWatch.Alerts.Scenarios;
 
 /// <summary>Turns a scenario file into a plan over an area's history and runs it, with its baseline and the advice.</summary>
-internal static class ScenarioPlanner
+public static class ScenarioPlanner
 {
     /// <summary>The walk network of <paramref name="area"/>, with each zone's own thresholds.</summary>
     public static WalkNetwork Network(Area area) =>
-        new(area, [.. area.Zones.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds))]);
+        new(area, [.. area.Zones.Zones.Select(z => LevelThresholds.For(z.Thresholds))]);
 
     /// <summary>The plan of <paramref name="file"/>: the baseline over its window read at its steps, times its changes.</summary>
     public static ScenarioPlan Plan(Area area, AreaPanels panels, SlotCalendar calendar, ScenarioFile file) => Plans(area, panels, calendar, file).Scenario;

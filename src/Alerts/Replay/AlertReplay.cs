@@ -1,15 +1,15 @@
 using System.Globalization;
 using CrowdWatch.Alerts.Lifecycle;
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Alerts.Places;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
-using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Forecast.Engine;
 using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
 
-namespace CrowdWatch.Dashboard.Alerting;
+namespace CrowdWatch.Alerts.Replay;
 
 /// <summary>
 /// Runs the whole warning chain over a past period slot by slot, as the live service would have: the zone forecast
@@ -17,7 +17,7 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// with its level probabilities, surge and search-heat checks, and the alert lifecycle. Nothing after a slot is
 /// used at that slot.
 /// </summary>
-internal static class AlertReplay
+public static class AlertReplay
 {
     /// <summary>Replays slots [<paramref name="fromSlot"/>, <paramref name="toSlot"/>) of <paramref name="panels"/>.</summary>
     public static ReplayResult Run(Area area, AreaPanels panels, SlotCalendar calendar, int fromSlot, int toSlot, string model, int horizons,
@@ -29,13 +29,9 @@ internal static class AlertReplay
         if (zones.Count == 0) throw new InvalidDataException($"area '{area.Name}' has no zones to warn about");
         if (fromSlot < 2 * zones.SlotsPerDay + 7 * zones.SlotsPerDay) throw new InvalidDataException($"the replay starts {fromSlot / zones.SlotsPerDay} days into the history: at least 9 days are needed before it to fit and calibrate the forecasts");
         toSlot = Math.Min(toSlot, zones.Length);
-        var places = ZonePlaces.Of(area);
-        var layer = area.Zones;
-        var walkable = Enumerable.Range(0, zones.Count).Select(z => layer.ZoneWalkableM2(z, area.WalkableM2)).ToArray();
-        var thresholds = layer.Zones.Select(z => DangerLevels.Thresholds(z.Thresholds)).ToArray();
+        var judge = new ZoneJudge(area, rules, policy.ClearMargin);
+        var (places, walkable, thresholds, layer) = (judge.Places, judge.Walkable, judge.Thresholds, area.Zones);
         var search = ZoneSearch(area, panels);
-        var perDay = zones.SlotsPerDay;
-
 
         var engine = new ForecastEngine(ModelCatalog.Create(model, horizons, progress), new ForecastEngineOptions { Horizons = horizons });
         engine.Fit(zones.Take(fromSlot), calendar, progress);
@@ -63,26 +59,18 @@ internal static class AlertReplay
             var history = zones.Take(t + 1);
             var f = engine.Forecast(history, calendar, panels.ZoneLevels);
             var now = zones.SlotStart(t + 1);
-            var assessments = new Assessment[zones.Count];
+            var outlooks = Enumerable.Range(0, zones.Count).Select(z => new Outlook(now, zones.SlotMinutes, f.Mean[z], f.Low90[z], f.High90[z], f.Exceedance[z])).ToArray();
+            var assessments = judge.Judge(searched ?? zones, t, z => outlooks[z], lead);
             for (var z = 0; z < zones.Count; z++)
             {
-                var values = zones.Values(z);
-                var before = values[Math.Max(0, t - rules.SurgeSlots)..t].ToArray();
-                var sameSlot = Enumerable.Range(1, rules.SearchBaselineDays).Select(d => t - (d * perDay)).Where(i => i >= 0).Reverse().Select(i => search?[z][i] ?? double.NaN).ToArray();
-                var outlook = new Outlook(now, zones.SlotMinutes, f.Mean[z], f.Low90[z], f.High90[z], f.Exceedance[z]);
-                Outlook? led = null;
-                if (lead is not null && lead.Forecast(searched!.Take(t + 1), z, panels.ZoneLevels[z]) is { } sl) led = Outlook.FromSearchLead(sl, now, zones.SlotMinutes);
-
-                var slot = new PlaceSlot(places[z], zones.SlotStart(t), zones.SlotMinutes, values[t], before, walkable[z], layer.Zones[z].Capacity,
-                    thresholds[z], search?[z][t] ?? double.NaN, sameSlot, outlook, led, area.TimeZone, area.K);
-                var a = assessments[z] = TriggerEvaluation.Evaluate(slot, rules, policy.ClearMargin);
                 // The forecast trigger counts even where a surge or the observed level leads the alert.
-                if (a.Triggers.FirstOrDefault(x => x.Kind == TriggerKind.Forecast) is { } ft)
+                if (assessments[z].Triggers.FirstOrDefault(x => x.Kind == TriggerKind.Forecast) is { } ft)
                 {
                     firstForecast[z] ??= (now, ft);
                     if (ft.Level >= RiskLevel.Orange) firstForecastOrange[z] ??= (now, ft);
                 }
-                people[z][t - fromSlot] = values[t];
+
+                people[z][t - fromSlot] = zones.Values(z)[t];
             }
 
             slotMs[t - fromSlot] = zones.SlotStart(t);

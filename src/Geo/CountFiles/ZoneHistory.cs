@@ -1,7 +1,7 @@
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Ingest;
 
-namespace CrowdWatch.Dashboard.Series;
+namespace CrowdWatch.Geo.CountFiles;
 
 /// <summary>
 /// An area's per-zone history from a wide series file (the sample city's eight weeks): per slot, the true people in

@@ -1,7 +1,7 @@
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
 
-namespace CrowdWatch.Dashboard.Alerting;
+namespace CrowdWatch.Alerts.Replay;
 
 /// <summary>What a replay found: every alert event, and per zone when warnings came against when danger was seen.</summary>
 /// <param name="Entries">Every alert event in order.</param>
@@ -11,7 +11,7 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// <param name="LevelPeople">Per zone, the people at which Blue..Red begin.</param>
 /// <param name="WorstSlotMs">The slot whose riskiest cell cluster scored highest, if any was hot.</param>
 /// <param name="RiskPoints">The ranked risk points of that slot.</param>
-internal sealed record ReplayResult(IReadOnlyList<ReplayEntry> Entries, IReadOnlyList<ZoneLeadTime> Zones, long[] SlotMs, double[][] People, double[][] LevelPeople,
+public sealed record ReplayResult(IReadOnlyList<ReplayEntry> Entries, IReadOnlyList<ZoneLeadTime> Zones, long[] SlotMs, double[][] People, double[][] LevelPeople,
     long? WorstSlotMs, IReadOnlyList<RiskPoint> RiskPoints);
 
 /// <summary>For one zone: its first warnings and when its observed level first reached Orange.</summary>
@@ -24,5 +24,5 @@ internal sealed record ReplayResult(IReadOnlyList<ReplayEntry> Entries, IReadOnl
 /// <param name="FirstOrangeForecastMs">When a forecast trigger first gave Orange or Red, Unix ms.</param>
 /// <param name="FirstOrangeForecast">That trigger.</param>
 /// <param name="ObservedOrangeMs">End of the first slot whose observed level was Orange or above (when it could be known), Unix ms.</param>
-internal sealed record ZoneLeadTime(string Zone, RiskLevel PeakLevel, long? FirstWarningMs, Trigger? FirstWarning, long? FirstForecastMs, Trigger? FirstForecast,
+public sealed record ZoneLeadTime(string Zone, RiskLevel PeakLevel, long? FirstWarningMs, Trigger? FirstWarning, long? FirstForecastMs, Trigger? FirstForecast,
     long? FirstOrangeForecastMs, Trigger? FirstOrangeForecast, long? ObservedOrangeMs);

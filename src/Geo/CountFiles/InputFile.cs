@@ -1,9 +1,9 @@
 using System.IO.Compression;
 
-namespace CrowdWatch.Dashboard.Series;
+namespace CrowdWatch.Geo.CountFiles;
 
 /// <summary>Opens an input file for reading, through gzip when its name ends in .gz.</summary>
-internal static class InputFile
+public static class InputFile
 {
     /// <summary>The file's content as a stream; disposing it closes the file.</summary>
     public static Stream OpenRead(string path)

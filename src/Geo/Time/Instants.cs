@@ -1,7 +1,7 @@
 using System.Globalization;
 using CrowdWatch.Geo.Ingest;
 
-namespace CrowdWatch.Dashboard.Series;
+namespace CrowdWatch.Geo.Time;
 
 /// <summary>An instant as a person types it into a query or a command: ISO 8601 with an offset, seconds optional.</summary>
 public static class Instants

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
-using CrowdWatch.Alerts.Scenarios;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Time;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
-namespace CrowdWatch.Dashboard.Scenarios;
+namespace CrowdWatch.Alerts.Scenarios;
 
 /// <summary>
 /// A scenario as a planner writes it (JSON, comments allowed; see README, Scenario planning), read against an area:
@@ -26,7 +25,7 @@ namespace CrowdWatch.Dashboard.Scenarios;
 /// <param name="Closures">Closures.</param>
 /// <param name="Admissions">Admission limits.</param>
 /// <param name="Recommend">Whether to search the admission limits that keep every zone below Orange.</param>
-internal sealed record ScenarioFile(string Name, string? Area, long FromMs, long ToMs, int StepMinutes, BaselineSpec Baseline, double DwellMinutes,
+public sealed record ScenarioFile(string Name, string? Area, long FromMs, long ToMs, int StepMinutes, BaselineSpec Baseline, double DwellMinutes,
     double[] Factor, IReadOnlyList<string> Changes, IReadOnlyList<ScenarioEvent> Events, IReadOnlyList<ScenarioClosure> Closures,
     IReadOnlyList<AdmissionLimit> Admissions, bool Recommend)
 {

@@ -1,13 +1,13 @@
 using System.Globalization;
 using CrowdWatch.Alerts.Risk;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Storage;
 
-namespace CrowdWatch.Dashboard.Forecasting;
+namespace CrowdWatch.Alerts.Outlooks;
 
 /// <summary>
 /// An area's forecasting panels: its cells' estimated people (devices / panel factor) with their search heat, each
@@ -17,7 +17,7 @@ namespace CrowdWatch.Dashboard.Forecasting;
 /// <param name="Zones">The zones' panel (keys are zone names).</param>
 /// <param name="CellLevels">Per cell, the people at which each level begins.</param>
 /// <param name="ZoneLevels">Per zone, the people at which each level begins.</param>
-internal sealed record AreaPanels(SlotPanel Cells, SlotPanel Zones, double[][] CellLevels, double[][] ZoneLevels)
+public sealed record AreaPanels(SlotPanel Cells, SlotPanel Zones, double[][] CellLevels, double[][] ZoneLevels)
 {
     /// <summary>
     /// Builds the panels from per-slot people and search heat of the given cells (values[slot][i] for cells[i]); the
@@ -78,9 +78,9 @@ internal sealed record AreaPanels(SlotPanel Cells, SlotPanel Zones, double[][] C
 
         var zoneNames = area.Zones.Zones.Select(z => z.Name).ToArray();
         var zonePanel = new SlotPanel(zoneNames, startMs, area.Settings.SlotMinutes, zoneValues, zones: [.. zoneNames.Select(n => new[] { n })]);
-        var cellLevels = cells.Select(c => DangerLevels.Counts(LevelThresholds.Default, area.WalkableM2[c], null)).ToArray();
+        var cellLevels = cells.Select(c => LevelThresholds.Default.CountsAt(area.WalkableM2[c], null)).ToArray();
         var zoneLevels = Enumerable.Range(0, zoneCount)
-            .Select(z => DangerLevels.Counts(DangerLevels.Thresholds(area.Zones.Zones[z].Thresholds), area.Zones.ZoneWalkableM2(z, area.WalkableM2), area.Zones.Zones[z].Capacity)).ToArray();
+            .Select(z => LevelThresholds.For(area.Zones.Zones[z].Thresholds).CountsAt(area.Zones.ZoneWalkableM2(z, area.WalkableM2), area.Zones.Zones[z].Capacity)).ToArray();
         return new AreaPanels(cellPanel, zonePanel, cellLevels, zoneLevels);
     }
 

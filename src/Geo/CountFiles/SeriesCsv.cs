@@ -4,7 +4,7 @@ using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;
 
-namespace CrowdWatch.Dashboard.Series;
+namespace CrowdWatch.Geo.CountFiles;
 
 /// <summary>
 /// The binned series file written by <c>crowdwatch ingest</c> until the store exists: long-format CSV, one row per

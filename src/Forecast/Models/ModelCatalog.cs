@@ -1,10 +1,9 @@
-using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Models.Trees;
 
-namespace CrowdWatch.Dashboard.Forecasting;
+namespace CrowdWatch.Forecast.Models;
 
 /// <summary>The models a user can name on the command line or in configuration.</summary>
-internal static class ModelCatalog
+public static class ModelCatalog
 {
     /// <summary>Every model's name, in the order tables list them.</summary>
     public static readonly string[] Names = ["historical-average", "naive-yesterday", "naive-last-week", "ssa", "lightgbm", "fasttree", "ensemble"];

@@ -1,15 +1,16 @@
 using CrowdWatch.Forecast.Engine;
+using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Forecast.Storage;
 
-namespace CrowdWatch.Dashboard.Forecasting;
+namespace CrowdWatch.Alerts.Outlooks;
 
 /// <summary>
 /// Forecasts of one area, cells and zones, with calibrated intervals and the probability of reaching each warning
 /// level, as runs for the store: one engine for the cells and one for the zones (their counts differ in scale and
 /// in how they move), fitted together.
 /// </summary>
-internal sealed class AreaForecaster(string area, string model, int horizons)
+public sealed class AreaForecaster(string area, string model, int horizons)
 {
     private ForecastEngine? _cells;
     private ForecastEngine? _zones;

@@ -1,9 +1,7 @@
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
-using CrowdWatch.Geo.Storage;
 
-namespace CrowdWatch.Dashboard.Storage;
+namespace CrowdWatch.Geo.Storage;
 
 /// <summary>
 /// Turns a closed slot of an area into the batch a store keeps: every non-zero cell value, and each zone's total

@@ -1,10 +1,10 @@
 using System.Text;
-using CrowdWatch.Dashboard.Series;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Ingest;
 
-namespace CrowdWatch.Dashboard.Tests.Series;
+namespace CrowdWatch.Geo.Tests.CountFiles;
 
 public class WideSeriesTests
 {

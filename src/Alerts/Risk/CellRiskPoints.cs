@@ -1,16 +1,15 @@
-using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
 using CrowdWatch.Geo.Areas;
 using NetTopologySuite.Geometries;
 
-namespace CrowdWatch.Dashboard.Alerting;
+namespace CrowdWatch.Alerts.Risk;
 
 /// <summary>
 /// An area's risk points in a slot from its cells' people and its zones' assessments: each cell's density now, and
 /// its peak taken as its zones' forecast peak over their count now (people are taken to grow evenly over a zone);
 /// cells outside zones keep their density as their peak.
 /// </summary>
-internal static class CellRiskPoints
+public static class CellRiskPoints
 {
     /// <summary>The ranked risk points; <paramref name="zoneAssessments"/> in the zone layer's order.</summary>
     public static IReadOnlyList<RiskPoint> Of(Area area, IEnumerable<(int Cell, double People)> cells, long slotMs, IReadOnlyList<Assessment> zoneAssessments)

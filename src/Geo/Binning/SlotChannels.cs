@@ -1,6 +1,5 @@
-using CrowdWatch.Geo.Binning;
 
-namespace CrowdWatch.Dashboard.Series;
+namespace CrowdWatch.Geo.Binning;
 
 /// <summary>
 /// The non-zero values of a closed slot by cell and channel, as the series file and the store both keep them:

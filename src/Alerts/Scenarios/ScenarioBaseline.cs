@@ -1,12 +1,13 @@
-using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
+using CrowdWatch.Geo.Time;
 
-namespace CrowdWatch.Dashboard.Scenarios;
+namespace CrowdWatch.Alerts.Scenarios;
 
 /// <summary>The usual crowd of every cell of an area over a scenario's window, slot by slot.</summary>
-internal static class ScenarioBaseline
+public static class ScenarioBaseline
 {
     /// <summary>
     /// People per slot per grid cell for <paramref name="slots"/> slots from <paramref name="fromSlotMs"/>, from the
@@ -32,7 +33,7 @@ internal static class ScenarioBaseline
                 var ms = new DateTimeOffset(shifted, area.TimeZone.GetUtcOffset(shifted)).ToUnixTimeMilliseconds();
                 var i = (ms - history.StartMs) / slotMs;
                 if (i < 0 || i >= history.Length || (ms - history.StartMs) % slotMs != 0)
-                    throw new InvalidDataException($"baseline.day: {day:yyyy-MM-dd} {TimeOnly.FromDateTime(local):HH:mm} is outside the history ({Series.Instants.Local(history.StartMs, area.TimeZone)} to {Series.Instants.Local(history.SlotStart(history.Length - 1), area.TimeZone)})");
+                    throw new InvalidDataException($"baseline.day: {day:yyyy-MM-dd} {TimeOnly.FromDateTime(local):HH:mm} is outside the history ({Instants.Local(history.StartMs, area.TimeZone)} to {Instants.Local(history.SlotStart(history.Length - 1), area.TimeZone)})");
                 for (var s = 0; s < cells.Length; s++) result[h][cells[s]] = history.Values(s)[(int)i];
             }
 
@@ -41,7 +42,7 @@ internal static class ScenarioBaseline
 
         // Only the history before the window counts, as it would for a forecast made then.
         var before = (int)Math.Clamp((fromSlotMs - history.StartMs) / slotMs, 0, history.Length);
-        if (before == 0) throw new InvalidDataException($"the history begins {Series.Instants.Local(history.StartMs, area.TimeZone)}, after the scenario's start: nothing to forecast from");
+        if (before == 0) throw new InvalidDataException($"the history begins {Instants.Local(history.StartMs, area.TimeZone)}, after the scenario's start: nothing to forecast from");
         var cut = history.Take(before);
         var forecast = new HistoricalAverage(spec.Weeks).ForecastFrom(cut, fromSlotMs, slots, calendar);
         for (var s = 0; s < cells.Length; s++)

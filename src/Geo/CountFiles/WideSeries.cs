@@ -3,7 +3,7 @@ using System.Text;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Ingest;
 
-namespace CrowdWatch.Dashboard.Series;
+namespace CrowdWatch.Geo.CountFiles;
 
 /// <summary>
 /// The compact series format for long histories of chosen cells: one row per (slot, channel) with a column per cell,

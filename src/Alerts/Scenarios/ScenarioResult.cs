@@ -1,6 +1,5 @@
-using CrowdWatch.Alerts.Scenarios;
 
-namespace CrowdWatch.Dashboard.Scenarios;
+namespace CrowdWatch.Alerts.Scenarios;
 
 /// <summary>A scenario run: its outcome, the same window with none of its changes, and the admission limits recommended.</summary>
 /// <param name="File">The scenario as written.</param>
@@ -9,4 +8,4 @@ namespace CrowdWatch.Dashboard.Scenarios;
 /// <param name="Advice">The admission limits keeping every zone below Orange, when asked for and any zone reaches it.</param>
 /// <param name="SimulateMs">Milliseconds the scenario's own run took.</param>
 /// <param name="AdviceMs">Milliseconds the search for admission limits took.</param>
-internal sealed record ScenarioResult(ScenarioFile File, ScenarioOutcome Outcome, ScenarioOutcome Baseline, AdmissionAdvice? Advice, double SimulateMs, double AdviceMs);
+public sealed record ScenarioResult(ScenarioFile File, ScenarioOutcome Outcome, ScenarioOutcome Baseline, AdmissionAdvice? Advice, double SimulateMs, double AdviceMs);

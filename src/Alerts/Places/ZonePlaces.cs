@@ -1,11 +1,10 @@
-using CrowdWatch.Alerts.Places;
 using CrowdWatch.Geo.Areas;
 using NetTopologySuite.Geometries;
 
-namespace CrowdWatch.Dashboard.Alerting;
+namespace CrowdWatch.Alerts.Places;
 
 /// <summary>An area's zones as places to warn about: ids <c>zone:{name}</c>, display names, outlines for CAP.</summary>
-internal static class ZonePlaces
+public static class ZonePlaces
 {
     /// <summary>The id of zone <paramref name="name"/>.</summary>
     public static string Id(string name) => $"zone:{name}";
