@@ -5,8 +5,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using CrowdWatch.Dashboard.Live;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CrowdWatch.Benchmarks;
@@ -85,7 +85,7 @@ internal static class LiveFrames
         }
 
         Console.Error.WriteLine();
-        var counts = await Stores.OpenAsync(new StoreOptions { DataDirectory = Path.Combine(dir, "store") }, null);
+        var counts = (await Stores.OpenAsync(new StoreOptions { DataDirectory = Path.Combine(dir, "store") }, null)).Counts;
         using var lifetime = counts as IDisposable;
         const long slot = 300_000;
         var start = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / slot * slot) - ((frames + 2) * slot);

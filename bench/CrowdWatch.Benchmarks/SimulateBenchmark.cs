@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using CrowdWatch.Dashboard.Deployment;
-using CrowdWatch.Dashboard.Simulation;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.Ingest;

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage;
 using Npgsql;
 
 namespace CrowdWatch.Benchmarks;
@@ -73,7 +73,7 @@ public class StoreBenchmark
         if (backend == StoreOptions.Embedded)
         {
             var folder = Path.Combine(Path.GetTempPath(), $"crowdwatch-bench-store-{Guid.NewGuid():N}");
-            return await Stores.OpenAsync(new StoreOptions { DataDirectory = folder }, null);
+            return (await Stores.OpenAsync(new StoreOptions { DataDirectory = folder }, null)).Counts;
         }
 
         var server = Environment.GetEnvironmentVariable("CROWDWATCH_BENCH_POSTGRES")
@@ -86,7 +86,7 @@ public class StoreBenchmark
             await create.ExecuteNonQueryAsync();
         }
 
-        return await Stores.OpenAsync(new StoreOptions { Provider = StoreOptions.Postgres },
-            new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString());
+        return (await Stores.OpenAsync(new StoreOptions { Provider = StoreOptions.Postgres },
+            new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString())).Counts;
     }
 }

@@ -30,7 +30,6 @@ public static class AlertReplay
         if (fromSlot < 2 * zones.SlotsPerDay + 7 * zones.SlotsPerDay) throw new InvalidDataException($"the replay starts {fromSlot / zones.SlotsPerDay} days into the history: at least 9 days are needed before it to fit and calibrate the forecasts");
         toSlot = Math.Min(toSlot, zones.Length);
         var judge = new ZoneJudge(area, rules, policy.ClearMargin);
-        var (places, walkable, thresholds, layer) = (judge.Places, judge.Walkable, judge.Thresholds, area.Zones);
         var search = ZoneSearch(area, panels);
 
         var engine = new ForecastEngine(ModelCatalog.Create(model, horizons, progress), new ForecastEngineOptions { Horizons = horizons });
@@ -82,17 +81,28 @@ public static class AlertReplay
             foreach (var c in book.Tick(now)) entries.Add(new ReplayEntry(zones.SlotStart(t), c));
         }
 
+        var leads = LeadTimes(judge, zones, fromSlot, toSlot, entries, firstForecast, firstForecastOrange);
+        return new ReplayResult(entries, leads, slotMs, people, panels.ZoneLevels, worst?.SlotMs, worst?.Points ?? []);
+    }
+
+    // Per zone: its peak level over the period, when it first reached Orange, and when it was first warned of (any
+    // trigger, and the forecast's first warning, of any level and of Orange or above).
+    private static List<ZoneLeadTime> LeadTimes(ZoneJudge judge, SlotPanel zones, int fromSlot, int toSlot, List<ReplayEntry> entries,
+        (long AtMs, Trigger Trigger)?[] firstForecast, (long AtMs, Trigger Trigger)?[] firstForecastOrange)
+    {
+        var layer = judge.Area.Zones;
         var leads = new List<ZoneLeadTime>();
         for (var z = 0; z < zones.Count; z++)
         {
-            var id = places[z].Id;
+            var id = judge.Places[z].Id;
             var mine = entries.Where(e => e.Change.Alert.Place.Id == id).ToList();
             var peak = RiskLevel.None;
             long? orange = null;
             for (var t = fromSlot; t < toSlot; t++)
             {
                 var v = zones.Values(z)[t];
-                var level = thresholds[z].LevelOf(walkable[z] > 0 ? v / walkable[z] : 0, layer.Zones[z].Capacity is > 0 ? v / layer.Zones[z].Capacity!.Value : null);
+                var walkable = judge.Walkable[z];
+                var level = judge.Thresholds[z].LevelOf(walkable > 0 ? v / walkable : 0, layer.Zones[z].Capacity is > 0 ? v / layer.Zones[z].Capacity!.Value : null);
                 if (level > peak) peak = level;
                 if (orange is null && level >= RiskLevel.Orange) orange = zones.SlotStart(t + 1);
             }
@@ -102,7 +112,7 @@ public static class AlertReplay
                 firstForecastOrange[z]?.AtMs, firstForecastOrange[z]?.Trigger, orange));
         }
 
-        return new ReplayResult(entries, leads, slotMs, people, panels.ZoneLevels, worst?.SlotMs, worst?.Points ?? []);
+        return leads;
     }
 
     // Per zone and slot, the map searches for places within it (the cells' search heat, shared out as people are).

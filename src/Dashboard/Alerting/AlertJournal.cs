@@ -4,7 +4,7 @@ using CrowdWatch.Alerts.Lifecycle;
 using CrowdWatch.Alerts.Playbooks;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
-using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Storage.Access;
 
 namespace CrowdWatch.Dashboard.Alerting;
 

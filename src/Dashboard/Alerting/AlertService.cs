@@ -5,9 +5,10 @@ using CrowdWatch.Alerts.Playbooks;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Hosting;
-using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Dashboard.Ingest;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage.Access;
 using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Alerting;
@@ -30,16 +31,16 @@ public sealed partial class AlertService : BackgroundService
     private readonly Dictionary<string, AreaAlerts> _areas = new(StringComparer.Ordinal);
     private readonly Channel<SlotReady> _ready = Channel.CreateBounded<SlotReady>(new BoundedChannelOptions(256) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Replay.ReplayClock? _replay;
+    private readonly IIngestGate _ingest;
     private readonly IForecastStore _forecasts;
     private readonly bool _forecastsEnabled;
 
     /// <summary>The service over the catalog's areas.</summary>
     public AlertService(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IAlertStore alerts, IAuditLog audit, IOptions<AlertingOptions> options,
-        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, RecipientBook recipients, TimeProvider time, ILogger<AlertService> log, Replay.ReplayClock? replay = null,
+        IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, RecipientBook recipients, TimeProvider time, ILogger<AlertService> log, IIngestGate ingest,
         IOptions<Forecasting.ForecastOptions>? forecasting = null)
     {
-        _replay = replay;
+        _ingest = ingest;
         _forecasts = forecasts;
         _forecastsEnabled = forecasting?.Value.Enabled ?? false;
         ArgumentNullException.ThrowIfNull(catalog);
@@ -145,7 +146,7 @@ public sealed partial class AlertService : BackgroundService
         if (area.LastSlotMs is { } last && ready.SlotMs <= last) return;
         // A paced replay judges each slot with the forecast issued from it, whatever the machine's load: the same
         // evening gives the same warnings. Live, the judge takes the newest forecast there is.
-        if (_replay is { Paced: true }) await WaitForecastAsync(ready, cancellationToken).ConfigureAwait(false);
+        if (_ingest.Paced) await WaitForecastAsync(ready, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<AlertChange> changes;
@@ -166,9 +167,9 @@ public sealed partial class AlertService : BackgroundService
     private async Task WaitForecastAsync(SlotReady ready, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < _replay!.PaceTimeout)
+        while (waited.Elapsed < _ingest.PaceTimeout)
         {
-            if (_replay.ReadyThroughMs < ready.SlotMs)
+            if (_ingest.ReadyThroughMs < ready.SlotMs)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
                 continue;
@@ -202,7 +203,7 @@ public sealed partial class AlertService : BackgroundService
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             // A replay's history is being loaded until its clock starts: those slots are the past, not news.
-            if (_replay is { Started: false })
+            if (!_ingest.IsNews)
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -220,7 +221,7 @@ public sealed partial class AlertService : BackgroundService
                     // none queued twice: a slow judge leaves its backlog on the channel, not on the store's next poll.
                     // A paced replay judges from the last slot before its evening, whenever the watcher first looks.
                     var start = area.QueuedSlotMs is { } queued ? queued + slotMs
-                        : _replay is { Paced: true } ? _replay.Origin.ToUnixTimeMilliseconds() - slotMs : complete;
+                        : _ingest.FirstSlotMs(slotMs) ?? complete;
                     var first = Math.Max(start, complete - (96 * slotMs));
                     for (var slot = first; slot <= complete; slot += slotMs)
                     {

@@ -5,7 +5,7 @@ using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Hosting;
-using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Ingest;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Time;
+using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;

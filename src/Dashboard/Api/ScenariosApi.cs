@@ -4,8 +4,8 @@ using CrowdWatch.Alerts.Scenarios;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Scenarios;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.CountFiles;
+using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdWatch.Dashboard.Api;

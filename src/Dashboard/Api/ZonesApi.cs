@@ -2,12 +2,12 @@ using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Deployment;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Zones;
+using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

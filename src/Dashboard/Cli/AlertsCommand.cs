@@ -8,6 +8,7 @@ using CrowdWatch.Alerts.Replay;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
 using CrowdWatch.Dashboard.Alerting;
+using CrowdWatch.Dashboard.Charts;
 using CrowdWatch.Forecast.Models;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Time;
@@ -40,8 +41,7 @@ internal static class AlertsCommand
         command.Options.Add(poll);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
-            var store = CliStore.From(environment).Open();
-            using var lifetime = store as IDisposable;
+            using var store = CliStore.From(environment).Open();
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var secret = environment("Alerts__WebhookSecret");
             var channels = new List<Alerts.Delivery.INotificationChannel> { new WebhookChannel(http, _ => secret, TimeProvider.System) };
@@ -58,7 +58,7 @@ internal static class AlertsCommand
                     Password = environment("Alerts__Email__Password"),
                     StartTls = environment("Alerts__Email__StartTls") is "true" or "True",
                 }));
-            var alerts = (Alerts.Storage.IAlertStore)store;
+            var alerts = store.Alerts;
             var dispatcher = new Alerts.Delivery.OutboxDispatcher(alerts, channels);
             var (delivered, failed) = (0, 0);
             while (true)
@@ -161,10 +161,10 @@ internal static class AlertsCommand
         if (history is not null) return (File(history), history);
         var cliStore = CliStore.From(environment);
         var store = cliStore.Open();
-        using (store as IDisposable)
+        using (store)
         {
             // Eight weeks before the period: what the forecasts fit on.
-            var stored = AreaPanels.LoadAsync(store, area, fromMs - (56 * 86_400_000L), toMs).GetAwaiter().GetResult();
+            var stored = AreaPanels.LoadAsync(store.Counts, area, fromMs - (56 * 86_400_000L), toMs).GetAwaiter().GetResult();
             if (stored is not null) return (stored, cliStore.Description);
         }
 

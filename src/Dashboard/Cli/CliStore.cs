@@ -1,5 +1,4 @@
-using CrowdWatch.Dashboard.Storage;
-using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage;
 
 namespace CrowdWatch.Dashboard.Cli;
 
@@ -32,5 +31,5 @@ internal sealed record CliStore(StoreOptions Options, string? Connection, bool R
     public string Description => Stores.Describe(Options, Connection) + (RunningHost ? " (the running host's store)" : "");
 
     /// <summary>Opens it (creating or migrating its schema).</summary>
-    public ICountStore Open() => Stores.OpenAsync(Options, Connection).GetAwaiter().GetResult();
+    public Store Open() => Stores.OpenAsync(Options, Connection).GetAwaiter().GetResult();
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Storage;
@@ -30,14 +29,8 @@ internal static class DbCommands
         command.SetAction(_ => CliErrors.Run(error, () =>
         {
             var cliStore = CliStore.From(environment);
-            var store = cliStore.Open();
-            using var lifetime = store as IDisposable;
-            var version = store switch
-            {
-                SqliteStore s => s.SchemaVersionAsync().GetAwaiter().GetResult(),
-                PostgresStore p => p.SchemaVersionAsync().GetAwaiter().GetResult(),
-                _ => 0,
-            };
+            using var store = cliStore.Open();
+            var version = store.Database.SchemaVersionAsync().GetAwaiter().GetResult();
             output.WriteLine($"{cliStore.Description}: schema version {version}");
             return 0;
         }));
@@ -65,8 +58,7 @@ internal static class DbCommands
             if (toMs <= fromMs) throw new InvalidDataException("--to must be after --from");
             var (place, drawn) = Place(a, parse.GetValue(zone), parse.GetValue(polygon));
             var cliStore = CliStore.From(environment);
-            var store = cliStore.Open();
-            using var lifetime = store as IDisposable;
+            using var store = cliStore.Open();
             // Which store answered, so that an empty export is never mistaken for an empty evening.
             error.WriteLine($"reading {cliStore.Description}");
             var channelName = parse.GetValue(channel)!;
@@ -74,13 +66,13 @@ internal static class DbCommands
             if (parse.GetValue(zone) is { } z)
             {
                 // A zone's totals were kept at ingest.
-                points = [.. store.ReadZoneAsync(new ZoneQuery(a.Name, z, channelName, fromMs, toMs)).GetAwaiter().GetResult().Select(r => (r.SlotStartMs, r.Value))];
+                points = [.. store.Counts.ReadZoneAsync(new ZoneQuery(a.Name, z, channelName, fromMs, toMs)).GetAwaiter().GetResult().Select(r => (r.SlotStartMs, r.Value))];
             }
             else
             {
                 // A drawn area (or the whole grid) is measured by the store itself: PostGIS in SQL, the embedded store
                 // with NetTopologySuite; the area's cells are saved first so that PostGIS has them.
-                var spatial = (IAreaStore)store;
+                var spatial = store.Areas;
                 spatial.SaveAreaAsync(a).GetAwaiter().GetResult();
                 points = spatial.ReadAreaAsync(a, drawn, channelName, fromMs, toMs).GetAwaiter().GetResult();
             }

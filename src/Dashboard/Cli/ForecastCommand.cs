@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using CrowdWatch.Alerts.Outlooks;
-using CrowdWatch.Dashboard.Forecasting;
+using CrowdWatch.Dashboard.Charts;
 using CrowdWatch.Forecast.Models;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Ingest;
@@ -36,8 +36,7 @@ internal static class ForecastCommand
             var resolved = area.Resolve(parse, error, out var entry);
             var calendar = AreaOptions.Calendar(resolved, entry, error);
             var cliStore = CliStore.From(environment);
-            var store = cliStore.Open();
-            using var lifetime = store as IDisposable;
+            using var store = cliStore.Open();
             long? origin = null;
             if (parse.GetValue(at) is { } text)
                 origin = Instants.TryParse(text, out var ms) ? resolved.NewClock().SlotStartMs(ms) : throw new InvalidDataException($"--at '{text}': expected {Instants.Expected}");
@@ -55,7 +54,7 @@ internal static class ForecastCommand
             else
             {
                 var to = origin is { } o ? o + slotMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                panels = AreaPanels.LoadAsync(store, resolved, to - span, to).GetAwaiter().GetResult()
+                panels = AreaPanels.LoadAsync(store.Counts, resolved, to - span, to).GetAwaiter().GetResult()
                     ?? throw new InvalidDataException($"{cliStore.Description} holds no counts of area '{resolved.Name}' in the {parse.GetValue(days)} days before {Instants.Local(to, resolved.TimeZone)}; ingest some (crowdwatch ingest --store) or give --history");
                 source = cliStore.Description;
             }
@@ -70,35 +69,11 @@ internal static class ForecastCommand
             var forecaster = new AreaForecaster(resolved.Name, parse.GetValue(model)!, parse.GetValue(horizons));
             forecaster.Fit(panels, calendar, DateTimeOffset.UtcNow, progress);
             var run = forecaster.Forecast(panels, calendar, DateTimeOffset.UtcNow);
-            ((IForecastStore)store).SaveRunAsync(run).GetAwaiter().GetResult();
+            store.Forecasts.SaveRunAsync(run).GetAwaiter().GetResult();
             output.WriteLine($"run {run.Id}: {run.Model} from {source}, origin {Instants.Local(run.OriginSlotMs, resolved.TimeZone)}, {run.Values.Count:N0} forecasts "
                 + $"({panels.Cells.Count} cells, {panels.Zones.Count} zones x {parse.GetValue(horizons)} slots) saved to {cliStore.Description}");
-            output.WriteLine("zone                  peak (people)  at      80% interval      P(Blue) P(Yellow) P(Orange) P(Red) within the horizon");
-            var ci = CultureInfo.InvariantCulture;
-            foreach (var g in run.Values.Where(v => v.IsZone).GroupBy(v => v.Place).OrderByDescending(g => g.Max(v => v.Mean)))
-            {
-                var peak = g.MaxBy(v => v.Mean)!;
-                var within = Enumerable.Range(0, peak.Exceedance.Count).Select(k => g.Max(v => v.Exceedance[k])).ToArray();
-                output.WriteLine(string.Create(ci, $"{g.Key,-20} {peak.Mean,14:0}  {Instants.Local(peak.TargetSlotMs, resolved.TimeZone)[11..16]}  {peak.Low80,7:0} - {peak.High80,-7:0}  ")
-                    + string.Join(' ', within.Select(p => p.ToString("0.00", ci).PadLeft(7))));
-            }
-
-            if (parse.GetValue(charts) is { } dir)
-            {
-                Directory.CreateDirectory(dir);
-                var zones = panels.Zones;
-                var day = Math.Min(zones.Length, zones.SlotsPerDay);
-                for (var z = 0; z < zones.Count; z++)
-                {
-                    var name = zones.Keys[z];
-                    var path = Path.Combine(dir, $"forecast-{name}.png");
-                    var past = Enumerable.Range(zones.Length - day, day).ToArray();
-                    ForecastChartPng.Write(path, $"{name}: observed and forecast from {Instants.Local(run.OriginSlotMs, resolved.TimeZone)}", resolved.TimeZone,
-                        [.. past.Select(zones.SlotStart)], [.. past.Select(i => zones.Values(z)[i])],
-                        [.. run.Values.Where(v => v.IsZone && v.Place == name).OrderBy(v => v.Horizon)], panels.ZoneLevels[z]);
-                    output.WriteLine($"wrote {path}");
-                }
-            }
+            WriteZoneTable(output, run, resolved.TimeZone);
+            if (parse.GetValue(charts) is { } dir) WriteCharts(output, dir, panels, run, resolved.TimeZone);
 
             output.WriteLine($"done in {clock.Elapsed.TotalSeconds:0.0} s");
             return 0;
@@ -106,4 +81,35 @@ internal static class ForecastCommand
         return command;
     }
 
+    // Each zone's forecast peak, when, its 80% interval and the chance of each level within the horizon, worst first.
+    private static void WriteZoneTable(TextWriter output, ForecastRun run, TimeZoneInfo zone)
+    {
+        output.WriteLine("zone                  peak (people)  at      80% interval      P(Blue) P(Yellow) P(Orange) P(Red) within the horizon");
+        var ci = CultureInfo.InvariantCulture;
+        foreach (var g in run.Values.Where(v => v.IsZone).GroupBy(v => v.Place).OrderByDescending(g => g.Max(v => v.Mean)))
+        {
+            var peak = g.MaxBy(v => v.Mean)!;
+            var within = Enumerable.Range(0, peak.Exceedance.Count).Select(k => g.Max(v => v.Exceedance[k])).ToArray();
+            output.WriteLine(string.Create(ci, $"{g.Key,-20} {peak.Mean,14:0}  {Instants.Local(peak.TargetSlotMs, zone)[11..16]}  {peak.Low80,7:0} - {peak.High80,-7:0}  ")
+                + string.Join(' ', within.Select(p => p.ToString("0.00", ci).PadLeft(7))));
+        }
+    }
+
+    // A PNG per zone: its last day observed and the run's forecast after it, with the level lines.
+    private static void WriteCharts(TextWriter output, string dir, AreaPanels panels, ForecastRun run, TimeZoneInfo zone)
+    {
+        Directory.CreateDirectory(dir);
+        var zones = panels.Zones;
+        var day = Math.Min(zones.Length, zones.SlotsPerDay);
+        for (var z = 0; z < zones.Count; z++)
+        {
+            var name = zones.Keys[z];
+            var path = Path.Combine(dir, $"forecast-{name}.png");
+            var past = Enumerable.Range(zones.Length - day, day).ToArray();
+            ForecastChartPng.Write(path, $"{name}: observed and forecast from {Instants.Local(run.OriginSlotMs, zone)}", zone,
+                [.. past.Select(zones.SlotStart)], [.. past.Select(i => zones.Values(z)[i])],
+                [.. run.Values.Where(v => v.IsZone && v.Place == name).OrderBy(v => v.Horizon)], panels.ZoneLevels[z]);
+            output.WriteLine($"wrote {path}");
+        }
+    }
 }

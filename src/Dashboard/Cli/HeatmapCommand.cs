@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CrowdWatch.Dashboard.Charts;
 using CrowdWatch.Dashboard.Heatmap;
 using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO.Compression;
 using System.Text.Json;
+using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Binning;
 using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
@@ -75,10 +76,9 @@ internal static class IngestCommand
             var log = new RejectLog(report, rejects, parse.GetValue(maxErrors));
             var slots = new HashSet<long>();
             var cliStore = CliStore.From(environment);
-            var store = parse.GetValue(toStore) ? cliStore.Open() : null;
-            using var storeLifetime = store as IDisposable;
+            using var store = parse.GetValue(toStore) ? cliStore.Open() : null;
             // The area as counted goes into the store with its counts: cells, walkable layer and zones.
-            (store as Geo.Storage.IAreaStore)?.SaveAreaAsync(area).GetAwaiter().GetResult();
+            store?.Areas.SaveAreaAsync(area).GetAwaiter().GetResult();
             // Pings and the pre-aggregated inputs close their slots separately, so each writes under a source of its
             // own: a slot written by one never replaces what the other wrote.
             var prefix = parse.GetValue(sourceName);
@@ -92,7 +92,7 @@ internal static class IngestCommand
                 if (movements is not null) SeriesCsv.WriteMovements(movements, area, c);
                 slots.Add(c.SlotStartMs);
                 if (store is null) return;
-                store.WriteAsync(batches.Of(source, c)).GetAwaiter().GetResult();
+                store.Counts.WriteAsync(batches.Of(source, c)).GetAwaiter().GetResult();
                 stored++;
             };
 
@@ -101,73 +101,84 @@ internal static class IngestCommand
             var devices = new DeviceDirectory(pseudonymiser);
             var evictAfter = gap + late + TimeSpan.FromMinutes(area.Settings.SlotMinutes);
             var pingIngest = new PingIngest(devices, binner, parse.GetValue(maxAccuracy), evictAfter);
-            foreach (var file in pingFiles)
-            {
-                if (log.LimitReached) break;
-                if (!TryOpen(file, log, out var stream)) continue;
-                using (stream)
-                {
-                    // Progress follows the bytes read from disk, which for a gzip file are not the bytes parsed.
-                    var gz = IsGzip(file);
-                    var progress = gz ? null : new ByteProgress(file, stream!.Length, error);
-                    using var input = Decoded(file, stream!);
-                    var name = gz ? file[..^3] : file;
-                    if (name.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
-                        pingIngest.ReadNdjson(input, file, log, progress);
-                    else
-                        pingIngest.ReadCsv(input, file, log, progress);
-                }
-            }
-
+            ReadPings(pingIngest, pingFiles, log, error);
             pingIngest.Complete();
 
             var sums = new SumBinner(area.Name, area.Grid.Spec.CellCount, area.NewClock(), late, SinkFor(aggregateSource));
-            PoiGazetteer? gazetteer = null;
-            if ((parse.GetValue(poi) ?? entry?.PoiPath) is { } poiFile && TryOpen(poiFile, log, out var poiStream))
-                using (poiStream) gazetteer = PoiGazetteer.Load(poiStream!, poiFile, new RejectLog(new IngestReport(), rejects));
-            var searchIngest = new SearchIngest(area.Grid, sums, gazetteer);
-            foreach (var file in parse.GetValue(searches) ?? [])
-            {
-                if (log.LimitReached) break;
-                if (!TryOpen(file, log, out var stream)) continue;
-                using (stream)
-                using (var input = Decoded(file, stream!))
-                    searchIngest.ReadCsv(input, file, log);
-            }
-
-            var countIngest = new CountIngest(area.Grid, sums);
-            foreach (var file in parse.GetValue(counts) ?? [])
-            {
-                if (log.LimitReached) break;
-                if (!TryOpen(file, log, out var stream)) continue;
-                using (stream)
-                using (var input = Decoded(file, stream!))
-                    countIngest.ReadCsv(input, file, log);
-            }
-
+            ReadAggregates(area, sums, parse.GetValue(searches) ?? [], parse.GetValue(counts) ?? [], parse.GetValue(poi) ?? entry?.PoiPath, rejects, log);
             sums.Complete();
             var where = string.Join(" and ", new[] { outFile, store is null ? null : $"{cliStore.Description} ({stored} slot batches)" }.Where(w => w is not null));
             output.WriteLine($"{area.Name}: {slots.Count} slots written to {where}; {report}");
-            if (parse.GetValue(summaryPath) is { } sp)
-            {
-                File.WriteAllText(sp, JsonSerializer.Serialize(new
-                {
-                    area = area.Name,
-                    report.Rows,
-                    report.Accepted,
-                    report.OutsideGrid,
-                    report.Duplicates,
-                    report.Rejected,
-                    rejectedByReason = report.RejectedByReason,
-                    report.StoppedEarly,
-                    report.FileErrors,
-                }, new JsonSerializerOptions { WriteIndented = true }));
-            }
+            if (parse.GetValue(summaryPath) is { } sp) WriteSummary(sp, area.Name, report);
 
             return report.FileErrors.Count > 0 || report.StoppedEarly is not null ? 1 : 0;
         }));
         return command;
     }
+
+    // Every ping file through the binner, CSV or NDJSON by name, with progress by the bytes read.
+    private static void ReadPings(PingIngest pingIngest, string[] files, RejectLog log, TextWriter error)
+    {
+        foreach (var file in files)
+        {
+            if (log.LimitReached) break;
+            if (!TryOpen(file, log, out var stream)) continue;
+            using (stream)
+            {
+                // Progress follows the bytes read from disk, which for a gzip file are not the bytes parsed.
+                var gz = IsGzip(file);
+                var progress = gz ? null : new ByteProgress(file, stream!.Length, error);
+                using var input = Decoded(file, stream!);
+                var name = gz ? file[..^3] : file;
+                if (name.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                    pingIngest.ReadNdjson(input, file, log, progress);
+                else
+                    pingIngest.ReadCsv(input, file, log, progress);
+            }
+        }
+    }
+
+    // The map searches (placed through the POI gazetteer) and the pre-aggregated counts, into one sum binner.
+    private static void ReadAggregates(Area area, SumBinner sums, string[] searchFiles, string[] countFiles, string? poiFile, StreamWriter? rejects, RejectLog log)
+    {
+        PoiGazetteer? gazetteer = null;
+        if (poiFile is not null && TryOpen(poiFile, log, out var poiStream))
+            using (poiStream) gazetteer = PoiGazetteer.Load(poiStream!, poiFile, new RejectLog(new IngestReport(), rejects));
+        var searchIngest = new SearchIngest(area.Grid, sums, gazetteer);
+        foreach (var file in searchFiles)
+        {
+            if (log.LimitReached) break;
+            if (!TryOpen(file, log, out var stream)) continue;
+            using (stream)
+            using (var input = Decoded(file, stream!))
+                searchIngest.ReadCsv(input, file, log);
+        }
+
+        var countIngest = new CountIngest(area.Grid, sums);
+        foreach (var file in countFiles)
+        {
+            if (log.LimitReached) break;
+            if (!TryOpen(file, log, out var stream)) continue;
+            using (stream)
+            using (var input = Decoded(file, stream!))
+                countIngest.ReadCsv(input, file, log);
+        }
+    }
+
+    // The summary as JSON, for machines that run the ingest.
+    private static void WriteSummary(string path, string area, IngestReport report) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            area,
+            report.Rows,
+            report.Accepted,
+            report.OutsideGrid,
+            report.Duplicates,
+            report.Rejected,
+            rejectedByReason = report.RejectedByReason,
+            report.StoppedEarly,
+            report.FileErrors,
+        }, new JsonSerializerOptions { WriteIndented = true }));
 
     // The stored source name: the given one, or the input files' names, per kind of input.
     private static string SourceName(string kind, string? prefix, string[] files) =>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Dashboard.Storage;
 
 namespace CrowdWatch.Dashboard.Cli;
 
@@ -20,7 +19,7 @@ internal static class KeysCommand
             var r = parse.GetValue(role)!;
             if (!Roles.All.Contains(r)) throw new ArgumentException($"--role '{r}': expected one of {string.Join(", ", Roles.All)}");
             var store = CliStore.From(environment);
-            var keys = (IApiKeys)store.Open();
+            var keys = store.Open().Keys;
             var secret = keys.IssueAsync(parse.GetValue(name)!, r).GetAwaiter().GetResult();
             output.WriteLine(secret);
             error.WriteLine($"key '{parse.GetValue(name)}' ({r}) issued in {store.Description}; send it as 'Authorization: Bearer <secret>'. It is not shown again.");
@@ -31,7 +30,7 @@ internal static class KeysCommand
         revoke.Arguments.Add(revokeName);
         revoke.SetAction(parse => CliErrors.Run(error, () =>
         {
-            var keys = (IApiKeys)CliStore.From(environment).Open();
+            var keys = CliStore.From(environment).Open().Keys;
             if (keys.RevokeAsync(parse.GetValue(revokeName)!).GetAwaiter().GetResult()) return 0;
             error.WriteLine($"error: no key named '{parse.GetValue(revokeName)}'");
             return 2;

@@ -74,10 +74,9 @@ internal static class ScenarioCommand
             else
             {
                 var cliStore = CliStore.From(environment);
-                var store = cliStore.Open();
-                using var lifetime = store as IDisposable;
+                using var store = cliStore.Open();
                 var to = Math.Min(scenarios.Min(s => s.FromMs), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                panels = AreaPanels.LoadAsync(store, resolved, to - (parse.GetValue(days) * 86_400_000L), to).GetAwaiter().GetResult()
+                panels = AreaPanels.LoadAsync(store.Counts, resolved, to - (parse.GetValue(days) * 86_400_000L), to).GetAwaiter().GetResult()
                     ?? throw new InvalidDataException($"{cliStore.Description} holds no counts of area '{resolved.Name}' in the {parse.GetValue(days)} days before {Instants.Local(to, resolved.TimeZone)}; give --history");
             }
 

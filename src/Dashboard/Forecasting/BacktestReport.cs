@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CrowdWatch.Dashboard.Heatmap;
+using CrowdWatch.Dashboard.Charts;
 using CrowdWatch.Forecast.Evaluation;
 using ScottPlot;
 

@@ -1,5 +1,6 @@
 using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Dashboard.Ingest;
 using CrowdWatch.Forecast.Series;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Storage;
@@ -13,7 +14,7 @@ namespace CrowdWatch.Dashboard.Forecasting;
 /// An area with too little history yet is skipped with a log line until it has enough.
 /// </summary>
 public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IOptions<ForecastOptions> options,
-    TimeProvider time, ILogger<ForecastRefresh> log, Replay.ReplayClock? replay = null) : BackgroundService
+    TimeProvider time, ILogger<ForecastRefresh> log, IIngestGate gate) : BackgroundService
 {
     private readonly Dictionary<string, AreaForecaster> _forecasters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastOrigin = new(StringComparer.Ordinal);
@@ -31,7 +32,7 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
         do
         {
             // A replay's history is still going in: fit once it is all there.
-            if (replay is { HistoryLoaded: false }) continue;
+            if (!gate.HistoryLoaded) continue;
             foreach (var area in catalog.Areas.Values)
             {
                 try
@@ -54,7 +55,7 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
         var recent = await counts.ReadAsync(new CountQuery(area.Name, "people", now.AddHours(-6).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
         if (recent.Count > 0 && _lastOrigin.TryGetValue(area.Name, out var seen) && seen == recent.Max(r => r.SlotStartMs)) return;
         // A paced replay says when a slot is whole (its people and its searches in): not before.
-        if (replay is { Paced: true } && recent.Count > 0 && recent.Max(r => r.SlotStartMs) > replay.ReadyThroughMs) return;
+        if (gate.Paced && recent.Count > 0 && recent.Max(r => r.SlotStartMs) > gate.ReadyThroughMs) return;
         var panels = await AreaPanels.LoadAsync(counts, area, now.AddDays(-o.HistoryDays).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
         if (panels is null || panels.Cells.Length < o.MinimumHistoryDays * panels.Cells.SlotsPerDay)
         {

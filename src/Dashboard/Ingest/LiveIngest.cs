@@ -1,10 +1,10 @@
 using System.Text.Json;
-using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Dashboard.Hosting;
-using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage.Access;
 using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Ingest;

@@ -1,12 +1,15 @@
+using CrowdWatch.Dashboard.Ingest;
+
 namespace CrowdWatch.Dashboard.Replay;
 
 /// <summary>
 /// The host's clock while it replays a past evening: stands still at the replay's start until <see cref="Start"/>, then
 /// runs <see cref="Speed"/> times faster than the wall clock. Every part of the host that asks the time (forecast
 /// refresh, the alert watcher, escalation and expiry, audit stamps) lives on it, so the replayed data look live to
-/// them; timers created through it fire at the same pace.
+/// them; timers created through it fire at the same pace. It is also the live services' ingest gate while it replays:
+/// nothing is news before it starts, and a paced replay says when each slot is whole.
 /// </summary>
-public sealed class ReplayClock : TimeProvider
+public sealed class ReplayClock : TimeProvider, IIngestGate
 {
     private readonly Lock _gate = new();
     private readonly DateTimeOffset _origin;
@@ -39,6 +42,12 @@ public sealed class ReplayClock : TimeProvider
             lock (_gate) return _startedTimestamp is not null;
         }
     }
+
+    /// <inheritdoc />
+    bool IIngestGate.IsNews => Started;
+
+    /// <inheritdoc />
+    public long? FirstSlotMs(long slotMs) => Paced ? _origin.ToUnixTimeMilliseconds() - slotMs : null;
 
     /// <summary>Whether the clock waits for the host at every slot (see <see cref="ReplayOptions.Paced"/>).</summary>
     public bool Paced { get; init; }

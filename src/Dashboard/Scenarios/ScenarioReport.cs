@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Scenarios;
-using CrowdWatch.Dashboard.Heatmap;
+using CrowdWatch.Dashboard.Charts;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Time;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CrowdWatch.Geo.Time;
 using CrowdWatch.Alerts.Outlooks;
 using CrowdWatch.Alerts.Scenarios;
 using CrowdWatch.Dashboard.Hosting;
@@ -7,6 +6,7 @@ using CrowdWatch.Forecast.Series;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Time;
 
 namespace CrowdWatch.Dashboard.Scenarios;
 

@@ -6,7 +6,7 @@ using CrowdWatch.Alerts.Playbooks;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Alerts.Triggers;
 using CrowdWatch.Dashboard.Alerting;
-using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Storage;
 
 namespace CrowdWatch.Dashboard.Tests.Alerting;
 
@@ -36,8 +36,8 @@ internal static class AlertFixture
         return changes;
     }
 
-    public static async Task<SqliteStore> StoreAsync(string dir) => (SqliteStore)await Stores.OpenAsync(new StoreOptions { DataDirectory = dir }, null);
+    public static Task<Store> StoreAsync(string dir) => Stores.OpenAsync(new StoreOptions { DataDirectory = dir }, null);
 
-    public static AlertJournal Journal(SqliteStore store, params Recipient[] recipients) =>
-        new(store, store, Playbook.Default, new CapOptions(), () => recipients, Shanghai, 60);
+    public static AlertJournal Journal(Store store, params Recipient[] recipients) =>
+        new(store.Alerts, store.Audit, Playbook.Default, new CapOptions(), () => recipients, Shanghai, 60);
 }

@@ -6,10 +6,10 @@ using CrowdWatch.Alerts.Storage;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Api;
 using CrowdWatch.Dashboard.Live;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Cli;
 using CrowdWatch.Dashboard.Tests.Hosting;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CrowdWatch.Dashboard.Tests.Alerting;

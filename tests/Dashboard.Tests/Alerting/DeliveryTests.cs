@@ -2,7 +2,7 @@ using System.Text.Json;
 using CrowdWatch.Alerts.Delivery;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Alerting;
-using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Storage;
 
 namespace CrowdWatch.Dashboard.Tests.Alerting;
 
@@ -20,8 +20,8 @@ public sealed class DeliveryTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private OutboxDispatcher Dispatcher(SqliteStore store, ManualTime time, params INotificationChannel[] channels) =>
-        new(store, channels.Length > 0 ? channels : [new WebhookChannel(_http, _ => Secret, time)], time, new Backoff(1_000, 60_000));
+    private OutboxDispatcher Dispatcher(Store store, ManualTime time, params INotificationChannel[] channels) =>
+        new(store.Alerts, channels.Length > 0 ? channels : [new WebhookChannel(_http, _ => Secret, time)], time, new Backoff(1_000, 60_000));
 
     [Fact]
     public async Task Webhooks_are_signed_and_carry_one_idempotency_key_per_alert_version()
@@ -51,7 +51,7 @@ public sealed class DeliveryTests : IDisposable
         Assert.Single(got.Select(r => r.Headers["Idempotency-Key"].Split('.')[0]).Distinct());
         Assert.Equal(["yellow", "orange", "red"], got.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("alert").GetProperty("level").GetString()));
         Assert.Contains("<msgType>Update</msgType>", JsonDocument.Parse(got[1].Body).RootElement.GetProperty("cap").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await store.DueAsync(time.GetUtcNow().AddDays(1).ToUnixTimeMilliseconds(), 10));
+        Assert.Empty(await store.Alerts.DueAsync(time.GetUtcNow().AddDays(1).ToUnixTimeMilliseconds(), 10));
     }
 
     [Fact]

@@ -1,8 +1,7 @@
 using System.Xml.Linq;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Cli;
 using CrowdWatch.Dashboard.Tests.Hosting;
-using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage;
 
 namespace CrowdWatch.Dashboard.Tests.Alerting;
 
@@ -18,7 +17,7 @@ public class FeedTests
         await using var app = await RunningHost.StartAsync(s => s.AddSingleton<TimeProvider>(time),
             "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"), "--Forecast:Enabled", "false", "--Alerts:Enabled", "false");
         // Two open alerts whose latest messages (sent by 18:45) are valid for an hour.
-        var journal = AlertFixture.Journal((SqliteStore)app.Services.GetRequiredService<ICountStore>());
+        var journal = AlertFixture.Journal(app.Services.GetRequiredService<Store>());
         foreach (var c in AlertFixture.Evening(2)) await journal.RecordAsync(c);
 
         async Task<int> EntriesAsync() => XDocument.Parse(await app.Http.GetStringAsync("/api/alerts/feed.atom")).Root!.Elements(Atom + "entry").Count();

@@ -77,7 +77,7 @@ public class HostAlertingTests
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/nowhere/risk-points")).StatusCode);
 
         // Acting on it takes an operator's key: none is 401, a viewer's or an ingest key 403.
-        var keys = app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IApiKeys>();
+        var keys = app.Services.GetRequiredService<CrowdWatch.Storage.Access.IApiKeys>();
         var id = alert.GetProperty("id").GetString();
         async Task<HttpResponseMessage> Act(string verb, string? key, string body = """{"note":"stewards sent to the east stairs"}""")
         {
@@ -116,7 +116,7 @@ public class HostAlertingTests
         Assert.Contains("http_server_request_duration", metrics, StringComparison.Ordinal);
 
         // The audit log has every step, each written before it was sent, with who did it.
-        var audit = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue);
+        var audit = await app.Services.GetRequiredService<CrowdWatch.Storage.Access.IAuditLog>().ReadAsync(0, long.MaxValue);
         Assert.Contains(audit, e => e.Action == "alert.raised" && e.Actor == "system");
         Assert.Contains(audit, e => e.Action == "alert.acknowledged" && e.Actor == "li.wei");
         Assert.Contains(audit, e => e.Action == "alert.resolved" && e.Actor == "li.wei");

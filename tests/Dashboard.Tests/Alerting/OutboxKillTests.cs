@@ -46,7 +46,7 @@ public sealed class OutboxKillTests : IDisposable
 
         var before = receiver.AcceptedKeys().Count;
         Assert.InRange(before, 5, 29);
-        Assert.NotEmpty(await store.DueAsync(long.MaxValue, 100));
+        Assert.NotEmpty(await store.Alerts.DueAsync(long.MaxValue, 100));
 
         using (var second = Deliver("--until-empty"))
         {
@@ -61,6 +61,6 @@ public sealed class OutboxKillTests : IDisposable
         Assert.Equal(all, got.ToHashSet());
         // At least once: only a message in flight at the kill may arrive twice.
         Assert.InRange(got.Count, 30, 31);
-        Assert.Empty(await store.DueAsync(long.MaxValue, 100));
+        Assert.Empty(await store.Alerts.DueAsync(long.MaxValue, 100));
     }
 }

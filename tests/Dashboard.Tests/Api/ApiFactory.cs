@@ -1,5 +1,5 @@
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Cli;
+using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 

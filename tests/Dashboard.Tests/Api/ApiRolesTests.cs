@@ -312,7 +312,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         }
 
         Assert.Equal("red", Assert.Single(open).GetProperty("level").GetString());
-        var audit = await _api.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue, "test-admin");
+        var audit = await _api.Services.GetRequiredService<CrowdWatch.Storage.Access.IAuditLog>().ReadAsync(0, long.MaxValue, "test-admin");
         Assert.Contains(audit, e => e.Action == "zone.edit" && e.Detail!.Contains("capacity 20000 -> 10000", StringComparison.Ordinal));
     }
 
@@ -336,7 +336,7 @@ public sealed class ApiRolesTests : IAsyncLifetime
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (receiver.AcceptedKeys().Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
         Assert.Contains("\"level\":\"red\"", Assert.Single(receiver.Requests, r => r.Accepted).Body, StringComparison.Ordinal);
-        var audit = await _api.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IAuditLog>().ReadAsync(0, long.MaxValue, "test-admin");
+        var audit = await _api.Services.GetRequiredService<CrowdWatch.Storage.Access.IAuditLog>().ReadAsync(0, long.MaxValue, "test-admin");
         Assert.Contains(audit, e => e.Action == "recipients.edit" && e.Detail!.Contains(receiver.Url, StringComparison.Ordinal));
     }
 }

@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using CrowdWatch.Dashboard.Hosting;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Hosting;
+using CrowdWatch.Storage.Access;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -133,8 +133,8 @@ public class IngestAndHeatmapTests
     public void Charts_use_an_installed_cjk_font_so_chinese_zone_names_are_text_not_boxes()
     {
         // scripts/test.sh installs fonts-noto-cjk; without it Chinese names would render as empty boxes.
-        Assert.True(CrowdWatch.Dashboard.Heatmap.ChartFont.HasCjk, "no CJK font found in " + string.Join(", ", CrowdWatch.Dashboard.Heatmap.ChartFont.Candidates));
-        var typeface = ScottPlot.Fonts.GetTypeface(CrowdWatch.Dashboard.Heatmap.ChartFont.Family, false, false);
+        Assert.True(CrowdWatch.Dashboard.Charts.ChartFont.HasCjk, "no CJK font found in " + string.Join(", ", CrowdWatch.Dashboard.Charts.ChartFont.Candidates));
+        var typeface = ScottPlot.Fonts.GetTypeface(CrowdWatch.Dashboard.Charts.ChartFont.Family, false, false);
         Assert.True(typeface.ContainsGlyphs("洪崖洞"));
     }
 }

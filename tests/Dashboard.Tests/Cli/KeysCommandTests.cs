@@ -1,4 +1,4 @@
-using CrowdWatch.Dashboard.Storage;
+using CrowdWatch.Storage;
 
 namespace CrowdWatch.Dashboard.Tests.Cli;
 
@@ -13,7 +13,7 @@ public class KeysCommandTests
         Assert.True(code == 0, error);
         var secret = output.Trim();
         Assert.Contains("not shown again", error, StringComparison.Ordinal);
-        var keys = (IApiKeys)await Stores.OpenAsync(new StoreOptions { DataDirectory = d.File_("store") }, null);
+        var keys = (await Stores.OpenAsync(new StoreOptions { DataDirectory = d.File_("store") }, null)).Keys;
         Assert.Equal(("police-desk", "operator"), ((await keys.VerifyAsync(secret))!.Name, (await keys.VerifyAsync(secret))!.Role));
 
         Assert.Equal(0, CliRun.Run("", environment, "keys", "revoke", "police-desk").Code);

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using CrowdWatch.Dashboard.Deployment;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Cli;
-using CrowdWatch.Forecast.Storage;
+using CrowdWatch.Storage;
 
 namespace CrowdWatch.Dashboard.Tests.Forecasting;
 
@@ -71,9 +70,8 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Contains("origin 2025-10-01 18:00 +08:00", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_dir, "charts", "forecast-hongyadong.png")), output);
 
-        var opened = await Stores.OpenAsync(new StoreOptions { DataDirectory = store }, null);
-        using var lifetime = opened as IDisposable;
-        var forecasts = (IForecastStore)opened;
+        using var opened = await Stores.OpenAsync(new StoreOptions { DataDirectory = store }, null);
+        var forecasts = opened.Forecasts;
         var run = await forecasts.LatestRunAsync("chongqing");
         Assert.NotNull(run);
         Assert.Equal(new DateTimeOffset(2025, 10, 1, 18, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds(), run.OriginSlotMs);

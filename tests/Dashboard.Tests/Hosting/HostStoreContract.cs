@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Dashboard.Tests.Cli;
-using CrowdWatch.Dashboard.Tests.Storage;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage.Tests;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

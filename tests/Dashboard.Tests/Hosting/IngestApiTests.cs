@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Cli;
+using CrowdWatch.Storage.Access;
 
 namespace CrowdWatch.Dashboard.Tests.Hosting;
 

@@ -61,7 +61,7 @@ public class WebHostTests
         await using var app = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
             "--Api:RequestsPerMinute", "3", "--Api:MaxRequestBytes", "2048");
         var http = app.Http;
-        var key = await app.Services.GetRequiredService<CrowdWatch.Dashboard.Storage.IApiKeys>().IssueAsync("desk", "operator");
+        var key = await app.Services.GetRequiredService<CrowdWatch.Storage.Access.IApiKeys>().IssueAsync("desk", "operator");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/alerts/{Guid.NewGuid()}/acknowledge")
         {
             Content = new StringContent($$"""{"note":"{{new string('x', 5000)}}"}""", System.Text.Encoding.UTF8, "application/json"),

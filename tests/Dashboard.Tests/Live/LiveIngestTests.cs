@@ -5,9 +5,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CrowdWatch.Dashboard.Live;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Cli;
 using CrowdWatch.Dashboard.Tests.Hosting;
+using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CrowdWatch.Dashboard.Tests.Live;

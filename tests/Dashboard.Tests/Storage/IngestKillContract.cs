@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CrowdWatch.Dashboard.Storage;
 using CrowdWatch.Dashboard.Tests.Cli;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Storage;
+using CrowdWatch.Storage.Tests;
 
 namespace CrowdWatch.Dashboard.Tests.Storage;
 
@@ -38,7 +39,7 @@ public abstract class IngestKillContract
     }
 
     private static async Task<ICountStore> Open(Dictionary<string, string> environment) =>
-        await Stores.OpenAsync(StoreOptions.FromEnvironment(environment.GetValueOrDefault), environment.GetValueOrDefault("ConnectionStrings__CrowdWatch"));
+        (await Stores.OpenAsync(StoreOptions.FromEnvironment(environment.GetValueOrDefault), environment.GetValueOrDefault("ConnectionStrings__CrowdWatch"))).Counts;
 
     private static async Task<Dictionary<(string, long, int), double>> All(ICountStore store)
     {

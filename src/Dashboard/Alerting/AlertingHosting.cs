@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+
+namespace CrowdWatch.Dashboard.Alerting;
+
+/// <summary>The warnings: the judge of every area, its journal and outbox, delivery and the live feed of events.</summary>
+internal static class AlertingHosting
+{
+    /// <summary>Registers alerting, delivery and the live feed of alert events.</summary>
+    public static WebApplicationBuilder AddAlerting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidation>();
+        builder.Services.AddHttpClient("alerts", c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<AlertMetrics>();
+        builder.Services.AddSingleton<RecipientBook>();
+        builder.Services.AddSingleton<OutboxService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxService>());
+        builder.Services.AddSingleton<AlertService>();
+        // The live feed starts before the alert service, so that it hears every event from the first.
+        builder.Services.AddSingleton<Live.AlertFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.AlertFeed>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        return builder;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Threading.RateLimiting;
+using CrowdWatch.Dashboard.Hosting;
+
+namespace CrowdWatch.Dashboard.Security;
+
+/// <summary>Who may do what: API keys, role policies, request limits and each caller's rate.</summary>
+internal static class SecurityHosting
+{
+    /// <summary>Registers key authentication, the role policies, the body limit and the per-caller rate limit.</summary>
+    public static WebApplicationBuilder AddApiSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(ApiLimits.Section).Get<ApiLimits>() ?? new ApiLimits();
+        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.CanView, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Viewer) || c.User.IsInRole(Roles.Operator) || c.User.IsInRole(Roles.Admin)
+                || (limits.AnonymousViewers && c.User.Identity?.IsAuthenticated != true && c.Resource is HttpContext { Request.Headers.Authorization.Count: 0 })))
+            .AddPolicy(Roles.CanOperate, p => p.RequireRole(Roles.Operator, Roles.Admin))
+            .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        // Every caller gets its own window: an API key by its name, anyone else by address. The health probes are exempt.
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || http.Request.Path.StartsWithSegments("/alive", StringComparison.OrdinalIgnoreCase)
+                    ? RateLimitPartition.GetNoLimiter("probe")
+                    : RateLimitPartition.GetFixedWindowLimiter(
+                        http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+}

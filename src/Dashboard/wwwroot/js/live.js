@@ -1,0 +1,72 @@
+// CrowdWatch web map, the live connection: heat frames and alert events from the hub.
+import { loadAlerts, onAlertEvent } from './alerts.js';
+import { drawChart } from './charts.js';
+import { $, localDateTime, state, t } from './core.js';
+import { loadTimeline, loadZones, redrawHeat, showSliderLabel } from './map.js';
+
+// ---- live connection -------------------------------------------------------------------------------------------
+
+// A frame comes column by column: cell ids, people (null: under k), levels; density is people over the cell's walkable m².
+export function applyFrame(frame) {
+  for (let i = 0; i < frame.cells.length; i++) {
+    const id = frame.cells[i]; const people = frame.people[i];
+    if (people === 0) { state.heat.delete(id); continue; }
+    const walkable = state.walkable.get(id) || 0;
+    state.heat.set(id, { c: id, p: people, d: people === null ? null : (walkable > 0 ? people / walkable : 0), l: frame.levels[i] });
+  }
+}
+
+export function setStatus(s) { $('status').dataset.state = s; $('status').textContent = t(s); }
+
+export async function connect() {
+  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000]).build();
+  state.connection = connection;
+  connection.on('Alert', onAlertEvent);
+  connection.on('HeatFrame', (frame) => {
+    if (frame.area !== state.area.name) return;
+    state.frames++;
+    state.lastFrame = frame;
+    if (state.scenario) return; // the map is playing a scenario back; "Live" returns to the live map
+    if (!state.live) { loadTimeline().catch(() => {}); return; }
+    if (frame.full) state.heat = new Map();
+    applyFrame(frame);
+    $('slot-label').textContent = localDateTime(frame.slot);
+    redrawHeat();
+    // The frame's slot joins the slider here; the whole time line is fetched again only with a new forecast.
+    if (!state.timeline.observed.includes(frame.slot)) {
+      state.timeline.observed.push(frame.slot);
+      state.slots = [...state.timeline.observed, ...state.timeline.forecast.filter((s) => !state.timeline.observed.includes(s))];
+      $('slider').max = String(Math.max(0, state.slots.length - 1));
+      $('slider').value = String(state.timeline.observed.length - 1);
+      showSliderLabel();
+    }
+    loadZones().catch(() => {});
+    if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
+  });
+  connection.on('ForecastUpdated', () => {
+    state.forecastNotices = (state.forecastNotices || 0) + 1;
+    if (state.scenario) return;
+    loadTimeline().catch(() => {});
+    if (state.selectedZone || state.selectedCell !== null) drawChart().catch(() => {});
+  });
+  const resubscribe = async () => {
+    await connection.invoke('Subscribe', state.area.name, null);
+    // Whatever happened while we were away: missed alert events by feed number, and the whole newest frame.
+    for (const e of await connection.invoke('Missed', state.area.name, state.feed, null)) onAlertEvent(e);
+    const frame = await connection.invoke('Frame', state.area.name);
+    if (frame && state.live && !state.scenario) {
+      state.heat = new Map();
+      applyFrame(frame);
+      $('slot-label').textContent = localDateTime(frame.slot);
+      redrawHeat();
+    }
+    await loadAlerts();
+  };
+  connection.onreconnecting(() => setStatus('reconnecting'));
+  connection.onreconnected(async () => { setStatus('connected'); await resubscribe(); });
+  connection.onclose(() => { setStatus('disconnected'); setTimeout(connect, 5000); });
+  setStatus('connecting');
+  await connection.start();
+  setStatus('connected');
+  await resubscribe();
+}
