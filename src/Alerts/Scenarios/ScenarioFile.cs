@@ -95,21 +95,7 @@ public sealed record ScenarioFile(string Name, string? Area, long FromMs, long T
                 }
             }
 
-            var events = new List<ScenarioEvent>();
-            foreach (var (item, path) in reader.Items(root, "events"))
-            {
-                var evName = reader.Text(item, "name", path) ?? path;
-                var venue = reader.Place(item, path, required: true);
-                var attendance = reader.Number(item, "attendance", null, 1, 10_000_000, path);
-                var start = reader.Instant(item, "start", required: true, path);
-                var end = reader.Instant(item, "end", required: true, path);
-                var arrival = reader.Integer(item, "arrivalMinutes", 60, 0, 720, path);
-                var departure = reader.Integer(item, "departureMinutes", 30, 0, 720, path);
-                var profile = reader.Profile(item, path);
-                if (start is { } s0 && end is { } e0 && e0 <= s0) problems.Add($"{source}: {path}.end: must be after its start");
-                if (venue is not null && attendance is { } a && start is { } s1 && end is { } e1 && arrival is { } am && departure is { } dm && profile is { } p)
-                    events.Add(new ScenarioEvent(evName, venue, a, s1, e1, am, dm, p));
-            }
+            var events = ReadEvents(reader, root, source, problems);
 
             var closures = new List<ScenarioClosure>();
             foreach (var (item, path) in reader.Items(root, "closures"))
@@ -120,22 +106,52 @@ public sealed record ScenarioFile(string Name, string? Area, long FromMs, long T
                 if (cells is not null) closures.Add(new ScenarioClosure(reader.Text(item, "name", path) ?? reader.Text(item, "zone", path) ?? path, cells, cFrom, cTo));
             }
 
-            var admissions = new List<AdmissionLimit>();
-            foreach (var (item, path) in reader.Items(root, "admissions"))
-            {
-                var zone = reader.Zone(item, path, required: true);
-                var rate = reader.Number(item, "peoplePerMinute", null, 0, 1_000_000, path);
-                if (zone is { } z && rate is { } r)
-                {
-                    if (admissions.Any(x => x.Zone == z)) problems.Add($"{source}: {path}.zone: '{area.Zones.Zones[z].Name}' has a limit already");
-                    else admissions.Add(new AdmissionLimit(z, r));
-                }
-            }
+            var admissions = ReadAdmissions(reader, root, source, area, problems);
 
             var recommend = reader.Boolean(root, "recommend", true);
             if (problems.Count > before || from is null || to is null || step is null || dwell is null || baseline is null) return null;
             return new ScenarioFile(name, areaName, from.Value, to.Value, step.Value, baseline, dwell.Value, factor, changes, events, closures, admissions, recommend);
         }
+    }
+
+    // The events: venue, attendance, start and end, how people arrive and leave.
+    private static List<ScenarioEvent> ReadEvents(Fields reader, JsonElement root, string source, List<string> problems)
+    {
+        var events = new List<ScenarioEvent>();
+        foreach (var (item, path) in reader.Items(root, "events"))
+        {
+            var evName = reader.Text(item, "name", path) ?? path;
+            var venue = reader.Place(item, path, required: true);
+            var attendance = reader.Number(item, "attendance", null, 1, 10_000_000, path);
+            var start = reader.Instant(item, "start", required: true, path);
+            var end = reader.Instant(item, "end", required: true, path);
+            var arrival = reader.Integer(item, "arrivalMinutes", 60, 0, 720, path);
+            var departure = reader.Integer(item, "departureMinutes", 30, 0, 720, path);
+            var profile = reader.Profile(item, path);
+            if (start is { } s0 && end is { } e0 && e0 <= s0) problems.Add($"{source}: {path}.end: must be after its start");
+            if (venue is not null && attendance is { } a && start is { } s1 && end is { } e1 && arrival is { } am && departure is { } dm && profile is { } p)
+                events.Add(new ScenarioEvent(evName, venue, a, s1, e1, am, dm, p));
+        }
+
+        return events;
+    }
+
+    // The admission limits, one per zone at most.
+    private static List<AdmissionLimit> ReadAdmissions(Fields reader, JsonElement root, string source, Area area, List<string> problems)
+    {
+        var admissions = new List<AdmissionLimit>();
+        foreach (var (item, path) in reader.Items(root, "admissions"))
+        {
+            var zone = reader.Zone(item, path, required: true);
+            var rate = reader.Number(item, "peoplePerMinute", null, 0, 1_000_000, path);
+            if (zone is { } z && rate is { } r)
+            {
+                if (admissions.Any(x => x.Zone == z)) problems.Add($"{source}: {path}.zone: '{area.Zones.Zones[z].Name}' has a limit already");
+                else admissions.Add(new AdmissionLimit(z, r));
+            }
+        }
+
+        return admissions;
     }
 
     /// <summary>The typed reading of fields, each problem naming the file and the field's path.</summary>

@@ -38,19 +38,7 @@ public static class ScenarioRun
         var minutes = (double)plan.StepMinutes;
 
         // Gates: the zones with admission limits, by the cells they cover at least half of.
-        var gateOf = Enumerable.Repeat(-1, n).ToArray();
-        var gateZone = new int[plan.Admissions.Count];
-        var gateRate = new double[plan.Admissions.Count];
-        for (var g = 0; g < plan.Admissions.Count; g++)
-        {
-            var (zone, rate) = (plan.Admissions[g].Zone, plan.Admissions[g].PeoplePerMinute);
-            if ((uint)zone >= (uint)zones) throw new ArgumentException($"admission limit {g}: no zone {zone}");
-            if (!(rate >= 0)) throw new ArgumentException($"admission limit {g}: expected 0 or more people a minute, got {rate}");
-            gateZone[g] = zone;
-            gateRate[g] = rate;
-            for (var c = 0; c < n; c++) if (network.ZoneOfCell[c] == zone) gateOf[c] = g;
-        }
-
+        var (gateOf, gateZone, gateRate) = Gates(network, plan);
         var gates = plan.Admissions.Count == 0 ? null : new FlowGates(gateOf, new double[plan.Admissions.Count]);
         var turnedAway = new double[zones];
         var noRoom = new double[zones + 1]; // [0]: cells outside any zone
@@ -71,37 +59,12 @@ public static class ScenarioRun
         {
             var (t, t1) = (plan.At(s), plan.At(s + 1));
             var (d0, d1) = (plan.Demand[s], plan.Demand[s + 1]);
-            Array.Clear(closed);
-            var key = "";
-            for (var k = 0; k < plan.Closures.Count; k++)
-            {
-                if (!plan.Closures[k].Holds(t)) continue;
-                key += k + ",";
-                foreach (var c in plan.Closures[k].Cells) closed[c] = true;
-            }
+            var key = CloseNow(plan, t, closed);
 
             // Turnover: a share of each cell's visitors leaves; arrivals bring the cell to its next demand. The share
             // leaving is the demand's, applied to everyone there but an event's audience (who stay to its end), so that
             // people moved in by a closure or a spill leave as the cell's own do.
-            Array.Clear(held);
-            for (var e = 0; e < plan.Events.Count; e++)
-            {
-                var ev = plan.Events[e];
-                Spread(held, ev.Venue, venueShare[e], ev.Attendance * Present(ev, t));
-                // Those queuing at its entries wait for it rather than go home.
-                if (t >= ev.StartMs - (ev.ArrivalMinutes * 60_000L) && t < ev.EndMs)
-                    foreach (var (cell, _) in entries[e]) held[cell] += Math.Max(0, people[cell] - d0[cell]);
-            }
-
-            for (var c = 0; c < n; c++)
-            {
-                var (a0, a1) = (d0[c], d1[c]);
-                var turnover = a0 * minutes / plan.DwellMinutes;
-                var arrive = Math.Max(0, a1 - a0 + turnover);
-                var share = a0 > 0 ? Math.Min(1, (arrive - (a1 - a0)) / a0) : Math.Min(1, minutes / plan.DwellMinutes);
-                people[c] -= Math.Max(0, people[c] - held[c]) * share;
-                arrivals[c] = arrive;
-            }
+            Turnover(plan, entries, venueShare, d0, d1, t, minutes, people, held, arrivals);
 
             if (key.Length > 0)
             {
@@ -115,20 +78,7 @@ public static class ScenarioRun
             }
 
             // Gates: arrivals first, then walkers share what is left of the step's budget.
-            if (gates is not null)
-            {
-                var wanted = new double[gateZone.Length];
-                for (var c = 0; c < n; c++) if (gateOf[c] >= 0) wanted[gateOf[c]] += arrivals[c];
-                for (var g = 0; g < gateZone.Length; g++)
-                {
-                    var budget = gateRate[g] * minutes;
-                    var admitted = Math.Min(wanted[g], budget);
-                    turnedAway[gateZone[g]] += wanted[g] - admitted;
-                    gates.Budget[g] = budget - admitted;
-                    var scale = wanted[g] > 0 ? admitted / wanted[g] : 1;
-                    for (var c = 0; c < n; c++) if (gateOf[c] == g) arrivals[c] *= scale;
-                }
-            }
+            if (gates is not null) Admit(gates, gateOf, gateZone, gateRate, arrivals, turnedAway, minutes);
 
             for (var c = 0; c < n; c++)
             {
@@ -136,44 +86,136 @@ public static class ScenarioRun
                 target[c] = d1[c];
             }
 
-            for (var e = 0; e < plan.Events.Count; e++)
-            {
-                var ev = plan.Events[e];
-                var come = ev.Attendance * (ev.Arrived(t1) - ev.Arrived(t));
-                var open = entries[e].Where(x => !closed[x.Cell]).ToArray();
-                if (open.Length == 0) Spread(people, ev.Venue, venueShare[e], come);
-                else
-                {
-                    var width = open.Sum(x => x.Width);
-                    foreach (var (cell, w) in open) people[cell] += come * w / width;
-                }
-
-                // Leaving: from the venue, as many as are there.
-                var go = ev.Attendance * (ev.Departed(t1) - ev.Departed(t));
-                if (go > 0)
-                {
-                    var there = ev.Venue.Sum(c => people[c]);
-                    var k = there > 0 ? Math.Min(1, go / there) : 0;
-                    foreach (var c in ev.Venue) people[c] -= people[c] * k;
-                }
-
-                Spread(target, ev.Venue, venueShare[e], ev.Attendance * Present(ev, t1));
-            }
+            MoveEventCrowds(plan, entries, venueShare, closed, people, target, t, t1);
 
             network.Flow.Advance(people, target, minutes, key.Length > 0 ? closed : null, gates);
             // Whoever is still past a cell's jam density found no room within reach: they stay away (counted).
-            for (var c = 0; c < n; c++)
-            {
-                var over = people[c] - network.Capacity[c];
-                if (!(over > 0)) continue;
-                people[c] = network.Capacity[c];
-                noRoom[Math.Max(0, network.ZoneOfCell[c] + 1)] += over;
-            }
+            CapAtJam(network, people, noRoom);
 
             cells[s + 1] = ToFloat(people);
         }
 
         return Outcome(network, plan, cells, turnedAway, noRoom, rules);
+    }
+
+    // The step's leavers and arrivals per cell (see Simulate): everyone but an event's audience and its queue turns over.
+    private static void Turnover(ScenarioPlan plan, (int Cell, double Width)[][] entries, double[][] venueShare, double[] d0, double[] d1, long t, double minutes,
+        double[] people, double[] held, double[] arrivals)
+    {
+        var n = people.Length;
+        Array.Clear(held);
+        for (var e = 0; e < plan.Events.Count; e++)
+        {
+            var ev = plan.Events[e];
+            Spread(held, ev.Venue, venueShare[e], ev.Attendance * Present(ev, t));
+            // Those queuing at its entries wait for it rather than go home.
+            if (t >= ev.StartMs - (ev.ArrivalMinutes * 60_000L) && t < ev.EndMs)
+                foreach (var (cell, _) in entries[e]) held[cell] += Math.Max(0, people[cell] - d0[cell]);
+        }
+
+        for (var c = 0; c < n; c++)
+        {
+            var (a0, a1) = (d0[c], d1[c]);
+            var turnover = a0 * minutes / plan.DwellMinutes;
+            var arrive = Math.Max(0, a1 - a0 + turnover);
+            var share = a0 > 0 ? Math.Min(1, (arrive - (a1 - a0)) / a0) : Math.Min(1, minutes / plan.DwellMinutes);
+            people[c] -= Math.Max(0, people[c] - held[c]) * share;
+            arrivals[c] = arrive;
+        }
+    }
+
+    // Each cell's gate (-1: none), and each gate's zone and rate (people a minute).
+    private static (int[] GateOf, int[] GateZone, double[] GateRate) Gates(WalkNetwork network, ScenarioPlan plan)
+    {
+        var (n, zones) = (network.Cells, network.Area.Zones.Zones.Count);
+        var gateOf = Enumerable.Repeat(-1, n).ToArray();
+        var gateZone = new int[plan.Admissions.Count];
+        var gateRate = new double[plan.Admissions.Count];
+        for (var g = 0; g < plan.Admissions.Count; g++)
+        {
+            var (zone, rate) = (plan.Admissions[g].Zone, plan.Admissions[g].PeoplePerMinute);
+            if ((uint)zone >= (uint)zones) throw new ArgumentException($"admission limit {g}: no zone {zone}");
+            if (!(rate >= 0)) throw new ArgumentException($"admission limit {g}: expected 0 or more people a minute, got {rate}");
+            gateZone[g] = zone;
+            gateRate[g] = rate;
+            for (var c = 0; c < n; c++) if (network.ZoneOfCell[c] == zone) gateOf[c] = g;
+        }
+
+        return (gateOf, gateZone, gateRate);
+    }
+
+    // Marks the cells closed at <paramref name="t"/>; the key names the closures in force (empty: none).
+    private static string CloseNow(ScenarioPlan plan, long t, bool[] closed)
+    {
+        Array.Clear(closed);
+        var key = "";
+        for (var k = 0; k < plan.Closures.Count; k++)
+        {
+            if (!plan.Closures[k].Holds(t)) continue;
+            key += k + ",";
+            foreach (var c in plan.Closures[k].Cells) closed[c] = true;
+        }
+
+        return key;
+    }
+
+    // Arrivals into gated zones are admitted up to each gate's budget for the step; the rest are turned away.
+    private static void Admit(FlowGates gates, int[] gateOf, int[] gateZone, double[] gateRate, double[] arrivals, double[] turnedAway, double minutes)
+    {
+        var n = arrivals.Length;
+        var wanted = new double[gateZone.Length];
+        for (var c = 0; c < n; c++) if (gateOf[c] >= 0) wanted[gateOf[c]] += arrivals[c];
+        for (var g = 0; g < gateZone.Length; g++)
+        {
+            var budget = gateRate[g] * minutes;
+            var admitted = Math.Min(wanted[g], budget);
+            turnedAway[gateZone[g]] += wanted[g] - admitted;
+            gates.Budget[g] = budget - admitted;
+            var scale = wanted[g] > 0 ? admitted / wanted[g] : 1;
+            for (var c = 0; c < n; c++) if (gateOf[c] == g) arrivals[c] *= scale;
+        }
+    }
+
+    // Each event's audience arrives through its open entries (or straight into the venue when none is open) and
+    // leaves from the venue; the venue's target holds those present at the step's end.
+    private static void MoveEventCrowds(ScenarioPlan plan, (int Cell, double Width)[][] entries, double[][] venueShare, bool[] closed, double[] people, double[] target,
+        long t, long t1)
+    {
+    for (var e = 0; e < plan.Events.Count; e++)
+    {
+        var ev = plan.Events[e];
+        var come = ev.Attendance * (ev.Arrived(t1) - ev.Arrived(t));
+        var open = entries[e].Where(x => !closed[x.Cell]).ToArray();
+        if (open.Length == 0) Spread(people, ev.Venue, venueShare[e], come);
+        else
+        {
+            var width = open.Sum(x => x.Width);
+            foreach (var (cell, w) in open) people[cell] += come * w / width;
+        }
+
+        // Leaving: from the venue, as many as are there.
+        var go = ev.Attendance * (ev.Departed(t1) - ev.Departed(t));
+        if (go > 0)
+        {
+            var there = ev.Venue.Sum(c => people[c]);
+            var k = there > 0 ? Math.Min(1, go / there) : 0;
+            foreach (var c in ev.Venue) people[c] -= people[c] * k;
+        }
+
+        Spread(target, ev.Venue, venueShare[e], ev.Attendance * Present(ev, t1));
+    }
+    }
+
+    // Cells past their jam density keep their capacity; the rest are counted, by zone, as finding no room.
+    private static void CapAtJam(WalkNetwork network, double[] people, double[] noRoom)
+    {
+        for (var c = 0; c < people.Length; c++)
+        {
+            var over = people[c] - network.Capacity[c];
+            if (!(over > 0)) continue;
+            people[c] = network.Capacity[c];
+            noRoom[Math.Max(0, network.ZoneOfCell[c] + 1)] += over;
+        }
     }
 
     /// <summary>Share of an event's attendance in the venue at <paramref name="ms"/>: arrived and not yet gone.</summary>

@@ -61,6 +61,27 @@ public static class HeatmapPng
             bar.Label = "persons / m² (walkable)";
         }
 
+        AddZones(plot, area, font);
+
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = $"{KThreshold.LowDensity}: fewer than {area.K.K} people or devices ({lowCount} cells)",
+            FillColor = Colors.LightGrey,
+        });
+        plot.Legend.IsVisible = true;
+        plot.Legend.Alignment = Alignment.UpperLeft;
+        plot.Title($"{area.Name} — {slotLabel} ({area.Settings.SlotMinutes} min) — {spec.CellSizeM:0} m cells, EPSG:{spec.Epsg}");
+        plot.XLabel("km east of grid origin");
+        plot.YLabel("km north of grid origin");
+        plot.Axes.SquareUnits();
+        plot.Axes.SetLimits(extent);
+        plot.SavePng(path, width, height);
+    }
+
+    // Each zone's outline and its name at its centre, in km from the grid's origin.
+    private static void AddZones(Plot plot, Area area, string font)
+    {
+        var spec = area.Grid.Spec;
         for (var z = 0; z < area.Zones.Zones.Count; z++)
         {
             var projected = area.Grid.Projection.Forward(area.Zones.Zones[z].Geometry);
@@ -80,20 +101,6 @@ public static class HeatmapPng
             label.LabelFontName = font;
             label.LabelFontColor = Colors.White; // the scale is dark where most of the map is
         }
-
-        plot.Legend.ManualItems.Add(new LegendItem
-        {
-            LabelText = $"{KThreshold.LowDensity}: fewer than {area.K.K} people or devices ({lowCount} cells)",
-            FillColor = Colors.LightGrey,
-        });
-        plot.Legend.IsVisible = true;
-        plot.Legend.Alignment = Alignment.UpperLeft;
-        plot.Title($"{area.Name} — {slotLabel} ({area.Settings.SlotMinutes} min) — {spec.CellSizeM:0} m cells, EPSG:{spec.Epsg}");
-        plot.XLabel("km east of grid origin");
-        plot.YLabel("km north of grid origin");
-        plot.Axes.SquareUnits();
-        plot.Axes.SetLimits(extent);
-        plot.SavePng(path, width, height);
     }
 
     private static IEnumerable<Polygon> Polygons(Geometry g) => g switch

@@ -23,20 +23,7 @@ internal static class BacktestCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var area = new AreaOptions();
-        var history = new Option<string?>("--history") { Description = "Wide history file (default: the deployment's history, e.g. the sample city's eight weeks)" };
-        var counts = new Option<string?>("--counts") { Description = "Instead: a long counts CSV (timestamp, a key column, value columns), e.g. bike-share or pedestrian counters" };
-        var channel = new Option<string?>("--channel") { Description = "With --counts: the value column to forecast (default: the first)" };
-        var key = new Option<string?>("--key") { Description = "With --counts: the key column (default: key, series, sensor_id, station or cell)" };
-        var calendarFile = new Option<string?>("--calendar") { Description = "With --counts: holidays and events JSON (as data/samples/chongqing/calendar.json)" };
-        var testDays = new Option<int>("--test-days") { Description = "Test window: the last N days", DefaultValueFactory = _ => 14 };
-        var trainingDays = new Option<int>("--training-days") { Description = "Training window: the N days before the test window (default: all of them)" };
-        var horizons = new Option<int>("--horizons") { Description = "Slots ahead to forecast from each origin", DefaultValueFactory = _ => 48 };
-        var step = new Option<int>("--step") { Description = "Slots between origins", DefaultValueFactory = _ => 4 };
-        var calibrationDays = new Option<int>("--calibration-days") { Description = "Days at the end of the training held out to calibrate the intervals", DefaultValueFactory = _ => 7 };
-        var widening = new Option<double>("--unprecedented-widening") { Description = "Factor on the interval width for holiday days of a kind the history has not seen (1: off)", DefaultValueFactory = _ => 2 };
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ModelCatalog.Names)}", DefaultValueFactory = _ => string.Join(',', ModelCatalog.Names) };
-        var charts = new Option<int>("--charts") { Description = "Charts for the N busiest cells and zones", DefaultValueFactory = _ => 4 };
-        var outDir = new Option<string>("--out", "-o") { Description = "Folder for backtest.md, scores.csv and the charts", DefaultValueFactory = _ => "backtest" };
+        var (history, counts, channel, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir) = Options();
         var command = new Command("backtest", "Fit every model before a test window and score its forecasts across it (RMSE, MAE, MAPE, interval coverage, Winkler, Brier)");
         area.AddTo(command);
         foreach (var o in new Option[] { history, counts, channel, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir }) command.Options.Add(o);
@@ -55,9 +42,7 @@ internal static class BacktestCommand
             string source;
             if (parse.GetValue(counts) is { } countsFile)
             {
-                zone = TimeZoneInfo.FindSystemTimeZoneById(parse.GetValue(area.TimeZone) ?? "UTC");
-                var holidays = parse.GetValue(calendarFile) is { } c ? ReadCalendar(c) : HolidayCalendar.Empty;
-                calendar = new SlotCalendar(zone, holidays);
+                (zone, calendar) = CountsCalendar(parse.GetValue(area.TimeZone), parse.GetValue(calendarFile));
                 var panel = LongCountsPanel.Read(countsFile, parse.GetValue(key), parse.GetValue(channel), parse.GetValue(area.SlotMinutes), log);
                 panels.Add(("series", panel, null));
                 source = countsFile;
@@ -106,20 +91,10 @@ internal static class BacktestCommand
                 md.Append(ci, $"\n## {name} ({panel.Count})\n\n").Append(Backtest.Markdown(result.Scores, shown, first.SlotMinutes))
                   .Append('\n').Append(BacktestReport.IntervalMarkdown(result.Scores, [.. new[] { 1, 4, 16, 48 }.Where(x => x <= h)], first.SlotMinutes));
                 BacktestReport.AppendCsv(csv, name, result.Scores, first.SlotMinutes);
-                foreach (var s in busiest)
-                {
-                    var k = panel.Keys[s];
-                    var path = Path.Combine(dir, $"{name}-{string.Concat(k.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'))}.png");
-                    // The bands drawn are the tree model's where it ran: the model CrowdWatch forecasts with by default.
-                    BacktestReport.Chart(path, $"{name} {k}: observed and forecast", [.. result.Traces.Where(t => t.Key == k).OrderBy(t => t.Model == "lightgbm" ? 0 : 1)], zone);
-                    output.WriteLine($"wrote {path}");
-                }
+                WriteTraceCharts(output, dir, name, busiest.Select(s => panel.Keys[s]), result, zone);
             }
 
-            File.WriteAllText(Path.Combine(dir, "backtest.md"), md.ToString());
-            File.WriteAllText(Path.Combine(dir, "scores.csv"), csv.ToString());
-            output.Write(md.ToString());
-            output.WriteLine($"wrote {Path.Combine(dir, "backtest.md")} and {Path.Combine(dir, "scores.csv")} in {clock.Elapsed.TotalSeconds:0.0} s");
+            WriteReport(output, dir, md.ToString(), csv.ToString(), clock.Elapsed);
             return 0;
         }));
         return command;
@@ -140,4 +115,49 @@ internal static class BacktestCommand
         return v.Length == 0 ? 0 : sum / v.Length;
     }
 
+    // The verb's options, as the command line names them.
+    private static (Option<string?> History, Option<string?> Counts, Option<string?> Channel, Option<string?> Key, Option<string?> CalendarFile, Option<int> TestDays, Option<int> TrainingDays, Option<int> Horizons, Option<int> Step, Option<int> CalibrationDays, Option<double> Widening, Option<string> Models, Option<int> Charts, Option<string> OutDir) Options() =>
+    (
+        new Option<string?>("--history") { Description = "Wide history file (default: the deployment's history, e.g. the sample city's eight weeks)" },
+        new Option<string?>("--counts") { Description = "Instead: a long counts CSV (timestamp, a key column, value columns), e.g. bike-share or pedestrian counters" },
+        new Option<string?>("--channel") { Description = "With --counts: the value column to forecast (default: the first)" },
+        new Option<string?>("--key") { Description = "With --counts: the key column (default: key, series, sensor_id, station or cell)" },
+        new Option<string?>("--calendar") { Description = "With --counts: holidays and events JSON (as data/samples/chongqing/calendar.json)" },
+        new Option<int>("--test-days") { Description = "Test window: the last N days", DefaultValueFactory = _ => 14 },
+        new Option<int>("--training-days") { Description = "Training window: the N days before the test window (default: all of them)" },
+        new Option<int>("--horizons") { Description = "Slots ahead to forecast from each origin", DefaultValueFactory = _ => 48 },
+        new Option<int>("--step") { Description = "Slots between origins", DefaultValueFactory = _ => 4 },
+        new Option<int>("--calibration-days") { Description = "Days at the end of the training held out to calibrate the intervals", DefaultValueFactory = _ => 7 },
+        new Option<double>("--unprecedented-widening") { Description = "Factor on the interval width for holiday days of a kind the history has not seen (1: off)", DefaultValueFactory = _ => 2 },
+        new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ModelCatalog.Names)}", DefaultValueFactory = _ => string.Join(',', ModelCatalog.Names) },
+        new Option<int>("--charts") { Description = "Charts for the N busiest cells and zones", DefaultValueFactory = _ => 4 },
+        new Option<string>("--out", "-o") { Description = "Folder for backtest.md, scores.csv and the charts", DefaultValueFactory = _ => "backtest" });
+
+    // A counts file's time zone (UTC unless named) and calendar (none unless a file is given).
+    private static (TimeZoneInfo Zone, SlotCalendar Calendar) CountsCalendar(string? timeZone, string? calendarFile)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone ?? "UTC");
+        return (zone, new SlotCalendar(zone, calendarFile is { } c ? ReadCalendar(c) : HolidayCalendar.Empty));
+    }
+
+    // A chart per traced series: observed and forecast, with the bands of the tree model where it ran (the model
+    // CrowdWatch forecasts with by default).
+    private static void WriteTraceCharts(TextWriter output, string dir, string name, IEnumerable<string> keys, BacktestResult result, TimeZoneInfo zone)
+    {
+        foreach (var k in keys)
+        {
+            var path = Path.Combine(dir, $"{name}-{string.Concat(k.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'))}.png");
+            BacktestReport.Chart(path, $"{name} {k}: observed and forecast", [.. result.Traces.Where(t => t.Key == k).OrderBy(t => t.Model == "lightgbm" ? 0 : 1)], zone);
+            output.WriteLine($"wrote {path}");
+        }
+    }
+
+    // backtest.md and scores.csv in the folder, and the tables on the console.
+    private static void WriteReport(TextWriter output, string dir, string markdown, string csv, TimeSpan took)
+    {
+        File.WriteAllText(Path.Combine(dir, "backtest.md"), markdown);
+        File.WriteAllText(Path.Combine(dir, "scores.csv"), csv);
+        output.Write(markdown);
+        output.WriteLine($"wrote {Path.Combine(dir, "backtest.md")} and {Path.Combine(dir, "scores.csv")} in {took.TotalSeconds:0.0} s");
+    }
 }

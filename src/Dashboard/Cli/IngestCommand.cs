@@ -21,22 +21,7 @@ internal static class IngestCommand
     public static Command Create(TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         var options = new AreaOptions();
-        var pings = new Option<string[]>("--pings") { Description = "Ping files: CSV, or NDJSON (.ndjson/.jsonl)", AllowMultipleArgumentsPerToken = true };
-        var searches = new Option<string[]>("--searches") { Description = "Map-search CSV files", AllowMultipleArgumentsPerToken = true };
-        var counts = new Option<string[]>("--counts") { Description = "Pre-aggregated count CSV files (long format)", AllowMultipleArgumentsPerToken = true };
-        var poi = new Option<string?>("--poi") { Description = "POI gazetteer CSV (default: the area's, from the deployment)" };
-        var outPath = new Option<string?>("--out", "-o") { Description = "Binned series CSV to write" };
-        var toStore = new Option<bool>("--store") { Description = "Write the counts into the configured store (Store__Provider, Store__DataDirectory, ConnectionStrings__CrowdWatch)" };
-        var sourceName = new Option<string?>("--source") { Description = "Name the counts are stored under (default: the input files' names); a re-run under the same name replaces its slots" };
-        var movementsPath = new Option<string?>("--movements") { Description = "Zone-to-zone movements CSV to write" };
-        var rejectsPath = new Option<string?>("--rejects") { Description = "Rejected rows CSV (default: OUT.rejects.csv with --out; none with --store alone, where stderr counts them)" };
-        var summaryPath = new Option<string?>("--summary") { Description = "Write the summary as JSON here too" };
-        var maxErrors = new Option<long>("--max-errors") { Description = "Stop after this many rejected rows", DefaultValueFactory = _ => long.MaxValue };
-        var lateness = new Option<int>("--lateness") { Description = "Minutes after a slot ends that rows for it are still accepted", DefaultValueFactory = _ => 60 };
-        var flowGap = new Option<int>("--flow-gap") { Description = "Longest gap in minutes between sightings that counts as a movement", DefaultValueFactory = _ => 30 };
-        var maxAccuracy = new Option<double>("--max-accuracy") { Description = "Reject pings whose accuracy radius is coarser than this (m)", DefaultValueFactory = _ => 150 };
-        var sample = new Option<bool>("--sample") { Description = "Sample mode: no key needed; a random throw-away key is used" };
-        var keyFile = new Option<string?>("--key-file") { Description = "Read the pseudonym key from this file instead of $" + PseudonymKey.EnvironmentVariable };
+        var (pings, searches, counts, poi, outPath, toStore, sourceName, movementsPath, rejectsPath, summaryPath, maxErrors, lateness, flowGap, maxAccuracy, sample, keyFile) = Options();
 
         var command = new Command("ingest", "Bin pings, search heat and counts per cell and slot");
         options.AddTo(command);
@@ -46,16 +31,10 @@ internal static class IngestCommand
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var key = ResolveKey(parse.GetValue(sample), parse.GetValue(keyFile), environment);
-            if (key is null)
-            {
-                error.WriteLine($"error: refusing to ingest without a pseudonym key: set {PseudonymKey.EnvironmentVariable} or pass --key-file (at least {PseudonymKey.MinimumBytes} bytes, or base64:...), or pass --sample for sample data");
-                return 2;
-            }
-
             var outFile = parse.GetValue(outPath);
-            if (outFile is null && !parse.GetValue(toStore))
+            if (Refusal(key, outFile, parse.GetValue(toStore)) is { } refusal)
             {
-                error.WriteLine("error: say where the counts go: --out FILE, --store, or both");
+                error.WriteLine(refusal);
                 return 2;
             }
 
@@ -97,7 +76,7 @@ internal static class IngestCommand
             };
 
             using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(late, gap, area.Settings.PanelFactor), SinkFor(pingSource));
-            using var pseudonymiser = new Pseudonymiser(key);
+            using var pseudonymiser = new Pseudonymiser(key!); // Refusal above: there is a key.
             var devices = new DeviceDirectory(pseudonymiser);
             var evictAfter = gap + late + TimeSpan.FromMinutes(area.Settings.SlotMinutes);
             var pingIngest = new PingIngest(devices, binner, parse.GetValue(maxAccuracy), evictAfter);
@@ -115,6 +94,12 @@ internal static class IngestCommand
         }));
         return command;
     }
+
+    // Why the verb will not run: no pseudonym key, or nowhere for the counts to go.
+    private static string? Refusal(PseudonymKey? key, string? outFile, bool toStore) =>
+        key is null ? $"error: refusing to ingest without a pseudonym key: set {PseudonymKey.EnvironmentVariable} or pass --key-file (at least {PseudonymKey.MinimumBytes} bytes, or base64:...), or pass --sample for sample data"
+        : outFile is null && !toStore ? "error: say where the counts go: --out FILE, --store, or both"
+        : null;
 
     // Every ping file through the binner, CSV or NDJSON by name, with progress by the bytes read.
     private static void ReadPings(PingIngest pingIngest, string[] files, RejectLog log, TextWriter error)
@@ -210,4 +195,24 @@ internal static class IngestCommand
             return false;
         }
     }
+
+    // The verb's options, as the command line names them.
+    private static (Option<string[]> Pings, Option<string[]> Searches, Option<string[]> Counts, Option<string?> Poi, Option<string?> OutPath, Option<bool> ToStore, Option<string?> SourceName, Option<string?> MovementsPath, Option<string?> RejectsPath, Option<string?> SummaryPath, Option<long> MaxErrors, Option<int> Lateness, Option<int> FlowGap, Option<double> MaxAccuracy, Option<bool> Sample, Option<string?> KeyFile) Options() =>
+    (
+        new Option<string[]>("--pings") { Description = "Ping files: CSV, or NDJSON (.ndjson/.jsonl)", AllowMultipleArgumentsPerToken = true },
+        new Option<string[]>("--searches") { Description = "Map-search CSV files", AllowMultipleArgumentsPerToken = true },
+        new Option<string[]>("--counts") { Description = "Pre-aggregated count CSV files (long format)", AllowMultipleArgumentsPerToken = true },
+        new Option<string?>("--poi") { Description = "POI gazetteer CSV (default: the area's, from the deployment)" },
+        new Option<string?>("--out", "-o") { Description = "Binned series CSV to write" },
+        new Option<bool>("--store") { Description = "Write the counts into the configured store (Store__Provider, Store__DataDirectory, ConnectionStrings__CrowdWatch)" },
+        new Option<string?>("--source") { Description = "Name the counts are stored under (default: the input files' names); a re-run under the same name replaces its slots" },
+        new Option<string?>("--movements") { Description = "Zone-to-zone movements CSV to write" },
+        new Option<string?>("--rejects") { Description = "Rejected rows CSV (default: OUT.rejects.csv with --out; none with --store alone, where stderr counts them)" },
+        new Option<string?>("--summary") { Description = "Write the summary as JSON here too" },
+        new Option<long>("--max-errors") { Description = "Stop after this many rejected rows", DefaultValueFactory = _ => long.MaxValue },
+        new Option<int>("--lateness") { Description = "Minutes after a slot ends that rows for it are still accepted", DefaultValueFactory = _ => 60 },
+        new Option<int>("--flow-gap") { Description = "Longest gap in minutes between sightings that counts as a movement", DefaultValueFactory = _ => 30 },
+        new Option<double>("--max-accuracy") { Description = "Reject pings whose accuracy radius is coarser than this (m)", DefaultValueFactory = _ => 150 },
+        new Option<bool>("--sample") { Description = "Sample mode: no key needed; a random throw-away key is used" },
+        new Option<string?>("--key-file") { Description = "Read the pseudonym key from this file instead of $" + PseudonymKey.EnvironmentVariable });
 }

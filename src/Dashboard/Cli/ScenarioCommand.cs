@@ -20,9 +20,7 @@ internal static class ScenarioCommand
     {
         var area = new AreaOptions();
         var files = new Argument<string[]>("files") { Description = "Scenario files (JSON; see README, Scenario planning)", Arity = ArgumentArity.OneOrMore };
-        var history = new Option<string?>("--history") { Description = "Wide history file the usual crowd is forecast from (default: the deployment's; else the store's counts)" };
-        var days = new Option<int>("--history-days") { Description = "Days of the store's history read, ending at the first scenario's start", DefaultValueFactory = _ => 56 };
-        var outDir = new Option<string>("--out", "-o") { Description = "Folder for the report", DefaultValueFactory = _ => "scenario-report" };
+        var (history, days, outDir) = Options();
         var run = new Command("run", "Run scenarios and write their report side by side");
         run.Arguments.Add(files);
         area.AddTo(run);
@@ -32,35 +30,11 @@ internal static class ScenarioCommand
             var clock = Stopwatch.StartNew();
             var progress = new ElapsedProgress(error, clock);
             var paths = parse.GetValue(files)!;
-            var texts = new List<(string Path, string Json)>();
-            var failed = 0;
-            foreach (var p in paths)
-            {
-                try
-                {
-                    texts.Add((p, File.ReadAllText(p)));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    error.WriteLine($"error: {p}: {e.Message}");
-                    failed++;
-                }
-            }
+            var (texts, failed) = ReadTexts(paths, error);
 
             var resolved = area.Resolve(parse, error, out var entry);
             var calendar = AreaOptions.Calendar(resolved, entry, error);
-            var scenarios = new List<ScenarioFile>();
-            foreach (var (p, json) in texts)
-            {
-                var problems = new List<string>();
-                if (ScenarioFile.Read(p, json, resolved, problems) is { } file) scenarios.Add(file);
-                else
-                {
-                    foreach (var problem in problems) error.WriteLine($"error: {problem}");
-                    error.WriteLine($"{p}: not run ({problems.Count} problem{(problems.Count == 1 ? "" : "s")})");
-                    failed++;
-                }
-            }
+            var scenarios = ParseScenarios(texts, resolved, error, ref failed);
 
             if (scenarios.Count == 0) return 1;
             progress.Report($"{scenarios.Count} scenario(s) read; loading the history");
@@ -104,6 +78,46 @@ internal static class ScenarioCommand
         return command;
     }
 
+    // Each file's text; one that cannot be read is named and counted as failed.
+    private static (List<(string Path, string Json)> Texts, int Failed) ReadTexts(IEnumerable<string> paths, TextWriter error)
+    {
+        var texts = new List<(string Path, string Json)>();
+        var failed = 0;
+        foreach (var p in paths)
+        {
+            try
+            {
+                texts.Add((p, File.ReadAllText(p)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: {p}: {e.Message}");
+                failed++;
+            }
+        }
+
+        return (texts, failed);
+    }
+
+    // The scenarios that read; each that does not is not run, its problems listed.
+    private static List<ScenarioFile> ParseScenarios(List<(string Path, string Json)> texts, Geo.Areas.Area area, TextWriter error, ref int failed)
+    {
+        var scenarios = new List<ScenarioFile>();
+        foreach (var (p, json) in texts)
+        {
+            var problems = new List<string>();
+            if (ScenarioFile.Read(p, json, area, problems) is { } file) scenarios.Add(file);
+            else
+            {
+                foreach (var problem in problems) error.WriteLine($"error: {problem}");
+                error.WriteLine($"{p}: not run ({problems.Count} problem{(problems.Count == 1 ? "" : "s")})");
+                failed++;
+            }
+        }
+
+        return scenarios;
+    }
+
     private static void Print(TextWriter output, TimeZoneInfo tz, string[] zones, IReadOnlyList<ScenarioResult> results)
     {
         var ci = CultureInfo.InvariantCulture;
@@ -130,4 +144,11 @@ internal static class ScenarioCommand
             }
         }
     }
+
+    // The verb's options, as the command line names them.
+    private static (Option<string?> History, Option<int> Days, Option<string> OutDir) Options() =>
+    (
+        new Option<string?>("--history") { Description = "Wide history file the usual crowd is forecast from (default: the deployment's; else the store's counts)" },
+        new Option<int>("--history-days") { Description = "Days of the store's history read, ending at the first scenario's start", DefaultValueFactory = _ => 56 },
+        new Option<string>("--out", "-o") { Description = "Folder for the report", DefaultValueFactory = _ => "scenario-report" });
 }

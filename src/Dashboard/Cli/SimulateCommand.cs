@@ -24,17 +24,7 @@ internal static class SimulateCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var options = new AreaOptions();
-        var from = new Option<string>("--from") { Description = "First local date, yyyy-MM-dd", DefaultValueFactory = _ => "2025-10-01" };
-        var days = new Option<int>("--days") { Description = "Number of days", DefaultValueFactory = _ => 1 };
-        var people = new Option<int>("--people") { Description = "People in the area on an ordinary working day", DefaultValueFactory = _ => 200_000 };
-        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output", DefaultValueFactory = _ => 1 };
-        var outDir = new Option<string>("--out", "-o") { Description = "Folder to write into", Required = true };
-        var rawFrom = new Option<string?>("--raw-from") { Description = "Write raw pings and searches from this local time, yyyy-MM-ddTHH:mm" };
-        var rawTo = new Option<string?>("--raw-to") { Description = "... up to this local time" };
-        var malformed = new Option<double>("--malformed-rate") { Description = "Share of rows written malformed", DefaultValueFactory = _ => 0.001 };
-        var charts = new Option<bool>("--charts") { Description = "Write a density chart (PNG) per zone", DefaultValueFactory = _ => true };
-        var longSeries = new Option<bool>("--series") { Description = "Also write the long series of every cell (series.csv.gz; large)" };
-        var rejectsPath = new Option<string?>("--rejects") { Description = "Write the rows the ingest rejected (the malformed ones) to this CSV" };
+        var (from, days, people, seed, outDir, rawFrom, rawTo, malformed, charts, longSeries, rejectsPath) = Options();
 
         var command = new Command("simulate", "Simulate people, pings and searches in the area, with the true counts");
         options.AddTo(command);
@@ -45,10 +35,7 @@ internal static class SimulateCommand
             var problems = new List<LayerProblem>();
             var inputs = SimulationInputs.Load(area, entry, problems);
             foreach (var p in problems) error.WriteLine($"warning: {p}");
-            if (!DateOnly.TryParseExact(parse.GetValue(from), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
-                throw new InvalidDataException($"--from '{parse.GetValue(from)}': expected a date, yyyy-MM-dd");
-            var dayCount = parse.GetValue(days);
-            if (dayCount < 1) throw new InvalidDataException("--days must be at least 1");
+            var (first, dayCount) = Dates(parse.GetValue(from), parse.GetValue(days));
             var simOptions = new SimulationOptions
             {
                 Seed = parse.GetValue(seed),
@@ -71,14 +58,7 @@ internal static class SimulateCommand
             series?.WriteLine(SeriesCsv.Header);
             using var rejects = parse.GetValue(rejectsPath) is { } rp ? new StreamWriter(rp, false, new UTF8Encoding(false)) { NewLine = "\n" } : null;
             var log = rejects is null ? new RejectLog(report) : new RejectLog(report, rejects);
-            void Sink(SlotCounts c)
-            {
-                if (series is not null) SeriesCsv.Write(series, area, c);
-                if (c.Devices is { } devices) WideSeries.WriteRow(history, area, c.SlotStartMs, "devices", watched, i => devices[i]);
-                if (c.Inflow is { } inflow) WideSeries.WriteRow(history, area, c.SlotStartMs, "inflow", watched, i => inflow[i]);
-                if (c.Outflow is { } outflow) WideSeries.WriteRow(history, area, c.SlotStartMs, "outflow", watched, i => outflow[i]);
-                if (c.Search is { } search) WideSeries.WriteRow(history, area, c.SlotStartMs, "search", watched, i => search[i]);
-            }
+            void Sink(SlotCounts c) => WriteSlot(c, area, watched, history, series);
 
             using var binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, PingBinnerOptions.Default with { PanelFactor = area.Settings.PanelFactor }, Sink);
             using var pseudonymiser = new Pseudonymiser(PseudonymKey.Ephemeral());
@@ -86,10 +66,9 @@ internal static class SimulateCommand
             var sums = new SumBinner(area.Name, area.Grid.Spec.CellCount, area.NewClock(), TimeSpan.FromHours(1), Sink);
             var searchIngest = new SearchIngest(area.Grid, sums, inputs.Gazetteer);
 
-            var zoneCount = area.Zones.Zones.Count;
             var slotStarts = new List<DateTime>();
-            var zoneDensity = Enumerable.Range(0, zoneCount).Select(_ => new List<double>()).ToArray();
-            var zoneWalkable = Enumerable.Range(0, zoneCount).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2)).ToArray();
+            var zoneDensity = Enumerable.Range(0, area.Zones.Zones.Count).Select(_ => new List<double>()).ToArray();
+            var zoneWalkable = Enumerable.Range(0, area.Zones.Zones.Count).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2)).ToArray();
             var peopleByCell = new double[area.Grid.Spec.CellCount];
             long pings = 0, searches = 0, malformedRows = 0, present = 0;
             var clock = Stopwatch.StartNew();
@@ -101,17 +80,10 @@ internal static class SimulateCommand
                 var date = first.AddDays(d);
                 var day = simulator.Simulate(date);
                 present += day.PeoplePresent;
-                var pingCsv = SimulatedCsv.Pings(day, simOptions.Seed, simOptions.MalformedRate);
-                pingIngest.ReadCsv(pingCsv, $"simulated pings {date:yyyy-MM-dd}", log);
-                var searchCsv = SimulatedCsv.Searches(day, simOptions.Seed, simOptions.MalformedRate);
-                searchIngest.ReadCsv(searchCsv, $"simulated searches {date:yyyy-MM-dd}", log);
-                (pings, searches, malformedRows) = (pings + pingCsv.Rows, searches + searchCsv.Rows, malformedRows + pingCsv.Malformed + searchCsv.Malformed);
+                var (p, q, bad) = Ingest(day, simOptions, pingIngest, searchIngest, log);
+                (pings, searches, malformedRows) = (pings + p, searches + q, malformedRows + bad);
                 if (rawFromMs is { } rf && rawToMs is { } rt && rf < day.DayStartUtcMs + 86_400_000 && rt > day.DayStartUtcMs)
-                {
-                    Append(SimulatedCsv.Pings(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawPings!, skipHeader: rawStarted);
-                    Append(SimulatedCsv.Searches(day, simOptions.Seed, simOptions.MalformedRate, rf, rt), rawSearches!, skipHeader: rawStarted);
-                    rawStarted = true;
-                }
+                    rawStarted = AppendRaw(day, simOptions, rf, rt, rawPings!, rawSearches!, rawStarted);
 
                 WriteTruth(history, watched, area, day, zoneWalkable, zoneDensity, slotStarts, peopleByCell);
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -120,14 +92,7 @@ internal static class SimulateCommand
 
             pingIngest.Complete();
             sums.Complete();
-            if (parse.GetValue(charts))
-            {
-                for (var z = 0; z < zoneCount; z++)
-                {
-                    var zone = area.Zones.Zones[z];
-                    ZoneChartPng.Write(Path.Combine(dir, $"zone-{zone.Name}.png"), $"{zone.Name}: true density, {first:yyyy-MM-dd} + {dayCount} days", slotStarts, zoneDensity[z]);
-                }
-            }
+            if (parse.GetValue(charts)) WriteZoneCharts(dir, area, $"{first:yyyy-MM-dd} + {dayCount} days", slotStarts, zoneDensity);
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{area.Name}: {dayCount} days from {first:yyyy-MM-dd}, {present:N0} person-days, {pings:N0} ping rows and {searches:N0} search rows ({malformedRows:N0} malformed), in {clock.Elapsed.TotalSeconds:0.0} s; ingest: {report}"));
@@ -155,6 +120,53 @@ internal static class SimulateCommand
         }
     }
 
+    // A closed slot into the history (devices, flows, searches of the watched cells) and the long series, if asked.
+    private static void WriteSlot(SlotCounts c, Geo.Areas.Area area, int[] watched, StreamWriter history, StreamWriter? series)
+    {
+        if (series is not null) SeriesCsv.Write(series, area, c);
+        if (c.Devices is { } devices) WideSeries.WriteRow(history, area, c.SlotStartMs, "devices", watched, i => devices[i]);
+        if (c.Inflow is { } inflow) WideSeries.WriteRow(history, area, c.SlotStartMs, "inflow", watched, i => inflow[i]);
+        if (c.Outflow is { } outflow) WideSeries.WriteRow(history, area, c.SlotStartMs, "outflow", watched, i => outflow[i]);
+        if (c.Search is { } search) WideSeries.WriteRow(history, area, c.SlotStartMs, "search", watched, i => search[i]);
+    }
+
+    // A simulated day's pings and searches through the real ingest, as CSV formatted as it is read: rows and malformed rows.
+    private static (long Pings, long Searches, long Malformed) Ingest(SimulatedDay day, SimulationOptions options, PingIngest pingIngest, SearchIngest searchIngest, RejectLog log)
+    {
+        var pingCsv = SimulatedCsv.Pings(day, options.Seed, options.MalformedRate);
+        pingIngest.ReadCsv(pingCsv, $"simulated pings {day.Date:yyyy-MM-dd}", log);
+        var searchCsv = SimulatedCsv.Searches(day, options.Seed, options.MalformedRate);
+        searchIngest.ReadCsv(searchCsv, $"simulated searches {day.Date:yyyy-MM-dd}", log);
+        return (pingCsv.Rows, searchCsv.Rows, pingCsv.Malformed + searchCsv.Malformed);
+    }
+
+    // The first date and the number of days, checked.
+    private static (DateOnly First, int Days) Dates(string? from, int days)
+    {
+        if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+            throw new InvalidDataException($"--from '{from}': expected a date, yyyy-MM-dd");
+        if (days < 1) throw new InvalidDataException("--days must be at least 1");
+        return (first, days);
+    }
+
+    // The day's raw rows inside [fromMs, toMs), appended to the raw files (their header once); true from then on.
+    private static bool AppendRaw(SimulatedDay day, SimulationOptions options, long fromMs, long toMs, Stream pings, Stream searches, bool started)
+    {
+        Append(SimulatedCsv.Pings(day, options.Seed, options.MalformedRate, fromMs, toMs), pings, skipHeader: started);
+        Append(SimulatedCsv.Searches(day, options.Seed, options.MalformedRate, fromMs, toMs), searches, skipHeader: started);
+        return true;
+    }
+
+    // A true-density chart (PNG) per zone.
+    private static void WriteZoneCharts(string dir, Geo.Areas.Area area, string period, List<DateTime> slotStarts, List<double>[] zoneDensity)
+    {
+        for (var z = 0; z < area.Zones.Zones.Count; z++)
+        {
+            var zone = area.Zones.Zones[z];
+            ZoneChartPng.Write(Path.Combine(dir, $"zone-{zone.Name}.png"), $"{zone.Name}: true density, {period}", slotStarts, zoneDensity[z]);
+        }
+    }
+
     private static StreamWriter GzipText(string path) =>
         new(new GZipStream(File.Create(path), CompressionLevel.SmallestSize), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
 
@@ -179,4 +191,19 @@ internal static class SimulateCommand
             throw new InvalidDataException($"{option} '{text}': expected a local time, yyyy-MM-ddTHH:mm");
         return new DateTimeOffset(local, area.TimeZone.GetUtcOffset(local)).ToUnixTimeMilliseconds();
     }
+
+    // The verb's options, as the command line names them.
+    private static (Option<string> From, Option<int> Days, Option<int> People, Option<int> Seed, Option<string> OutDir, Option<string?> RawFrom, Option<string?> RawTo, Option<double> Malformed, Option<bool> Charts, Option<bool> LongSeries, Option<string?> RejectsPath) Options() =>
+    (
+        new Option<string>("--from") { Description = "First local date, yyyy-MM-dd", DefaultValueFactory = _ => "2025-10-01" },
+        new Option<int>("--days") { Description = "Number of days", DefaultValueFactory = _ => 1 },
+        new Option<int>("--people") { Description = "People in the area on an ordinary working day", DefaultValueFactory = _ => 200_000 },
+        new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output", DefaultValueFactory = _ => 1 },
+        new Option<string>("--out", "-o") { Description = "Folder to write into", Required = true },
+        new Option<string?>("--raw-from") { Description = "Write raw pings and searches from this local time, yyyy-MM-ddTHH:mm" },
+        new Option<string?>("--raw-to") { Description = "... up to this local time" },
+        new Option<double>("--malformed-rate") { Description = "Share of rows written malformed", DefaultValueFactory = _ => 0.001 },
+        new Option<bool>("--charts") { Description = "Write a density chart (PNG) per zone", DefaultValueFactory = _ => true },
+        new Option<bool>("--series") { Description = "Also write the long series of every cell (series.csv.gz; large)" },
+        new Option<string?>("--rejects") { Description = "Write the rows the ingest rejected (the malformed ones) to this CSV" });
 }

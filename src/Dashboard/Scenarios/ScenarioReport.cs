@@ -180,8 +180,6 @@ internal static class ScenarioReport
     {
         var tz = area.TimeZone;
         string Time(long? ms) => ms is { } v ? Instants.Local(v, tz)[11..16] + (Instants.Local(v, tz)[..10] != Instants.Local(results[0].Outcome.Plan.FromMs, tz)[..10] ? " (" + Instants.Local(v, tz)[5..10] + ")" : "") : "—";
-        string E(string s) => WebUtility.HtmlEncode(s);
-        string Level(RiskLevel l) => $"<span class=\"lv\" style=\"background:{l.Hex()}\">{E(l == RiskLevel.None ? "none" : l.Colour())}</span>";
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>CrowdWatch scenarios</title><style>")
           .Append("body{font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;margin:2em;max-width:1500px}table{border-collapse:collapse;margin:1em 0}")
@@ -232,31 +230,8 @@ internal static class ScenarioReport
             }
 
             sb.Append("</table>");
-            if (o.RiskPoints.Count > 0)
-            {
-                sb.Append("<h3>Risk points</h3><table><tr><th>rank</th><th>level</th><th>cells</th><th>peak persons/m²</th><th>at</th><th>people at peak</th><th>score</th><th>where</th></tr>");
-                foreach (var p in o.RiskPoints.Take(10))
-                {
-                    var (lon, lat) = area.Grid.CellCentre(area.Grid.CellAt(p.Cells[0]));
-                    var zone = area.Zones.PrimaryZoneByCell[p.Cells[0]] is var zi and >= 0 ? Name(area, zi) : "";
-                    sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{p.Rank}</td><td>{Level(p.Level)}</td><td>{p.Cells.Count}</td><td>{p.Peak.Density:0.00}</td><td>{Time(p.Peak.AtMs)}</td><td>{p.PeopleAtPeak:N0}</td><td>{p.Score:N0}</td><td>{E(zone)} {lat:0.0000}, {lon:0.0000}</td></tr>");
-                }
-
-                sb.Append("</table>");
-            }
-
-            if (r.Advice is { } advice)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"<h3>Admission limits that keep every zone below Orange</h3><p>Found in {advice.Runs} runs ({r.AdviceMs / 1000:0.0} s); with them the highest level is {Level(advice.Checked.MaxLevel)}.</p><table><tr><th>zone</th><th>people a minute</th><th>peak then</th><th>max level then</th><th>turned away</th></tr>");
-                foreach (var l in advice.Limits)
-                {
-                    var z = advice.Checked.Zones[l.Zone];
-                    sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(Name(area, l.Zone))}</td><td>{l.PeoplePerMinute:0}</td><td>{z.PeakDensity:0.00}/m² ({Time(z.PeakAtMs)})</td><td>{Level(z.MaxLevel)}</td><td>{z.TurnedAway:N0}</td></tr>");
-                }
-
-                sb.Append("</table>");
-                if (advice.Unreachable.Count > 0) sb.Append(CultureInfo.InvariantCulture, $"<p>No admission limit brings these below Orange (they need other measures): {E(string.Join(", ", advice.Unreachable.Select(z => Name(area, z))))}.</p>");
-            }
+            if (o.RiskPoints.Count > 0) RiskPointsTable(sb, area, o.RiskPoints, Time);
+            if (r.Advice is { } advice) AdviceTable(sb, area, r, advice, Time);
 
             sb.Append(CultureInfo.InvariantCulture, $"<img src=\"{slugs[i]}-peak.png\" alt=\"peak density map of {E(f.Name)}\">");
         }
@@ -265,6 +240,38 @@ internal static class ScenarioReport
         foreach (var z in charted) sb.Append(CultureInfo.InvariantCulture, $"<img src=\"zone-{Slug(area.Zones.Zones[z].Name, $"zone{z}")}.png\" alt=\"{E(Name(area, z))}\">");
         sb.Append("</body></html>");
         return sb.ToString();
+    }
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string Level(RiskLevel l) => $"<span class=\"lv\" style=\"background:{l.Hex()}\">{E(l == RiskLevel.None ? "none" : l.Colour())}</span>";
+
+    // The ten highest risk points of a scenario: where, how dense, when.
+    private static void RiskPointsTable(StringBuilder sb, Area area, IReadOnlyList<RiskPoint> points, Func<long?, string> time)
+    {
+        sb.Append("<h3>Risk points</h3><table><tr><th>rank</th><th>level</th><th>cells</th><th>peak persons/m²</th><th>at</th><th>people at peak</th><th>score</th><th>where</th></tr>");
+        foreach (var p in points.Take(10))
+        {
+            var (lon, lat) = area.Grid.CellCentre(area.Grid.CellAt(p.Cells[0]));
+            var zone = area.Zones.PrimaryZoneByCell[p.Cells[0]] is var zi and >= 0 ? Name(area, zi) : "";
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{p.Rank}</td><td>{Level(p.Level)}</td><td>{p.Cells.Count}</td><td>{p.Peak.Density:0.00}</td><td>{time(p.Peak.AtMs)}</td><td>{p.PeopleAtPeak:N0}</td><td>{p.Score:N0}</td><td>{E(zone)} {lat:0.0000}, {lon:0.0000}</td></tr>");
+        }
+
+        sb.Append("</table>");
+    }
+
+    // The admission limits found to keep every zone below Orange, with what they give.
+    private static void AdviceTable(StringBuilder sb, Area area, ScenarioResult r, AdmissionAdvice advice, Func<long?, string> time)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"<h3>Admission limits that keep every zone below Orange</h3><p>Found in {advice.Runs} runs ({r.AdviceMs / 1000:0.0} s); with them the highest level is {Level(advice.Checked.MaxLevel)}.</p><table><tr><th>zone</th><th>people a minute</th><th>peak then</th><th>max level then</th><th>turned away</th></tr>");
+        foreach (var l in advice.Limits)
+        {
+            var z = advice.Checked.Zones[l.Zone];
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(Name(area, l.Zone))}</td><td>{l.PeoplePerMinute:0}</td><td>{z.PeakDensity:0.00}/m² ({time(z.PeakAtMs)})</td><td>{Level(z.MaxLevel)}</td><td>{z.TurnedAway:N0}</td></tr>");
+        }
+
+        sb.Append("</table>");
+        if (advice.Unreachable.Count > 0) sb.Append(CultureInfo.InvariantCulture, $"<p>No admission limit brings these below Orange (they need other measures): {E(string.Join(", ", advice.Unreachable.Select(z => Name(area, z))))}.</p>");
     }
 
     // The level at every step as a strip of coloured marks, an hour to a gap.

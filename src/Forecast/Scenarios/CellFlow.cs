@@ -128,19 +128,7 @@ public sealed class CellFlow
         }
 
         // Gates: every walk into a gated group from outside it shares the group's budget alike.
-        if (gates is not null)
-        {
-            var inbound = new double[gates.Budget.Length];
-            ForEachEntry(gates, ab, ba, (g, flow) => inbound[g] += flow);
-            var factor = new double[inbound.Length];
-            for (var g = 0; g < factor.Length; g++) factor[g] = inbound[g] > Math.Max(0, gates.Budget[g]) ? Math.Max(0, gates.Budget[g]) / inbound[g] : 1;
-            for (var e = 0; e < _edges.Length; e++)
-            {
-                var (ga, gb) = (gates.GateOf[_edges[e].A], gates.GateOf[_edges[e].B]);
-                if (gb >= 0 && gb != ga) ab[e] *= factor[gb];
-                if (ga >= 0 && ga != gb) ba[e] *= factor[ga];
-            }
-        }
+        if (gates is not null) ApplyGates(gates, ab, ba);
 
         // What may arrive: no cell past its capacity; every flow into a full cell is scaled down alike.
         var incoming = _scratch.Incoming;
@@ -170,6 +158,21 @@ public sealed class CellFlow
         }
 
         if (gates is not null) ForEachEntry(gates, ab, ba, (g, flow) => gates.Budget[g] -= flow);
+    }
+
+    // Scales every walk into a gated group from outside it so that together they keep within the group's budget.
+    private void ApplyGates(FlowGates gates, double[] ab, double[] ba)
+    {
+        var inbound = new double[gates.Budget.Length];
+        ForEachEntry(gates, ab, ba, (g, flow) => inbound[g] += flow);
+        var factor = new double[inbound.Length];
+        for (var g = 0; g < factor.Length; g++) factor[g] = inbound[g] > Math.Max(0, gates.Budget[g]) ? Math.Max(0, gates.Budget[g]) / inbound[g] : 1;
+        for (var e = 0; e < _edges.Length; e++)
+        {
+            var (ga, gb) = (gates.GateOf[_edges[e].A], gates.GateOf[_edges[e].B]);
+            if (gb >= 0 && gb != ga) ab[e] *= factor[gb];
+            if (ga >= 0 && ga != gb) ba[e] *= factor[ga];
+        }
     }
 
     private void ForEachEntry(FlowGates gates, double[] ab, double[] ba, Action<int, double> entry)

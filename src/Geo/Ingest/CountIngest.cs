@@ -50,29 +50,7 @@ public sealed class CountIngest(Grid grid, SumBinner binner)
             if (!fields.TrySplit(line, out var data, out problem)) { if (!log.Reject(new(file, n, "line", "malformed-csv", problem!))) return; continue; }
             if (!Timestamps.TryParse(fields.Get(data, its), out var ms, out problem)) { if (!log.Reject(new(file, n, "timestamp", "bad-timestamp", problem!))) return; continue; }
 
-            int cell;
-            string? bad = null, badField = null;
-            switch (key)
-            {
-                case "cell":
-                    cell = ParseInt(fields.Get(data, icell));
-                    if (cell < 0 || cell >= grid.Spec.CellCount) { bad = $"expected a cell id of this grid (0..{grid.Spec.CellCount - 1})"; badField = "cell"; }
-                    break;
-                case "rowcol":
-                    var r = ParseInt(fields.Get(data, irow));
-                    var c = ParseInt(fields.Get(data, icol));
-                    cell = r * grid.Spec.Cols + c;
-                    if (r < 0 || r >= grid.Spec.Rows) { bad = $"expected a row in 0..{grid.Spec.Rows - 1}"; badField = "row"; }
-                    else if (c < 0 || c >= grid.Spec.Cols) { bad = $"expected a col in 0..{grid.Spec.Cols - 1}"; badField = "col"; }
-                    break;
-                default:
-                    cell = -1;
-                    if (!Numbers.TryParse(fields.Get(data, ilat), out var lat) || lat is < -90 or > 90) { bad = "expected a latitude in -90..90"; badField = "lat"; }
-                    else if (!Numbers.TryParse(fields.Get(data, ilon), out var lon) || lon is < -180 or > 180) { bad = "expected a longitude in -180..180"; badField = "lon"; }
-                    else cell = grid.TryLocateCell(lon, lat);
-                    break;
-            }
-
+            var cell = CellOf(key, fields, data, (icell, irow, icol, ilat, ilon), out var badField, out var bad);
             if (bad is not null) { if (!log.Reject(new(file, n, badField!, "bad-key", bad))) return; continue; }
 
             var valid = true;
@@ -97,6 +75,36 @@ public sealed class CountIngest(Grid grid, SumBinner binner)
             if (late) { if (!log.Reject(new(file, n, "timestamp", "late", "its slot was already closed; sort the input or raise --lateness"))) return; continue; }
             report.Accepted++;
         }
+    }
+
+    // The cell a row's key columns name (-1: outside the grid); a bad key says which field and what was expected.
+    private int CellOf(string key, CsvFields fields, ReadOnlySpan<byte> data, (int Cell, int Row, int Col, int Lat, int Lon) at, out string? badField, out string? bad)
+    {
+        var (icell, irow, icol, ilat, ilon) = at;
+        int cell;
+        (bad, badField) = (null, null);
+        switch (key)
+        {
+            case "cell":
+                cell = ParseInt(fields.Get(data, icell));
+                if (cell < 0 || cell >= grid.Spec.CellCount) { bad = $"expected a cell id of this grid (0..{grid.Spec.CellCount - 1})"; badField = "cell"; }
+                break;
+            case "rowcol":
+                var r = ParseInt(fields.Get(data, irow));
+                var c = ParseInt(fields.Get(data, icol));
+                cell = r * grid.Spec.Cols + c;
+                if (r < 0 || r >= grid.Spec.Rows) { bad = $"expected a row in 0..{grid.Spec.Rows - 1}"; badField = "row"; }
+                else if (c < 0 || c >= grid.Spec.Cols) { bad = $"expected a col in 0..{grid.Spec.Cols - 1}"; badField = "col"; }
+                break;
+            default:
+                cell = -1;
+                if (!Numbers.TryParse(fields.Get(data, ilat), out var lat) || lat is < -90 or > 90) { bad = "expected a latitude in -90..90"; badField = "lat"; }
+                else if (!Numbers.TryParse(fields.Get(data, ilon), out var lon) || lon is < -180 or > 180) { bad = "expected a longitude in -180..180"; badField = "lon"; }
+                else cell = grid.TryLocateCell(lon, lat);
+                break;
+        }
+
+        return cell;
     }
 
     private static int ParseInt(ReadOnlySpan<byte> s) =>

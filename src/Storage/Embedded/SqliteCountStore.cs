@@ -41,45 +41,8 @@ public sealed class SqliteCountStore(SqliteDatabase db) : ICountStore
             }
         }
 
-        await using (var insert = Command(connection, tx,
-            "INSERT INTO count (area_id, channel_id, slot_start, cell, source_id, value) VALUES ($area, $channel, $slot, $cell, $source, $value)"))
-        {
-            insert.Parameters.AddWithValue("$area", areaId);
-            insert.Parameters.AddWithValue("$source", sourceId);
-            var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
-            var slot = insert.Parameters.Add("$slot", SqliteType.Integer);
-            var cell = insert.Parameters.Add("$cell", SqliteType.Integer);
-            var value = insert.Parameters.Add("$value", SqliteType.Real);
-            insert.Prepare();
-            foreach (var row in rows)
-            {
-                channel.Value = channels[row.Channel];
-                slot.Value = row.SlotStartMs;
-                cell.Value = row.Cell;
-                value.Value = row.Value;
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        await using (var insert = Command(connection, tx,
-            "INSERT INTO zone_count (zone_id, channel_id, slot_start, source_id, value) VALUES ($zone, $channel, $slot, $source, $value)"))
-        {
-            insert.Parameters.AddWithValue("$source", sourceId);
-            var zone = insert.Parameters.Add("$zone", SqliteType.Integer);
-            var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
-            var slot = insert.Parameters.Add("$slot", SqliteType.Integer);
-            var value = insert.Parameters.Add("$value", SqliteType.Real);
-            insert.Prepare();
-            foreach (var row in zoneRows)
-            {
-                zone.Value = zones[row.Zone];
-                channel.Value = channels[row.Channel];
-                slot.Value = row.SlotStartMs;
-                value.Value = row.Value;
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
+        await InsertCellsAsync(connection, tx, areaId, sourceId, channels, rows, cancellationToken).ConfigureAwait(false);
+        await InsertZonesAsync(connection, tx, sourceId, channels, zones, zoneRows, cancellationToken).ConfigureAwait(false);
         var perSlot = SlotRows.Count(rows);
         await using (var mark = Command(connection, tx,
             "INSERT INTO count_slot (source_id, slot_start, rows, written_at) VALUES ($source, $slot, $rows, $at) "
@@ -98,6 +61,51 @@ public sealed class SqliteCountStore(SqliteDatabase db) : ICountStore
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The cells' rows of the batch, with one prepared statement.
+    private static async Task InsertCellsAsync(SqliteConnection connection, SqliteTransaction tx, long areaId, long sourceId, Dictionary<string, long> channels,
+        IReadOnlyList<CountRecord> rows, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, tx,
+            "INSERT INTO count (area_id, channel_id, slot_start, cell, source_id, value) VALUES ($area, $channel, $slot, $cell, $source, $value)");
+        insert.Parameters.AddWithValue("$area", areaId);
+        insert.Parameters.AddWithValue("$source", sourceId);
+        var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
+        var slot = insert.Parameters.Add("$slot", SqliteType.Integer);
+        var cell = insert.Parameters.Add("$cell", SqliteType.Integer);
+        var value = insert.Parameters.Add("$value", SqliteType.Real);
+        insert.Prepare();
+        foreach (var row in rows)
+        {
+            channel.Value = channels[row.Channel];
+            slot.Value = row.SlotStartMs;
+            cell.Value = row.Cell;
+            value.Value = row.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The zones' totals of the batch, with one prepared statement.
+    private static async Task InsertZonesAsync(SqliteConnection connection, SqliteTransaction tx, long sourceId, Dictionary<string, long> channels,
+        Dictionary<string, long> zones, IReadOnlyList<ZoneCountRecord> zoneRows, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, tx,
+            "INSERT INTO zone_count (zone_id, channel_id, slot_start, source_id, value) VALUES ($zone, $channel, $slot, $source, $value)");
+        insert.Parameters.AddWithValue("$source", sourceId);
+        var zone = insert.Parameters.Add("$zone", SqliteType.Integer);
+        var channel = insert.Parameters.Add("$channel", SqliteType.Integer);
+        var slot = insert.Parameters.Add("$slot", SqliteType.Integer);
+        var value = insert.Parameters.Add("$value", SqliteType.Real);
+        insert.Prepare();
+        foreach (var row in zoneRows)
+        {
+            zone.Value = zones[row.Zone];
+            channel.Value = channels[row.Channel];
+            slot.Value = row.SlotStartMs;
+            value.Value = row.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

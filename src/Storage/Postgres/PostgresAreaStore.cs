@@ -53,25 +53,7 @@ public sealed class PostgresAreaStore(PostgresDatabase db) : IAreaStore
             await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var factory = new GeometryFactory(new PrecisionModel(), srid);
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY cell_geom (area_id, cell, geom, geom_projected, walkable_m2) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
-        {
-            for (var id = 0; id < area.Grid.Spec.CellCount; id++)
-            {
-                var cell = area.Grid.CellAt(id);
-                var wgs84 = area.Grid.CellPolygon(cell);
-                wgs84.SRID = 4326;
-                copy.StartRow();
-                copy.Write(areaId, NpgsqlDbType.Integer);
-                copy.Write(id, NpgsqlDbType.Integer);
-                copy.Write<Geometry>(wgs84, NpgsqlDbType.Geometry);
-                copy.Write<Geometry>(factory.ToGeometry(area.Grid.CellEnvelope(cell)), NpgsqlDbType.Geometry);
-                copy.Write(area.WalkableM2[id], NpgsqlDbType.Double);
-            }
-
-            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await CopyCellsAsync(connection, area, areaId, srid, cancellationToken).ConfigureAwait(false);
 
         for (var z = 0; z < area.Zones.Zones.Count; z++)
         {
@@ -94,6 +76,28 @@ public sealed class PostgresAreaStore(PostgresDatabase db) : IAreaStore
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (key, id) in looked) db.Ids.TryAdd(key, id);
+    }
+
+    // Every cell of the grid with its outline in WGS84 and in the grid's CRS and its walkable m², by binary COPY.
+    private static async Task CopyCellsAsync(NpgsqlConnection connection, Area area, int areaId, int srid, CancellationToken cancellationToken)
+    {
+        var factory = new GeometryFactory(new PrecisionModel(), srid);
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY cell_geom (area_id, cell, geom, geom_projected, walkable_m2) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        for (var id = 0; id < area.Grid.Spec.CellCount; id++)
+        {
+            var cell = area.Grid.CellAt(id);
+            var wgs84 = area.Grid.CellPolygon(cell);
+            wgs84.SRID = 4326;
+            copy.StartRow();
+            copy.Write(areaId, NpgsqlDbType.Integer);
+            copy.Write(id, NpgsqlDbType.Integer);
+            copy.Write<Geometry>(wgs84, NpgsqlDbType.Geometry);
+            copy.Write<Geometry>(factory.ToGeometry(area.Grid.CellEnvelope(cell)), NpgsqlDbType.Geometry);
+            copy.Write(area.WalkableM2[id], NpgsqlDbType.Double);
+        }
+
+        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

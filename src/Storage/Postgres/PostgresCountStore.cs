@@ -56,45 +56,8 @@ public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore
 
         // Straight into the month's partition when the batch lies in one month (as a slot always does): no routing.
         var table = months.Count == 1 ? PartitionName(months[0]) : "count";
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            $"COPY {table} (channel_id, slot_start, cell, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
-        {
-            string? lastChannel = null;
-            var channelId = 0;
-            var lastSlot = long.MinValue;
-            var slotTime = default(DateTime);
-            foreach (var row in rows)
-            {
-                // Rows come grouped by slot and channel: convert and look up only when they change.
-                if (!ReferenceEquals(row.Channel, lastChannel)) (lastChannel, channelId) = (row.Channel, channels[row.Channel]);
-                if (row.SlotStartMs != lastSlot) (lastSlot, slotTime) = (row.SlotStartMs, Utc(row.SlotStartMs));
-                copy.StartRow();
-                copy.Write(channelId, NpgsqlDbType.Integer);
-                copy.Write(slotTime, NpgsqlDbType.TimestampTz);
-                copy.Write(row.Cell, NpgsqlDbType.Integer);
-                copy.Write(sourceId, NpgsqlDbType.Integer);
-                copy.Write(row.Value, NpgsqlDbType.Double);
-            }
-
-            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (zoneRows.Count > 0)
-        {
-            await using var copy = await connection.BeginBinaryImportAsync(
-                "COPY zone_count (zone_id, channel_id, slot_start, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-            foreach (var row in zoneRows)
-            {
-                copy.StartRow();
-                copy.Write(zones[row.Zone], NpgsqlDbType.Integer);
-                copy.Write(channels[row.Channel], NpgsqlDbType.Integer);
-                copy.Write(Utc(row.SlotStartMs), NpgsqlDbType.TimestampTz);
-                copy.Write(sourceId, NpgsqlDbType.Integer);
-                copy.Write(row.Value, NpgsqlDbType.Double);
-            }
-
-            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await CopyCellsAsync(connection, table, sourceId, channels, rows, cancellationToken).ConfigureAwait(false);
+        if (zoneRows.Count > 0) await CopyZonesAsync(connection, sourceId, channels, zones, zoneRows, cancellationToken).ConfigureAwait(false);
 
         var perSlot = SlotRows.Count(rows);
         await using (var mark = new NpgsqlCommand(
@@ -110,6 +73,51 @@ public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var month in months) db.Partitions.TryAdd(month, true);
         foreach (var (key, id) in looked) db.Ids.TryAdd(key, id);
+    }
+
+    // The cells' rows by binary COPY into the table (a month's partition where the batch lies in one month).
+    private static async Task CopyCellsAsync(NpgsqlConnection connection, string table, int sourceId, Dictionary<string, int> channels,
+        IReadOnlyList<CountRecord> rows, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"COPY {table} (channel_id, slot_start, cell, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        string? lastChannel = null;
+        var channelId = 0;
+        var lastSlot = long.MinValue;
+        var slotTime = default(DateTime);
+        foreach (var row in rows)
+        {
+            // Rows come grouped by slot and channel: convert and look up only when they change.
+            if (!ReferenceEquals(row.Channel, lastChannel)) (lastChannel, channelId) = (row.Channel, channels[row.Channel]);
+            if (row.SlotStartMs != lastSlot) (lastSlot, slotTime) = (row.SlotStartMs, Utc(row.SlotStartMs));
+            copy.StartRow();
+            copy.Write(channelId, NpgsqlDbType.Integer);
+            copy.Write(slotTime, NpgsqlDbType.TimestampTz);
+            copy.Write(row.Cell, NpgsqlDbType.Integer);
+            copy.Write(sourceId, NpgsqlDbType.Integer);
+            copy.Write(row.Value, NpgsqlDbType.Double);
+        }
+
+        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The zones' totals by binary COPY.
+    private static async Task CopyZonesAsync(NpgsqlConnection connection, int sourceId, Dictionary<string, int> channels, Dictionary<string, int> zones,
+        IReadOnlyList<ZoneCountRecord> zoneRows, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY zone_count (zone_id, channel_id, slot_start, source_id, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        foreach (var row in zoneRows)
+        {
+            copy.StartRow();
+            copy.Write(zones[row.Zone], NpgsqlDbType.Integer);
+            copy.Write(channels[row.Channel], NpgsqlDbType.Integer);
+            copy.Write(Utc(row.SlotStartMs), NpgsqlDbType.TimestampTz);
+            copy.Write(sourceId, NpgsqlDbType.Integer);
+            copy.Write(row.Value, NpgsqlDbType.Double);
+        }
+
+        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
