@@ -86,7 +86,7 @@ internal static class DbCommands
             var withheld = 0;
             foreach (var p in points)
             {
-                var low = floor is { } k && ExportFloor.Suppresses(k, channelName, p.Value);
+                var low = floor is { } k && k.SuppressesChannel(channelName, p.Value);
                 if (low) withheld++;
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{a.Name},{CsvText.Quote(place)},{CsvText.Quote(channelName)},{SeriesCsv.SlotLabel(a, p.SlotStartMs)},{(low ? "" : p.Value.ToString("0.####", CultureInfo.InvariantCulture))},{(low ? Geo.Privacy.KThreshold.LowDensity : Geo.Privacy.KThreshold.DensityEstimation)}"));

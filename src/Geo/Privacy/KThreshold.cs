@@ -43,4 +43,16 @@ public readonly record struct KThreshold
 
     /// <summary>Whether a number about <paramref name="people"/> counted from <paramref name="devices"/> distinct devices must be suppressed.</summary>
     public bool Suppresses(double people, double devices) => !(Math.Min(people, devices) >= K);
+
+    /// <summary>
+    /// Whether a stored <paramref name="value"/> of <paramref name="channel"/> must leave without a number: what kind of
+    /// group each channel counts decides. <c>devices</c> are distinct devices (people = devices over the panel factor);
+    /// <c>search</c> are queries, counted as they are; people, flows and pre-aggregated channels are estimated people.
+    /// </summary>
+    public bool SuppressesChannel(string channel, double value) => channel switch
+    {
+        "devices" => Suppresses(value / PanelFactor, value),
+        "search" => !(value >= K),
+        _ => Suppresses(value),
+    };
 }

@@ -86,4 +86,19 @@ public class PrivacyTests
         Assert.True(view[0].IsLowDensity);
         Assert.Equal(120, view[1].People);
     }
+
+    [Fact]
+    public void Each_channel_is_floored_by_the_group_it_counts_devices_by_devices_searches_as_queries_the_rest_as_people()
+    {
+        var k = new KThreshold(10, panelFactor: 0.3);
+        // 5 devices are 16.7 people: too few devices, whatever the estimate.
+        Assert.True(k.SuppressesChannel("devices", 5));
+        Assert.False(k.SuppressesChannel("devices", 10));
+        // 12 people estimated from 3.6 devices: too few devices behind the number.
+        Assert.True(k.SuppressesChannel("people", 12));
+        Assert.False(k.SuppressesChannel("people", 40));
+        // Searches are counted as they are, the panel factor has nothing to do with them.
+        Assert.True(k.SuppressesChannel("search", 9));
+        Assert.False(k.SuppressesChannel("search", 10));
+    }
 }
