@@ -56,7 +56,7 @@ internal static class AlertLatency
             }
         });
 
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", Path.Combine(dir, "deployment.json"),
+        await using var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", Path.Combine(dir, "deployment.json"),
             "--Store:DataDirectory", Path.Combine(dir, "store"), "--Forecast:Enabled", "false", "--Logging:LogLevel:Default", "Warning",
             "--Alerts:PollMilliseconds", pollMs.ToString(CultureInfo.InvariantCulture), "--Alerts:GraceSeconds", "0",
             "--Alerts:Policy:ClearSlots", "1", "--Alerts:Policy:ExpireMinutes", "5000", "--Alerts:Policy:AcknowledgeMinutes", "100000",

@@ -5,7 +5,9 @@ static int Serve(string[] args)
 {
     try
     {
-        WebHost.Build(args).Run();
+        // The one wait at the entry point: everything below it is asynchronous.
+        using var app = WebHost.BuildAsync(args).GetAwaiter().GetResult();
+        app.Run();
         return 0;
     }
     catch (Exception e) when (e is InvalidDataException or Microsoft.Extensions.Options.OptionsValidationException or System.Data.Common.DbException)

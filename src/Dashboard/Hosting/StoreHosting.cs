@@ -1,5 +1,4 @@
 using CrowdWatch.Storage;
-using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Hosting;
 
@@ -21,10 +20,6 @@ internal static class StoreHosting
             .Validate(o => o.Provider != StoreOptions.Postgres || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(StoreOptions.ConnectionName)),
                 $"Store:Provider is '{StoreOptions.Postgres}' but ConnectionStrings:{StoreOptions.ConnectionName} is not set")
             .ValidateOnStart();
-        // Opened, and its schema migrated, when the host is built (the services below need it from their first
-        // moment), so that a store that cannot be reached stops the host with its reason instead of failing requests later.
-        builder.Services.AddSingleton(sp => Stores.OpenAsync(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
-            configuration.GetConnectionString(StoreOptions.ConnectionName)).GetAwaiter().GetResult());
         // Each part of the host asks for the contract it needs; the configuration alone decides which backend answers.
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Counts);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Areas);
@@ -37,5 +32,17 @@ internal static class StoreHosting
         builder.Services.AddHostedService<AreaSync>();
         builder.Services.AddHostedService<Retention>();
         return announce;
+    }
+
+    /// <summary>
+    /// Opens the configured store (as the settings stand once every <c>Add*</c> has run: the replay names its own) and
+    /// registers it; the host disposes of it when it stops.
+    /// </summary>
+    public static async Task<Store> OpenStoreAsync(this WebApplicationBuilder builder, CancellationToken cancellationToken)
+    {
+        var options = builder.Configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+        var store = await Stores.OpenAsync(options, builder.Configuration.GetConnectionString(StoreOptions.ConnectionName), cancellationToken).ConfigureAwait(false);
+        builder.Services.AddSingleton(_ => store);
+        return store;
     }
 }

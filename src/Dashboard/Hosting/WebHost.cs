@@ -4,7 +4,6 @@ using CrowdWatch.Dashboard.Ingest;
 using CrowdWatch.Dashboard.Live;
 using CrowdWatch.Dashboard.Replay;
 using CrowdWatch.Dashboard.Security;
-using CrowdWatch.Storage;
 
 namespace CrowdWatch.Dashboard.Hosting;
 
@@ -14,10 +13,11 @@ namespace CrowdWatch.Dashboard.Hosting;
 /// </summary>
 public static class WebHost
 {
-    /// <summary>Builds the application.</summary>
+    /// <summary>Builds the application; the store is opened (and its schema migrated) first.</summary>
     /// <param name="args">Command-line configuration.</param>
     /// <param name="services">Last changes to the services before the host is built (tests put in their own clock).</param>
-    public static WebApplication Build(string[] args, Action<IServiceCollection>? services = null)
+    /// <param name="cancellationToken">Stops opening the store.</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         var configured = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Find(configured["CrowdWatch:WebRoot"]) });
@@ -32,12 +32,20 @@ public static class WebHost
         builder.AddObservability();
         services?.Invoke(builder.Services);
 
-        var app = builder.Build();
-        // Load the areas and open the store now: a bad deployment or an unreachable store stops the host at start
-        // with its reason, not failing requests later.
-        _ = app.Services.GetRequiredService<AreaCatalog>();
-        _ = app.Services.GetRequiredService<Store>();
-        return app.MapCrowdWatch().AnnounceOnStart(plan, noReplay, announceStore);
+        // A store that cannot be reached stops the host here with its reason instead of failing requests later.
+        var store = await builder.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var app = builder.Build();
+            // Load the areas now: a bad deployment stops the host at start with its reason.
+            _ = app.Services.GetRequiredService<AreaCatalog>();
+            return app.MapCrowdWatch().AnnounceOnStart(plan, noReplay, announceStore);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The deployment's areas, the map's settings and the scenario service over them.</summary>

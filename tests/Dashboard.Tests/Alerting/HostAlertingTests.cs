@@ -169,7 +169,7 @@ public class HostAlertingTests
     public async Task Alerting_settings_that_make_no_sense_stop_the_host_with_the_setting_named()
     {
         using var d = new TestDeployment();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+        await using var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
             "--Alerts:Recipients:0:Channel", "pager", "--Alerts:Recipients:0:Address", "x"]);
         var e = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("Alerts:Recipients:0:Channel", e.Message, StringComparison.Ordinal);

@@ -20,7 +20,7 @@ public sealed class ForecastRefreshTests : IDisposable
     public async Task The_host_forecasts_every_cell_and_zone_once_the_store_holds_enough_history()
     {
         using var d = new TestDeployment();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", _folder,
+        await using var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", _folder,
             "--Forecast:Model", "historical-average", "--Forecast:Horizons", "8"]);
         // Fifteen days of a daily rhythm in two cells of the zone, up to the last closed slot.
         const long slotMs = 15 * 60_000L;
@@ -56,7 +56,7 @@ public sealed class ForecastRefreshTests : IDisposable
     public async Task An_unknown_model_stops_the_host_with_the_models_it_knows()
     {
         using var d = new TestDeployment();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", _folder,
+        await using var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", _folder,
             "--Forecast:Model", "prophet"]);
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("Forecast:Model must be one of historical-average", error.Message, StringComparison.Ordinal);

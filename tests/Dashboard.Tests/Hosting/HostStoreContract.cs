@@ -19,7 +19,7 @@ public abstract class HostStoreContract
     public async Task Host_serves_stored_zone_and_cell_people_and_hides_those_under_k()
     {
         using var d = new TestDeployment();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, .. await StoreArgumentsAsync()]);
+        await using var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath, .. await StoreArgumentsAsync()]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };

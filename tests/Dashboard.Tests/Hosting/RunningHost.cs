@@ -28,7 +28,7 @@ internal sealed class RunningHost : IAsyncDisposable
     /// <summary>Builds and starts the host with <paramref name="services"/> changed last (for example a clock of the test's).</summary>
     public static async Task<RunningHost> StartAsync(Action<IServiceCollection>? services, params string[] args)
     {
-        var app = WebHost.Build(["--urls", "http://127.0.0.1:0", .. args], services);
+        var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", .. args], services);
         await app.StartAsync();
         return new RunningHost(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }

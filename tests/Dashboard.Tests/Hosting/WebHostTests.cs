@@ -13,7 +13,7 @@ public class WebHostTests
     public async Task Host_serves_health_alive_and_the_areas_on_loopback()
     {
         using var d = new TestDeployment();
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath]);
+        await using var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.DeploymentPath]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
@@ -79,7 +79,7 @@ public class WebHostTests
     [Fact]
     public async Task Host_serves_the_sample_city_layers_and_calendar_from_its_files()
     {
-        await using var app = WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", Deployment.SampleDeployment.Locate()]);
+        await using var app = await WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", Deployment.SampleDeployment.Locate()]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
@@ -138,11 +138,11 @@ public class WebHostTests
     }
 
     [Fact]
-    public void Host_refuses_to_start_on_a_bad_deployment_with_the_reason()
+    public async Task Host_refuses_to_start_on_a_bad_deployment_with_the_reason()
     {
         using var d = new TestDeployment();
         File.WriteAllText(d.File_("bad.json"), """{ "areas": [ { "name": "x", "bounds": [106.5, 29.5, 106.6, 29.6], "epsg": 3857 } ] }""");
-        var e = Assert.Throws<InvalidDataException>(() => WebHost.Build(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.File_("bad.json")]));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => WebHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--CrowdWatch:Deployment", d.File_("bad.json")]));
         Assert.Contains("Web Mercator", e.Message, StringComparison.Ordinal);
     }
 }
