@@ -233,6 +233,31 @@ public abstract class StoreContract
     }
 
     [Fact]
+    public async Task Dispatchers_on_two_handles_claim_each_due_message_once_and_a_claim_never_settled_comes_back_when_its_lease_ends()
+    {
+        var first = await OpenNewAsync();
+        var second = await ReopenAsync(first); // as another node would open the same store
+        var id = Guid.NewGuid();
+        await first.Alerts.RecordAsync(new AlertEvent(id, 1, Slot0, "raised", "chongqing", "hongyadong", "red", "system", null, "<alert/>"),
+            [.. Enumerable.Range(0, 10).Select(i => new OutboxMessage(0, id, 1, "webhook", $"http://127.0.0.1:9/r{i}", "{}", NextAttemptMs: Slot0))]);
+        const long Lease = 120_000;
+
+        // Claiming at the same moment, the two take disjoint messages, and between them all ten.
+        var claims = await Task.WhenAll(first.Alerts.ClaimAsync(Slot0, 6, Lease), second.Alerts.ClaimAsync(Slot0, 6, Lease));
+        var ids = claims.SelectMany(c => c.Select(m => m.Id)).ToList();
+        Assert.Equal(10, ids.Count);
+        Assert.Equal(10, ids.Distinct().Count());
+        Assert.All(claims, c => Assert.Equal(c.Select(m => m.Id).Order(), c.Select(m => m.Id)));
+        Assert.Empty(await first.Alerts.ClaimAsync(Slot0 + Lease - 1, 10, Lease));
+
+        // The first dispatcher settles its claim; the second dies holding its own: those come back, and only those.
+        foreach (var m in claims[0]) await first.Alerts.DeliveredAsync(m.Id, Slot0 + 1_000);
+        var again = await first.Alerts.ClaimAsync(Slot0 + Lease, 10, Lease);
+        Assert.Equal(claims[1].Select(m => m.Id).Order(), again.Select(m => m.Id));
+        Assert.Equal(claims[1].Select(m => (m.AlertId, m.Sequence, m.Recipient)).OrderBy(m => m.Recipient), again.Select(m => (m.AlertId, m.Sequence, m.Recipient)).OrderBy(m => m.Recipient));
+    }
+
+    [Fact]
     public async Task Open_alerts_are_the_latest_event_of_each_alert_not_resolved_or_expired_with_its_state()
     {
         var store = (await OpenNewAsync()).Alerts;

@@ -15,7 +15,7 @@ public sealed class OutboxDispatcher
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
     /// <summary>A dispatcher over <paramref name="store"/>'s outbox with <paramref name="channels"/>.</summary>
-    public OutboxDispatcher(IAlertStore store, IEnumerable<INotificationChannel> channels, TimeProvider? time = null, Backoff? backoff = null, int batch = 100)
+    public OutboxDispatcher(IAlertStore store, IEnumerable<INotificationChannel> channels, TimeProvider? time = null, Backoff? backoff = null, int batch = 100, TimeSpan? lease = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         ArgumentNullException.ThrowIfNull(channels);
@@ -23,7 +23,15 @@ public sealed class OutboxDispatcher
         _time = time ?? TimeProvider.System;
         Backoff = backoff ?? new Backoff();
         Batch = batch > 0 ? batch : throw new ArgumentOutOfRangeException(nameof(batch), batch, "at least one message per batch");
+        Lease = lease ?? TimeSpan.FromSeconds(30);
+        if (Lease <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lease), lease, "a claim must last a while");
     }
+
+    /// <summary>
+    /// How long a batch claimed from the outbox is this dispatcher's: longer than a batch takes to send (each send times
+    /// out in seconds), short enough that a dead dispatcher's messages go out again soon after, from another.
+    /// </summary>
+    public TimeSpan Lease { get; }
 
     /// <summary>Waits between attempts.</summary>
     public Backoff Backoff { get; }
@@ -54,7 +62,7 @@ public sealed class OutboxDispatcher
         while (true)
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var due = await _store.DueAsync(now, Batch, cancellationToken).ConfigureAwait(false);
+            var due = await _store.ClaimAsync(now, Batch, (long)Lease.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
             if (due.Count == 0) return (delivered, failed);
             // Messages to different receivers go out together; one receiver's messages stay in order.
             var results = await Task.WhenAll(due.GroupBy(m => (m.Channel, m.Recipient)).Select(g => SendInOrderAsync([.. g], cancellationToken))).ConfigureAwait(false);

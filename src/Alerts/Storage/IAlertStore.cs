@@ -21,6 +21,14 @@ public interface IAlertStore
     /// <summary>Undelivered messages due at <paramref name="nowMs"/>, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<OutboxMessage>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims at most <paramref name="limit"/> messages due at <paramref name="nowMs"/>, oldest first, for
+    /// <paramref name="leaseMs"/>: until then no other dispatcher (of this process or another node) is given them,
+    /// unless they are marked delivered or failed first. A dispatcher that dies holding a claim leaves its messages
+    /// due again when the lease ends, so every message is delivered at least once, under the same idempotency key.
+    /// </summary>
+    Task<IReadOnlyList<OutboxMessage>> ClaimAsync(long nowMs, int limit, long leaseMs, CancellationToken cancellationToken = default);
+
     /// <summary>Marks a message delivered.</summary>
     Task DeliveredAsync(long messageId, long atMs, CancellationToken cancellationToken = default);
 

@@ -36,9 +36,11 @@ internal static class AlertsCommand
     {
         var untilEmpty = new Option<bool>("--until-empty") { Description = "Stop once every notification in the outbox is delivered (default: keep watching)" };
         var poll = new Option<int>("--poll-ms") { Description = "Milliseconds between looks at the outbox", DefaultValueFactory = _ => 200 };
+        var lease = new Option<int>("--lease-seconds") { Description = "How long a claimed batch is this deliverer's: another deliverer (or this one after a crash) sends what it left undelivered once the lease ends", DefaultValueFactory = _ => 30 };
         var command = new Command("deliver", "Send the notifications waiting in the store's outbox (webhooks; SMS where Alerts__Sms__Endpoint is set; e-mail where Alerts__Email__Host is), retrying with backoff; what a crash interrupted goes out on the next run");
         command.Options.Add(untilEmpty);
         command.Options.Add(poll);
+        command.Options.Add(lease);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             using var store = CliStore.From(environment).Open();
@@ -59,7 +61,7 @@ internal static class AlertsCommand
                     StartTls = environment("Alerts__Email__StartTls") is "true" or "True",
                 }));
             var alerts = store.Alerts;
-            var dispatcher = new Alerts.Delivery.OutboxDispatcher(alerts, channels);
+            var dispatcher = new Alerts.Delivery.OutboxDispatcher(alerts, channels, lease: TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(lease))));
             var (delivered, failed) = (0, 0);
             while (true)
             {

@@ -92,6 +92,23 @@ public sealed class SqliteAlertStore(SqliteDatabase db) : IAlertStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(long nowMs, int limit, long leaseMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        // One transaction holding the file's write lock: two dispatchers claiming at once take turns.
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, tx,
+            "UPDATE outbox SET next_attempt = $lease WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt <= $now ORDER BY next_attempt, id LIMIT $limit) "
+            + "RETURNING id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error");
+        command.Parameters.AddWithValue("$now", nowMs);
+        command.Parameters.AddWithValue("$limit", limit);
+        command.Parameters.AddWithValue("$lease", nowMs + leaseMs);
+        var claimed = await DbRows.ListAsync(command, reader => DbRows.Outbox(reader, AlertId, Instant), cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. claimed.OrderBy(m => m.Id)];
+    }
+
+    /// <inheritdoc />
     public async Task DeliveredAsync(long messageId, long atMs, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.ConnectAsync(cancellationToken).ConfigureAwait(false);

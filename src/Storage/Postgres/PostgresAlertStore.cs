@@ -82,6 +82,22 @@ public sealed class PostgresAlertStore(PostgresDatabase db) : IAlertStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(long nowMs, int limit, long leaseMs, CancellationToken cancellationToken = default)
+    {
+        // SKIP LOCKED: dispatchers on other nodes claiming at the same moment take other rows instead of waiting for these.
+        await using var command = db.DataSource.CreateCommand(
+            "WITH due AS (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
+            + "UPDATE outbox o SET next_attempt = $3 FROM due WHERE o.id = due.id "
+            + "RETURNING o.id, o.alert_id, o.sequence, o.channel, o.recipient, o.payload, o.attempts, o.next_attempt, o.last_error");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nowMs) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nowMs + leaseMs) });
+        var claimed = await DbRows.ListAsync(command, reader => DbRows.Outbox(reader, AlertId, Instant), cancellationToken).ConfigureAwait(false);
+        // Ids rise with the events they announce: one receiver's messages go out in the order they were written.
+        return [.. claimed.OrderBy(m => m.Id)];
+    }
+
+    /// <inheritdoc />
     public async Task DeliveredAsync(long messageId, long atMs, CancellationToken cancellationToken = default)
     {
         await using var command = db.DataSource.CreateCommand("UPDATE outbox SET delivered_at = $2, attempts = attempts + 1 WHERE id = $1");

@@ -55,6 +55,48 @@ public sealed class DeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_dispatchers_after_one_died_mid_send_deliver_every_message_under_its_key_and_a_deduping_receiver_sees_each_once()
+    {
+        // The first receiver answer takes 3 s: the first dispatcher dies with a message in flight (the receiver gets it).
+        await using var receiver = new Receiver { Delay = TimeSpan.FromSeconds(3) };
+        await receiver.StartAsync();
+        var store = await AlertFixture.StoreAsync(_dir);
+        var journal = AlertFixture.Journal(store, new Recipient("webhook", receiver.Url, ["*"]));
+        var changes = AlertFixture.Evening(2);
+        foreach (var c in changes) await journal.RecordAsync(c);
+        var all = changes.Select(c => $"{c.Alert.Id:N}.{c.Alert.Version}").ToHashSet();
+        var time = new ManualTime(AlertFixture.Start.AddHours(1));
+        var lease = TimeSpan.FromMinutes(1);
+
+        using (var dying = new CancellationTokenSource())
+        {
+            var first = new OutboxDispatcher(store.Alerts, [new WebhookChannel(_http, _ => Secret, time)], time, new Backoff(1_000, 60_000), lease: lease);
+            var run = first.RunOnceAsync(dying.Token);
+            await Task.Delay(500);
+            await dying.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        }
+
+        // Its claim holds until the lease ends: nobody sends those messages before, two dispatchers share them after.
+        receiver.Delay = TimeSpan.Zero;
+        var other = await AlertFixture.StoreAsync(_dir); // a second handle, as another node has
+        OutboxDispatcher Live(Store s) => new(s.Alerts, [new WebhookChannel(_http, _ => Secret, time)], time, new Backoff(1_000, 60_000), lease: lease);
+        Assert.Equal((0, 0), await Live(store).RunOnceAsync());
+        time.Advance(lease);
+        var rounds = await Task.WhenAll(Live(store).RunOnceAsync(), Live(other).RunOnceAsync());
+        Assert.Equal(all.Count, rounds.Sum(r => r.Delivered));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.Requests.Count < all.Count + 1 && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+
+        var got = receiver.Requests.Where(r => r.Accepted).ToList();
+        Assert.Equal(all, got.Select(r => r.Headers["Idempotency-Key"]).ToHashSet());
+        // At least once: only the message in flight when the first died arrives twice, with the same key and body.
+        Assert.Equal(all.Count + 1, got.Count);
+        Assert.All(got.GroupBy(r => r.Headers["Idempotency-Key"]), g => Assert.Single(g.Select(r => r.Body).Distinct()));
+        Assert.Empty(await store.Alerts.DueAsync(long.MaxValue, 100));
+    }
+
+    [Fact]
     public async Task A_failing_receiver_gets_the_message_again_after_the_backoff_with_the_same_key()
     {
         await using var receiver = new Receiver { FailNext = 2 };

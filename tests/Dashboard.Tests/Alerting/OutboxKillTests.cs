@@ -15,7 +15,8 @@ public sealed class OutboxKillTests : IDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "crowdwatch.dll"));
-        foreach (var a in (string[])["alerts", "deliver", .. args]) start.ArgumentList.Add(a);
+        // A short lease: what the killed deliverer had claimed and not delivered is due again two seconds later.
+        foreach (var a in (string[])["alerts", "deliver", "--lease-seconds", "2", .. args]) start.ArgumentList.Add(a);
         start.Environment["Store__DataDirectory"] = Path.Combine(_dir, "store");
         start.Environment["Alerts__WebhookSecret"] = "kill-test";
         return Process.Start(start)!;
