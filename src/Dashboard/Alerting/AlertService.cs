@@ -85,6 +85,9 @@ public sealed partial class AlertService : BackgroundService
     /// <summary>The last slot judged for <paramref name="area"/> (start, Unix ms), or null before the first.</summary>
     public long? JudgedThrough(string area) => _areas.TryGetValue(area, out var a) ? a.LastSlotMs : null;
 
+    /// <summary>The end of the newest slot the watcher has seen in the store for <paramref name="area"/> (Unix ms), judged or not.</summary>
+    public long? DataSeenUntil(string area) => _areas.TryGetValue(area, out var a) ? a.DataUntilMs : null;
+
     /// <summary>Slots judged since start.</summary>
     public int SlotsJudged { get; private set; }
 
