@@ -1,3 +1,4 @@
+using CrowdWatch.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Alerting;
@@ -5,8 +6,8 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// <summary>The warnings: the judge of every area, its journal and outbox, delivery and the live feed of events.</summary>
 internal static class AlertingHosting
 {
-    /// <summary>Registers alerting, delivery and the live feed of alert events.</summary>
-    public static WebApplicationBuilder AddAlerting(this WebApplicationBuilder builder)
+    /// <summary>Registers alerting, delivery and the live feed of alert events: the judge runs on a worker node, delivery on a dispatcher.</summary>
+    public static WebApplicationBuilder AddAlerting(this WebApplicationBuilder builder, ClusterOptions cluster)
     {
         builder.Services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidation>();
@@ -14,12 +15,12 @@ internal static class AlertingHosting
         builder.Services.AddSingleton<AlertMetrics>();
         builder.Services.AddSingleton<RecipientBook>();
         builder.Services.AddSingleton<OutboxService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxService>());
+        if (cluster.Has(ClusterOptions.Dispatcher)) builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxService>());
         builder.Services.AddSingleton<AlertService>();
         // The live feed starts before the alert service, so that it hears every event from the first.
         builder.Services.AddSingleton<Live.AlertFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.AlertFeed>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        if (cluster.Has(ClusterOptions.Worker)) builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         return builder;
     }
 }

@@ -22,12 +22,13 @@ public static class WebHost
         var configured = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Find(configured["CrowdWatch:WebRoot"]) });
         builder.AddDeployment();
+        var cluster = builder.AddCluster();
         var announceStore = builder.AddStore();
         builder.AddIngest();
         var plan = builder.AddReplay(out var noReplay);
-        builder.AddForecasting();
-        builder.AddAlerting();
-        builder.AddLive();
+        builder.AddForecasting(cluster);
+        builder.AddAlerting(cluster);
+        builder.AddLive(cluster);
         builder.AddApiSecurity();
         builder.AddObservability();
         services?.Invoke(builder.Services);

@@ -1,15 +1,23 @@
+using CrowdWatch.Dashboard.Hosting;
+using StackExchange.Redis;
+
 namespace CrowdWatch.Dashboard.Live;
 
 /// <summary>Live push: heat frames and alert events to the browsers over SignalR.</summary>
 internal static class LiveHosting
 {
-    /// <summary>Registers the live settings, the heat frames and SignalR.</summary>
-    public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Registers the live settings, the heat frames (made on a worker node) and SignalR; with <c>Cluster:Redis</c>, Redis
+    /// is SignalR's backplane, so a browser connected to any node receives every node's frames and events.
+    /// </summary>
+    public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder, ClusterOptions cluster)
     {
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HeatFrames>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<HeatFrames>());
-        builder.Services.AddSignalR();
+        if (cluster.Has(ClusterOptions.Worker)) builder.Services.AddHostedService(sp => sp.GetRequiredService<HeatFrames>());
+        var signalR = builder.Services.AddSignalR();
+        if (!string.IsNullOrWhiteSpace(cluster.Redis))
+            signalR.AddStackExchangeRedis(cluster.Redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("crowdwatch"));
         return builder;
     }
 }

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CrowdWatch.Dashboard.Live;
+using CrowdWatch.Dashboard.Tests.Cli;
+using CrowdWatch.Dashboard.Tests.Hosting;
+using CrowdWatch.Geo.Storage;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Hosting;
+
+namespace CrowdWatch.Dashboard.Tests.Live;
+
+public class BackplaneTests
+{
+    private const long SlotMs = 900_000;
+
+    [Fact]
+    public async Task A_browser_on_a_front_end_node_receives_the_heat_frames_a_worker_node_made_through_Redis_and_a_node_without_it_does_not()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var d = new TestDeployment();
+        string[] common = ["--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"), "--Forecast:Enabled", "false",
+            "--Alerts:Enabled", "false", "--Live:FramePollMilliseconds", "50"];
+        await using var worker = await RunningHost.StartAsync([.. common, "--Cluster:Redis", redis.Configuration, "--Cluster:Roles", "worker,dispatcher"]);
+        await using var front = await RunningHost.StartAsync([.. common, "--Cluster:Redis", redis.Configuration, "--Cluster:Roles", "frontend"]);
+        await using var alone = await RunningHost.StartAsync([.. common, "--Cluster:Roles", "frontend"]);
+        // Only the worker makes frames: whatever the front-end's browser gets came from the worker, through Redis.
+        Assert.Contains(worker.Services.GetServices<IHostedService>(), s => s is HeatFrames);
+        Assert.DoesNotContain(front.Services.GetServices<IHostedService>(), s => s is HeatFrames);
+
+        async Task<(HubConnection Hub, ConcurrentQueue<HeatFrame> Frames)> ListenAsync(RunningHost host)
+        {
+            var hub = new HubConnectionBuilder().WithUrl($"{host.Address}/hubs/live").Build();
+            var frames = new ConcurrentQueue<HeatFrame>();
+            hub.On<HeatFrame>(nameof(ILiveClient.HeatFrame), f => frames.Enqueue(f));
+            await hub.StartAsync();
+            await hub.InvokeAsync("Subscribe", "hongyadong", null);
+            return (hub, frames);
+        }
+
+        var (frontHub, frontFrames) = await ListenAsync(front);
+        var (aloneHub, aloneFrames) = await ListenAsync(alone);
+        await using (frontHub)
+        await using (aloneHub)
+        {
+            // A slot of 100 people (30 devices at the panel factor 0.3) in cell 200, written to the store all nodes share.
+            var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - SlotMs;
+            await worker.Services.GetRequiredService<ICountStore>().WriteAsync(new CountBatch("hongyadong", "test", [slot], [new CountRecord(slot, "people", 200, 100)]));
+            var waited = Stopwatch.StartNew();
+            while (!frontFrames.Any(f => f.SlotMs == slot) && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
+
+            var frame = Assert.Single(frontFrames.Where(f => f.SlotMs == slot && f.Cells.Contains(200)).Take(1));
+            Assert.Equal("hongyadong", frame.Area);
+            Assert.Equal(100, frame.People[Array.IndexOf(frame.Cells, 200)]!.Value, 6);
+            // The node on its own makes no frames and hears none.
+            Assert.Empty(aloneFrames);
+        }
+    }
+}
