@@ -30,38 +30,7 @@ internal static class LiveFrames
                            "timeZone": "Asia/Shanghai", "slotMinutes": 5, "panelFactor": 1, "k": 1 } ] }
             """));
         var port = FreePort();
-        var exe = Path.Combine(AppContext.BaseDirectory, "crowdwatch.dll");
-        using var host = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                exe, "--urls", $"http://127.0.0.1:{port}", "--CrowdWatch:Deployment", Path.Combine(dir, "deployment.json"),
-                "--Store:DataDirectory", Path.Combine(dir, "store"), "--Replay:Enabled", "false", "--Forecast:Enabled", "false", "--Alerts:Enabled", "false",
-                "--Live:FramePollMilliseconds", "100", "--Logging:LogLevel:Default", "Warning", "--Api:RequestsPerMinute", "1000000",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        host.OutputDataReceived += (_, _) => { };
-        host.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"host: {line}"); };
-        host.BeginOutputReadLine();
-        host.BeginErrorReadLine();
-        // The host goes with this process, however it ends.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(host);
-        AppDomain.CurrentDomain.UnhandledException += (_, _) => Stop(host);
-        using var http = new HttpClient();
-        var up = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync($"http://127.0.0.1:{port}/alive")).IsSuccessStatusCode) break;
-            }
-            catch (HttpRequestException) when (up.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(200);
-            }
-        }
+        using var host = await StartHostAsync(dir, port);
 
         // The clients, each subscribed to the whole area, recording when each frame arrives.
         var arrivals = new ConcurrentDictionary<long, ConcurrentBag<long>>();
@@ -120,19 +89,63 @@ internal static class LiveFrames
         foreach (var c in connections) await c.DisposeAsync();
         host.Kill(entireProcessTree: true);
         await host.WaitForExitAsync();
+        Remove(dir);
+
+        var sorted = latencies.Order().ToArray();
+        double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{clients} clients, {cells} cells every one changed, {frames} frames: frame {frameBytes / 1024.0:0} KiB of JSON; store write to frame received p50 {P(0.5):0} ms, p99 {P(0.99):0} ms, max {sorted[^1]:0} ms (store poll 100 ms); host CPU {cpu / frames:0.00} core-s per frame, {100 * cpu / seconds:0}% of one core over {seconds:0.0} s"));
+    }
+
+    // The host as a child process on the port, its output passed on; once it answers /alive.
+    private static async Task<Process> StartHostAsync(string dir, int port)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "crowdwatch.dll");
+        var host = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                exe, "--urls", $"http://127.0.0.1:{port}", "--CrowdWatch:Deployment", Path.Combine(dir, "deployment.json"),
+                "--Store:DataDirectory", Path.Combine(dir, "store"), "--Replay:Enabled", "false", "--Forecast:Enabled", "false", "--Alerts:Enabled", "false",
+                "--Live:FramePollMilliseconds", "100", "--Logging:LogLevel:Default", "Warning", "--Api:RequestsPerMinute", "1000000",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        host.OutputDataReceived += (_, _) => { };
+        host.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"host: {line}"); };
+        host.BeginOutputReadLine();
+        host.BeginErrorReadLine();
+        // The host goes with this process, however it ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(host);
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => Stop(host);
+        using var http = new HttpClient();
+        var up = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/alive")).IsSuccessStatusCode) break;
+            }
+            catch (HttpRequestException) when (up.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        return host;
+    }
+
+    // The run's folder; the store's file may still be held for a moment, and is left then.
+    private static void Remove(string dir)
+    {
         try
         {
             Directory.Delete(dir, recursive: true);
         }
         catch (IOException)
         {
-            // The store's file may still be held for a moment.
         }
-
-        var sorted = latencies.Order().ToArray();
-        double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{clients} clients, {cells} cells every one changed, {frames} frames: frame {frameBytes / 1024.0:0} KiB of JSON; store write to frame received p50 {P(0.5):0} ms, p99 {P(0.99):0} ms, max {sorted[^1]:0} ms (store poll 100 ms); host CPU {cpu / frames:0.00} core-s per frame, {100 * cpu / seconds:0}% of one core over {seconds:0.0} s"));
     }
 
     internal static void Stop(Process host)

@@ -86,6 +86,30 @@ public class AlertPrivacyTests
         Assert.Empty(service.Open);
 
         // The hub serves viewers: the all-clear comes without numbers, the raise with them.
+        await HubGivesViewersNoNumbersUnderKAsync(app);
+
+        // The CAP all-clear as served.
+        await CapCancelHasNoNumbersAsync(app, open.Id);
+    }
+
+    // The alert's CAP Cancel as served: its density status, and no density or capacity parameter.
+    private static async Task CapCancelHasNoNumbersAsync(RunningHost app, Guid alertId)
+    {
+        var history = await app.Services.GetRequiredService<IAlertStore>().EventsAsync(alertId);
+        var cancel = history.Single(e => e.Kind == "resolved");
+        var cap = XDocument.Parse(await app.Http.GetStringAsync(AlertsApi.CapPath(alertId, cancel.Sequence))).Root!;
+        Assert.Equal("Cancel", cap.Element(CapMessage.Ns + "msgType")!.Value);
+        foreach (var info in cap.Elements(CapMessage.Ns + "info"))
+        {
+            var names = info.Elements(CapMessage.Ns + "parameter").Select(p => p.Element(CapMessage.Ns + "valueName")!.Value).ToList();
+            Assert.Contains("densityStatus", names);
+            Assert.DoesNotContain("densityPersonsPerM2", names);
+            Assert.DoesNotContain("capacityUsePercent", names);
+        }
+    }
+
+    private static async Task HubGivesViewersNoNumbersUnderKAsync(RunningHost app)
+    {
         await using var hub = new HubConnectionBuilder().WithUrl($"{app.Address}/hubs/live").Build();
         await hub.StartAsync();
         var events = await hub.InvokeAsync<List<AlertEventView>>("Missed", "hongyadong", 0L, null);
@@ -98,18 +122,5 @@ public class AlertPrivacyTests
         Assert.Null(resolved.Density);
         Assert.Null(resolved.CapacityUse);
         Assert.Null(resolved.TrendPerHour);
-
-        // The CAP all-clear as served.
-        var history = await app.Services.GetRequiredService<IAlertStore>().EventsAsync(open.Id);
-        var cancel = history.Single(e => e.Kind == "resolved");
-        var cap = XDocument.Parse(await app.Http.GetStringAsync(AlertsApi.CapPath(open.Id, cancel.Sequence))).Root!;
-        Assert.Equal("Cancel", cap.Element(CapMessage.Ns + "msgType")!.Value);
-        foreach (var info in cap.Elements(CapMessage.Ns + "info"))
-        {
-            var names = info.Elements(CapMessage.Ns + "parameter").Select(p => p.Element(CapMessage.Ns + "valueName")!.Value).ToList();
-            Assert.Contains("densityStatus", names);
-            Assert.DoesNotContain("densityPersonsPerM2", names);
-            Assert.DoesNotContain("capacityUsePercent", names);
-        }
     }
 }

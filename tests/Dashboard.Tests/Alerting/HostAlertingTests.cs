@@ -38,43 +38,18 @@ public class HostAlertingTests
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (receiver.AcceptedKeys().Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
-        var hook = receiver.Requests.First();
-        var seconds = long.Parse(hook.Headers[WebhookSignature.TimestampHeader], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(WebhookSignature.Verify("host-secret", seconds, hook.Body, hook.Headers[WebhookSignature.Header]));
-        using (var body = JsonDocument.Parse(hook.Body))
-        {
-            Assert.Equal("raised", body.RootElement.GetProperty("event").GetString());
-            Assert.Equal("red", body.RootElement.GetProperty("alert").GetProperty("level").GetString());
-        }
+        FirstHookIsTheSignedRedRaise(receiver);
 
         using var open = JsonDocument.Parse(await http.GetStringAsync("/api/alerts"));
         var alert = Assert.Single(open.RootElement.EnumerateArray());
         Assert.Equal(("red", "Observed"), (alert.GetProperty("level").GetString(), alert.GetProperty("trigger").GetString()));
         Assert.Equal(Alerts.Playbooks.Playbook.General[Alerts.Risk.RiskLevel.Red].Zh, alert.GetProperty("instructionZh").GetString());
-        var capResponse = await http.GetAsync(alert.GetProperty("cap").GetString());
-        Assert.Equal("application/cap+xml", capResponse.Content.Headers.ContentType?.MediaType);
-        var cap = XDocument.Parse(await capResponse.Content.ReadAsStringAsync()).Root!;
-        Assert.Equal(("Alert", "Exercise"), (cap.Element(Alerts.Cap.CapMessage.Ns + "msgType")!.Value, cap.Element(Alerts.Cap.CapMessage.Ns + "status")!.Value));
-
-        var feed = XDocument.Parse(await http.GetStringAsync("/api/alerts/feed.atom")).Root!;
-        XNamespace atom = "http://www.w3.org/2005/Atom";
-        var entry = Assert.Single(feed.Elements(atom + "entry"));
-        Assert.EndsWith(alert.GetProperty("cap").GetString()!, entry.Element(atom + "link")!.Attribute("href")!.Value, StringComparison.Ordinal);
+        await CapAndFeedShowAsync(http, alert.GetProperty("cap").GetString()!);
         using var history = JsonDocument.Parse(await http.GetStringAsync($"/api/alerts/{alert.GetProperty("id").GetString()}"));
         Assert.Equal("raised", Assert.Single(history.RootElement.EnumerateArray()).GetProperty("kind").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/alerts/{Guid.NewGuid()}")).StatusCode);
 
-        using (var risk = JsonDocument.Parse(await http.GetStringAsync("/api/areas/hongyadong/risk-points")))
-        {
-            var point = Assert.Single(risk.RootElement.GetProperty("points").EnumerateArray());
-            Assert.Equal([200, 201], point.GetProperty("cells").EnumerateArray().Select(c => c.GetInt32()));
-            Assert.Equal(1, point.GetProperty("rank").GetInt32());
-            Assert.Equal("Polygon", point.GetProperty("outline").GetProperty("type").GetString());
-            var lon = point.GetProperty("outline").GetProperty("coordinates")[0][0][0].GetDouble();
-            Assert.InRange(lon, 106.5, 106.7);
-        }
-
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/nowhere/risk-points")).StatusCode);
+        await RiskPointsAreTheDenseCellsAsync(http);
 
         // Acting on it takes an operator's key: none is 401, a viewer's or an ingest key 403.
         var keys = app.Services.GetRequiredService<CrowdWatch.Storage.Access.IApiKeys>();
@@ -109,6 +84,58 @@ public class HostAlertingTests
         while (receiver.AcceptedKeys().Count < 3 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
         Assert.Equal(["raised", "acknowledged", "resolved"], receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("event").GetString()));
 
+        await MetersAndAuditSayWhatHappenedAsync(app);
+        Assert.Empty(app.Services.GetRequiredService<AlertService>().Open);
+    }
+
+
+    // The webhook's first request: the raise of a Red alert, signed with the host's secret.
+    private static void FirstHookIsTheSignedRedRaise(Receiver receiver)
+    {
+        var hook = receiver.Requests.First();
+        var seconds = long.Parse(hook.Headers[WebhookSignature.TimestampHeader], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(WebhookSignature.Verify("host-secret", seconds, hook.Body, hook.Headers[WebhookSignature.Header]));
+        using (var body = JsonDocument.Parse(hook.Body))
+        {
+            Assert.Equal("raised", body.RootElement.GetProperty("event").GetString());
+            Assert.Equal("red", body.RootElement.GetProperty("alert").GetProperty("level").GetString());
+        }
+    }
+
+    // The alert's CAP message as served, and the Atom feed entry linking it.
+    private static async Task CapAndFeedShowAsync(HttpClient http, string capPath)
+    {
+        var capResponse = await http.GetAsync(capPath);
+        Assert.Equal("application/cap+xml", capResponse.Content.Headers.ContentType?.MediaType);
+        var cap = XDocument.Parse(await capResponse.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(("Alert", "Exercise"), (cap.Element(Alerts.Cap.CapMessage.Ns + "msgType")!.Value, cap.Element(Alerts.Cap.CapMessage.Ns + "status")!.Value));
+
+        var feed = XDocument.Parse(await http.GetStringAsync("/api/alerts/feed.atom")).Root!;
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        var entry = Assert.Single(feed.Elements(atom + "entry"));
+        Assert.EndsWith(capPath, entry.Element(atom + "link")!.Attribute("href")!.Value, StringComparison.Ordinal);
+    }
+
+    // The slot's risk point: the two dense neighbouring cells, ranked first, with a WGS84 outline.
+    private static async Task RiskPointsAreTheDenseCellsAsync(HttpClient http)
+    {
+        using (var risk = JsonDocument.Parse(await http.GetStringAsync("/api/areas/hongyadong/risk-points")))
+        {
+            var point = Assert.Single(risk.RootElement.GetProperty("points").EnumerateArray());
+            Assert.Equal([200, 201], point.GetProperty("cells").EnumerateArray().Select(c => c.GetInt32()));
+            Assert.Equal(1, point.GetProperty("rank").GetInt32());
+            Assert.Equal("Polygon", point.GetProperty("outline").GetProperty("type").GetString());
+            var lon = point.GetProperty("outline").GetProperty("coordinates")[0][0][0].GetDouble();
+            Assert.InRange(lon, 106.5, 106.7);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/areas/nowhere/risk-points")).StatusCode);
+    }
+
+    // The meters count what happened (Prometheus text), and the audit log has every step with who did it.
+    private static async Task MetersAndAuditSayWhatHappenedAsync(RunningHost app)
+    {
+        var http = app.Http;
         // The meters count what happened, scraped in Prometheus text.
         var metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("crowdwatch_alerts_events", metrics, StringComparison.Ordinal);
@@ -120,7 +147,6 @@ public class HostAlertingTests
         Assert.Contains(audit, e => e.Action == "alert.raised" && e.Actor == "system");
         Assert.Contains(audit, e => e.Action == "alert.acknowledged" && e.Actor == "li.wei");
         Assert.Contains(audit, e => e.Action == "alert.resolved" && e.Actor == "li.wei");
-        Assert.Empty(app.Services.GetRequiredService<AlertService>().Open);
     }
 
     [Fact]

@@ -47,15 +47,7 @@ public class LiveIngestTests
         // Slot s0: 15 devices near Hongyadong (some pinging twice), one bad line; then a ping 3 minutes into the slot
         // after next moves the binner past s0's end and lateness, which closes s0.
         var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (3 * SlotMs);
-        var lines = new StringBuilder();
-        for (var i = 0; i < 15; i++)
-        {
-            foreach (var minute in i % 2 == 0 ? new[] { 1, 7 } : [4])
-                lines.Append(CultureInfo.InvariantCulture, $$"""{"timestamp":{{s0 + (minute * 60_000)}},"device_id":"phone-{{i:000}}","lat":29.5630,"lon":106.5790,"accuracy_m":12}""").Append('\n');
-        }
-
-        lines.Append("""{"timestamp":"soon","device_id":"phone-x","lat":29.5630,"lon":106.5790}""").Append('\n');
-        lines.Append(CultureInfo.InvariantCulture, $$"""{"timestamp":{{s0 + (2 * SlotMs) + 180_000}},"device_id":"phone-late","lat":29.5630,"lon":106.5790,"accuracy_m":12}""").Append('\n');
+        var lines = SlotOfFifteenDevices(s0);
         var response = await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/pings", lines.ToString(), "application/x-ndjson");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using (var summary = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
@@ -83,12 +75,7 @@ public class LiveIngestTests
         }
 
         // Only aggregates are kept: no device id reaches the store.
-        foreach (var file in Directory.GetFiles(d.File_("store")))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, Encoding.Latin1);
-            Assert.DoesNotContain("phone-0", await reader.ReadToEndAsync(), StringComparison.Ordinal);
-        }
+        await NoDeviceIdIsStoredAsync(d.File_("store"));
 
         // The subscriber got the slot as a frame; a second slot with the crowd gone pushes only that cell, as emptied.
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -114,6 +101,33 @@ public class LiveIngestTests
         var whole = await hub.InvokeAsync<HeatFrame>("Frame", "hongyadong");
         Assert.True(whole.Full);
         Assert.Equal([5], whole.Cells);
+    }
+
+
+    // Slot s0's pings: 15 devices near Hongyadong (some pinging twice), one bad line, and a ping 3 minutes into the
+    // slot after next that moves the binner past s0's end and lateness.
+    private static StringBuilder SlotOfFifteenDevices(long s0)
+    {
+        var lines = new StringBuilder();
+        for (var i = 0; i < 15; i++)
+        {
+            foreach (var minute in i % 2 == 0 ? new[] { 1, 7 } : [4])
+                lines.Append(CultureInfo.InvariantCulture, $$"""{"timestamp":{{s0 + (minute * 60_000)}},"device_id":"phone-{{i:000}}","lat":29.5630,"lon":106.5790,"accuracy_m":12}""").Append('\n');
+        }
+
+        lines.Append("""{"timestamp":"soon","device_id":"phone-x","lat":29.5630,"lon":106.5790}""").Append('\n');
+        lines.Append(CultureInfo.InvariantCulture, $$"""{"timestamp":{{s0 + (2 * SlotMs) + 180_000}},"device_id":"phone-late","lat":29.5630,"lon":106.5790,"accuracy_m":12}""").Append('\n');
+        return lines;
+    }
+
+    private static async Task NoDeviceIdIsStoredAsync(string store)
+    {
+        foreach (var file in Directory.GetFiles(store))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            Assert.DoesNotContain("phone-0", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
