@@ -17,7 +17,13 @@ internal static class LiveHosting
         if (cluster.Has(ClusterOptions.Worker)) builder.Services.AddHostedService(sp => sp.GetRequiredService<HeatFrames>());
         var signalR = builder.Services.AddSignalR();
         if (!string.IsNullOrWhiteSpace(cluster.Redis))
-            signalR.AddStackExchangeRedis(cluster.Redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("crowdwatch"));
+        {
+            // A node starts, and goes on serving its own browsers, while Redis is away; it reconnects when Redis is back.
+            var redis = ConfigurationOptions.Parse(cluster.Redis);
+            redis.AbortOnConnectFail = false;
+            redis.ChannelPrefix = RedisChannel.Literal("crowdwatch");
+            signalR.AddStackExchangeRedis(o => o.Configuration = redis);
+        }
         return builder;
     }
 }

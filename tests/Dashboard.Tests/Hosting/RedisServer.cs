@@ -18,18 +18,16 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Its StackExchange.Redis configuration.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts one and waits until it answers PING; fails (does not skip) when redis-server is not installed.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>
+    /// Starts one (on <paramref name="port"/>, or a free port) and waits until it answers PING; fails (does not skip)
+    /// when redis-server is not installed.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
-        int port;
-        using (var l = new TcpListener(IPAddress.Loopback, 0))
-        {
-            l.Start();
-            port = ((IPEndPoint)l.LocalEndpoint).Port;
-        }
+        port ??= FreePort();
 
         var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        foreach (var a in (string[])["--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             start.ArgumentList.Add(a);
         Process process;
         try
@@ -43,17 +41,24 @@ public sealed class RedisServer : IAsyncDisposable
 
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, port.Value);
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(20))
         {
             if (process.HasExited) throw new InvalidOperationException($"redis-server exited with {process.ExitCode}");
-            if (await PingsAsync(port)) return server;
+            if (await PingsAsync(port.Value)) return server;
             await Task.Delay(50);
         }
 
         await server.DisposeAsync();
         throw new TimeoutException($"redis-server did not answer on port {port} within 20 s");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private static async Task<bool> PingsAsync(int port)

@@ -55,4 +55,48 @@ public class BackplaneTests
             Assert.Empty(aloneFrames);
         }
     }
+
+    [Fact]
+    public async Task Frames_flow_through_the_backplane_again_once_Redis_is_back_without_restarting_a_node()
+    {
+        var redis = await RedisServer.StartAsync();
+        var port = redis.Port;
+        using var d = new TestDeployment();
+        string[] common = ["--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"), "--Forecast:Enabled", "false",
+            "--Alerts:Enabled", "false", "--Live:FramePollMilliseconds", "50", "--Cluster:Redis", redis.Configuration];
+        await using var worker = await RunningHost.StartAsync([.. common, "--Cluster:Roles", "worker"]);
+        await using var front = await RunningHost.StartAsync([.. common, "--Cluster:Roles", "frontend"]);
+        await using var hub = new HubConnectionBuilder().WithUrl($"{front.Address}/hubs/live").Build();
+        var frames = new ConcurrentQueue<HeatFrame>();
+        hub.On<HeatFrame>(nameof(ILiveClient.HeatFrame), f => frames.Enqueue(f));
+        await hub.StartAsync();
+        await hub.InvokeAsync("Subscribe", "hongyadong", null);
+        var store = worker.Services.GetRequiredService<ICountStore>();
+        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (2 * SlotMs);
+
+        async Task<bool> FrameOfAsync(long slotMs, double people)
+        {
+            await store.WriteAsync(new CountBatch("hongyadong", "test", [slotMs], [new CountRecord(slotMs, "people", 200, people)]));
+            var waited = Stopwatch.StartNew();
+            while (!frames.Any(f => f.SlotMs == slotMs) && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+            return frames.Any(f => f.SlotMs == slotMs);
+        }
+
+        Assert.True(await FrameOfAsync(slot, 100), "no frame before Redis went down");
+        // Redis goes away and comes back on its address; neither node is restarted.
+        await redis.DisposeAsync();
+        await using var again = await RedisServer.StartAsync(port);
+        // What is published while a node is still reconnecting is lost (Redis pub/sub keeps nothing; a browser asks
+        // for the whole frame when it reconnects): the next slots' frames arrive once the nodes are back on Redis.
+        var back = Stopwatch.StartNew();
+        var k = 1;
+        while (!frames.Any(f => f.SlotMs > slot) && back.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var next = slot + (k * SlotMs);
+            await store.WriteAsync(new CountBatch("hongyadong", "test", [next], [new CountRecord(next, "people", 200, 100 + (10 * k++))]));
+            await Task.Delay(1_000);
+        }
+
+        Assert.True(frames.Any(f => f.SlotMs > slot), "no frame within 30 s of Redis coming back");
+    }
 }
