@@ -80,7 +80,7 @@ public sealed record AreaPanels(SlotPanel Cells, SlotPanel Zones, double[][] Cel
         var zonePanel = new SlotPanel(zoneNames, startMs, area.Settings.SlotMinutes, zoneValues, zones: [.. zoneNames.Select(n => new[] { n })]);
         var cellLevels = cells.Select(c => LevelThresholds.Default.CountsAt(area.WalkableM2[c], null)).ToArray();
         var zoneLevels = Enumerable.Range(0, zoneCount)
-            .Select(z => LevelThresholds.For(area.Zones.Zones[z].Thresholds).CountsAt(area.Zones.ZoneWalkableM2(z, area.WalkableM2), area.Zones.Zones[z].Capacity)).ToArray();
+            .Select(z => LevelThresholds.ZoneCounts(area, z)).ToArray();
         return new AreaPanels(cellPanel, zonePanel, cellLevels, zoneLevels);
     }
 

@@ -1,3 +1,4 @@
+using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Zones;
 
 namespace CrowdWatch.Alerts.Risk;
@@ -36,6 +37,17 @@ public sealed record LevelThresholds(double Blue, double Yellow, double Orange, 
             Blue = own.Blue ?? d.Blue, Yellow = own.Yellow ?? d.Yellow, Orange = own.Orange ?? d.Orange, Red = own.Red ?? d.Red,
             BlueUse = own.BlueUse ?? d.BlueUse, YellowUse = own.YellowUse ?? d.YellowUse, OrangeUse = own.OrangeUse ?? d.OrangeUse, RedUse = own.RedUse ?? d.RedUse,
         };
+    }
+
+    /// <summary>
+    /// The people at which each warning level begins in zone <paramref name="zone"/> of <paramref name="area"/>: by its
+    /// own thresholds, its walkable m² and its capacity.
+    /// </summary>
+    public static double[] ZoneCounts(Area area, int zone)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        var z = area.Zones.Zones[zone];
+        return For(z.Thresholds).CountsAt(area.Zones.ZoneWalkableM2(zone, area.WalkableM2), z.Capacity);
     }
 
     /// <summary>

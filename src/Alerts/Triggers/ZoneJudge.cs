@@ -26,7 +26,7 @@ public sealed class ZoneJudge
         Places = ZonePlaces.Of(area);
         Walkable = [.. Enumerable.Range(0, zones.Count).Select(z => area.Zones.ZoneWalkableM2(z, area.WalkableM2))];
         Thresholds = [.. zones.Select(z => LevelThresholds.For(z.Thresholds))];
-        Levels = [.. Enumerable.Range(0, zones.Count).Select(z => Thresholds[z].CountsAt(Walkable[z], zones[z].Capacity))];
+        Levels = [.. Enumerable.Range(0, zones.Count).Select(z => LevelThresholds.ZoneCounts(area, z))];
     }
 
     /// <summary>The area judged.</summary>

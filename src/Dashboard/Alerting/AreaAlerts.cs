@@ -19,7 +19,6 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// </summary>
 internal sealed class AreaAlerts
 {
-    private Area _area;
     private readonly ICountStore _counts;
     private readonly IForecastStore _forecasts;
     private readonly AlertJournal _journal;
@@ -32,7 +31,6 @@ internal sealed class AreaAlerts
 
     public AreaAlerts(Area area, ICountStore counts, IForecastStore forecasts, AlertJournal journal, AlertPolicy policy, TriggerRules rules)
     {
-        _area = area;
         _counts = counts;
         _forecasts = forecasts;
         _journal = journal;
@@ -45,8 +43,8 @@ internal sealed class AreaAlerts
     public void Retune(Area area)
     {
         ArgumentNullException.ThrowIfNull(area);
-        if (area.Zones.Zones.Count != _area.Zones.Zones.Count) throw new InvalidOperationException("an edit may change a zone's settings, not the zones");
-        (_area, _judge) = (area, new ZoneJudge(area, _rules, Book.Policy.ClearMargin));
+        if (area.Zones.Zones.Count != CurrentArea.Zones.Zones.Count) throw new InvalidOperationException("an edit may change a zone's settings, not the zones");
+        _judge = new ZoneJudge(area, _rules, Book.Policy.ClearMargin);
     }
 
     /// <summary>The area's alert book.</summary>
@@ -61,12 +59,15 @@ internal sealed class AreaAlerts
     /// <summary>The end of the newest slot the store holds for the area, judged or not, as the watcher last saw it (Unix ms).</summary>
     public long? DataUntilMs { get; set; }
 
-    private long SlotMs => _area.Settings.SlotMinutes * 60_000L;
+    // The area as the judge has it (its latest settings).
+    private Area CurrentArea => _judge.Area;
+
+    private long SlotMs => CurrentArea.Settings.SlotMinutes * 60_000L;
 
     /// <summary>Puts the open alerts of the store back into the book.</summary>
     public async Task RestoreAsync(IAlertStore store, CancellationToken cancellationToken)
     {
-        var open = await store.OpenAlertsAsync(_area.Name, cancellationToken).ConfigureAwait(false);
+        var open = await store.OpenAlertsAsync(CurrentArea.Name, cancellationToken).ConfigureAwait(false);
         Book.Restore(open.Select(e => AlertSnapshot.FromJson(e.State)).OfType<Alert>());
     }
 
@@ -74,9 +75,9 @@ internal sealed class AreaAlerts
     public async Task<long?> NewestSlotAsync(long nowMs, CancellationToken cancellationToken)
     {
         long? newest = null;
-        foreach (var zone in _area.Zones.Zones)
+        foreach (var zone in CurrentArea.Zones.Zones)
         {
-            var rows = await _counts.ReadZoneAsync(new ZoneQuery(_area.Name, zone.Name, "people", nowMs - 86_400_000L, nowMs + SlotMs), cancellationToken).ConfigureAwait(false);
+            var rows = await _counts.ReadZoneAsync(new ZoneQuery(CurrentArea.Name, zone.Name, "people", nowMs - 86_400_000L, nowMs + SlotMs), cancellationToken).ConfigureAwait(false);
             if (rows.Count > 0 && (newest is null || rows[^1].SlotStartMs > newest)) newest = rows.Max(r => r.SlotStartMs);
         }
 
@@ -86,8 +87,8 @@ internal sealed class AreaAlerts
     /// <summary>Judges every zone in slot <paramref name="slotMs"/> and records the alert changes; returns them.</summary>
     public async Task<IReadOnlyList<AlertChange>> EvaluateAsync(long slotMs, long nowMs, CancellationToken cancellationToken)
     {
-        var zones = _area.Zones.Zones;
-        var perDay = 1440 / _area.Settings.SlotMinutes;
+        var zones = CurrentArea.Zones.Zones;
+        var perDay = 1440 / CurrentArea.Settings.SlotMinutes;
         var back = _rules.SurgeSlots;
         // The zones' people and searches (kept per zone at ingest) over the baseline days and the last hours: enough
         // for the surge, the search anomaly and the search lead.
@@ -110,8 +111,8 @@ internal sealed class AreaAlerts
     public async Task<(long SlotMs, IReadOnlyList<RiskPoint> Points)?> RiskPointsAsync(CancellationToken cancellationToken)
     {
         if (LastSlotMs is not { } slotMs || _lastAssessments is not { } assessments) return null;
-        var rows = await _counts.ReadAsync(new CountQuery(_area.Name, "people", slotMs, slotMs + 1), cancellationToken).ConfigureAwait(false);
-        return (slotMs, CellRiskPoints.Of(_area, rows.Select(r => (r.Cell, r.Value)), slotMs, assessments));
+        var rows = await _counts.ReadAsync(new CountQuery(CurrentArea.Name, "people", slotMs, slotMs + 1), cancellationToken).ConfigureAwait(false);
+        return (slotMs, CellRiskPoints.Of(CurrentArea, rows.Select(r => (r.Cell, r.Value)), slotMs, assessments));
     }
 
     /// <summary>Data gaps, escalations and renewals due at <paramref name="nowMs"/>, recorded.</summary>
@@ -134,14 +135,14 @@ internal sealed class AreaAlerts
     private async Task<Dictionary<string, Outlook>> OutlooksAsync(long slotMs, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, Outlook>(StringComparer.Ordinal);
-        var run = await _forecasts.LatestRunAsync(_area.Name, cancellationToken).ConfigureAwait(false);
+        var run = await _forecasts.LatestRunAsync(CurrentArea.Name, cancellationToken).ConfigureAwait(false);
         if (run is null || run.OriginSlotMs > slotMs || run.OriginSlotMs < slotMs - (4 * SlotMs)) return result;
-        foreach (var zone in _area.Zones.Zones)
+        foreach (var zone in CurrentArea.Zones.Zones)
         {
             var values = (await _forecasts.ValuesAsync(run.Id, zone.Name, true, cancellationToken).ConfigureAwait(false))
                 .Where(v => v.TargetSlotMs > slotMs).OrderBy(v => v.TargetSlotMs).ToList();
             if (values.Count == 0) continue;
-            result[zone.Name] = new Outlook(values[0].TargetSlotMs, _area.Settings.SlotMinutes, [.. values.Select(v => v.Mean)], [.. values.Select(v => v.Low80)],
+            result[zone.Name] = new Outlook(values[0].TargetSlotMs, CurrentArea.Settings.SlotMinutes, [.. values.Select(v => v.Mean)], [.. values.Select(v => v.Low80)],
                 [.. values.Select(v => v.High80)], [.. values.Select(v => v.Exceedance.ToArray())], 0.8);
         }
 
@@ -165,7 +166,7 @@ internal sealed class AreaAlerts
     // row are zero; search is absent when no zone has any in the window.
     private async Task<SlotPanel> ZonePanelAsync(long fromMs, long toMs, CancellationToken cancellationToken)
     {
-        var zones = _area.Zones.Zones;
+        var zones = CurrentArea.Zones.Zones;
         var slots = (int)((toMs - fromMs) / SlotMs) + 1;
         var people = new double[zones.Count][];
         var search = new double[zones.Count][];
@@ -175,7 +176,7 @@ internal sealed class AreaAlerts
             (people[z], search[z]) = (new double[slots], new double[slots]);
             foreach (var (channel, into) in new[] { ("people", people[z]), ("search", search[z]) })
             {
-                var rows = await _counts.ReadZoneAsync(new ZoneQuery(_area.Name, zones[z].Name, channel, fromMs, toMs + 1), cancellationToken).ConfigureAwait(false);
+                var rows = await _counts.ReadZoneAsync(new ZoneQuery(CurrentArea.Name, zones[z].Name, channel, fromMs, toMs + 1), cancellationToken).ConfigureAwait(false);
                 foreach (var r in rows)
                 {
                     var i = (int)((r.SlotStartMs - fromMs) / SlotMs);
@@ -186,6 +187,6 @@ internal sealed class AreaAlerts
             }
         }
 
-        return new SlotPanel([.. zones.Select(z => z.Name)], fromMs, _area.Settings.SlotMinutes, people, anySearch ? search : null);
+        return new SlotPanel([.. zones.Select(z => z.Name)], fromMs, CurrentArea.Settings.SlotMinutes, people, anySearch ? search : null);
     }
 }

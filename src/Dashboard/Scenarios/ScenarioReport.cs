@@ -173,7 +173,7 @@ internal static class ScenarioReport
     private static double[] Facts(Area area, int z)
     {
         var walk = Walk(area, z);
-        return walk > 0 ? [.. LevelThresholds.For(area.Zones.Zones[z].Thresholds).CountsAt(walk, area.Zones.Zones[z].Capacity).Select(p => p / walk)] : [];
+        return walk > 0 ? [.. LevelThresholds.ZoneCounts(area, z).Select(p => p / walk)] : [];
     }
 
     private static string Html(Area area, IReadOnlyList<ScenarioResult> results, string[] slugs, int[] charted)

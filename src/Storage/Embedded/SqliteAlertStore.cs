@@ -8,6 +8,9 @@ namespace CrowdWatch.Storage.Embedded;
 /// <summary>The embedded (SQLite) store of alert events with their outbox, written together.</summary>
 public sealed class SqliteAlertStore(SqliteDatabase db) : IAlertStore
 {
+    // An outbox row as DbRows.Outbox reads it.
+    private const string OutboxColumns = "id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error";
+
     /// <inheritdoc />
     public async Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -84,7 +87,7 @@ public sealed class SqliteAlertStore(SqliteDatabase db) : IAlertStore
     {
         await using var connection = await db.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error FROM outbox "
+            $"SELECT {OutboxColumns} FROM outbox "
             + "WHERE delivered_at IS NULL AND next_attempt <= $now ORDER BY next_attempt, id LIMIT $limit");
         command.Parameters.AddWithValue("$now", nowMs);
         command.Parameters.AddWithValue("$limit", limit);
@@ -99,7 +102,7 @@ public sealed class SqliteAlertStore(SqliteDatabase db) : IAlertStore
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, tx,
             "UPDATE outbox SET next_attempt = $lease WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt <= $now ORDER BY next_attempt, id LIMIT $limit) "
-            + "RETURNING id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error");
+            + $"RETURNING {OutboxColumns}");
         command.Parameters.AddWithValue("$now", nowMs);
         command.Parameters.AddWithValue("$limit", limit);
         command.Parameters.AddWithValue("$lease", nowMs + leaseMs);

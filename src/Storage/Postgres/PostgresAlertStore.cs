@@ -9,6 +9,9 @@ namespace CrowdWatch.Storage.Postgres;
 /// <summary>The PostgreSQL store of alert events with their outbox, written together.</summary>
 public sealed class PostgresAlertStore(PostgresDatabase db) : IAlertStore
 {
+    // An outbox row as DbRows.Outbox reads it.
+    private const string OutboxColumns = "id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error";
+
     /// <inheritdoc />
     public async Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -74,7 +77,7 @@ public sealed class PostgresAlertStore(PostgresDatabase db) : IAlertStore
     public async Task<IReadOnlyList<OutboxMessage>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = db.DataSource.CreateCommand(
-            "SELECT id, alert_id, sequence, channel, recipient, payload, attempts, next_attempt, last_error FROM outbox "
+            $"SELECT {OutboxColumns} FROM outbox "
             + "WHERE delivered_at IS NULL AND next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nowMs) });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -87,8 +90,8 @@ public sealed class PostgresAlertStore(PostgresDatabase db) : IAlertStore
         // SKIP LOCKED: dispatchers on other nodes claiming at the same moment take other rows instead of waiting for these.
         await using var command = db.DataSource.CreateCommand(
             "WITH due AS (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
-            + "UPDATE outbox o SET next_attempt = $3 FROM due WHERE o.id = due.id "
-            + "RETURNING o.id, o.alert_id, o.sequence, o.channel, o.recipient, o.payload, o.attempts, o.next_attempt, o.last_error");
+            + "UPDATE outbox SET next_attempt = $3 WHERE id IN (SELECT id FROM due) "
+            + $"RETURNING {OutboxColumns}");
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nowMs) });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(nowMs + leaseMs) });
