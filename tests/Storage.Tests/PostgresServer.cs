@@ -51,11 +51,21 @@ public sealed class PostgresServer : IAsyncLifetime
         // The server refuses to run as root: under root it runs as the postgres account the package created.
         if (Environment.UserName == "root") await Run("chown", $"postgres {_dataDirectory}", asPostgres: false);
         await Run(Path.Combine(_bin, "initdb"), $"-D {_dataDirectory} -U crowdwatch --auth=trust -E UTF8 --no-instructions", asPostgres: true);
-        var port = FreePort();
-        await Run(Path.Combine(_bin, "pg_ctl"),
-            $"-D {_dataDirectory} -l {_dataDirectory}/server.log -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p {port} -k {_dataDirectory}\" start", asPostgres: true);
-        ConnectionString = $"Host=127.0.0.1;Port={port};Username=crowdwatch;Database=postgres;Pooling=false";
+        _port = FreePort();
+        await ResumeAsync();
+        ConnectionString = $"Host=127.0.0.1;Port={_port};Username=crowdwatch;Database=postgres;Pooling=false";
     }
+
+    private int _port;
+
+    /// <summary>Stops the server at once (as a crash would), keeping its data, for a test of a store gone away.</summary>
+    public Task PauseAsync() =>
+        _bin is null ? throw new InvalidOperationException("the server is not this fixture's to stop") : Run(Path.Combine(_bin, "pg_ctl"), $"-D {_dataDirectory} -m immediate -w stop", asPostgres: true);
+
+    /// <summary>Starts the server (again) on its port.</summary>
+    public Task ResumeAsync() =>
+        _bin is null ? throw new InvalidOperationException("the server is not this fixture's to start")
+            : Run(Path.Combine(_bin, "pg_ctl"), $"-D {_dataDirectory} -l {_dataDirectory}/server.log -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p {_port} -k {_dataDirectory}\" start", asPostgres: true);
 
     /// <inheritdoc />
     public async Task DisposeAsync()

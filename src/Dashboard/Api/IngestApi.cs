@@ -95,7 +95,7 @@ public static class IngestApi
     // Pings and searches go through the area's live binner; the body is read whole first (it is bounded by the request
     // size limit) because the readers are synchronous.
     private static async Task<Results<Ok<BinnedSummary>, ProblemHttpResult>> BinAsync(string name, string action, HttpContext http, LiveIngest live,
-        Func<AreaIngest, Stream, Action<Geo.Ingest.Rejection>, Task<Geo.Ingest.IngestReport>> bin, CancellationToken cancellationToken)
+        Func<IAreaFeed, Stream, Action<Geo.Ingest.Rejection>, Task<Geo.Ingest.IngestReport>> bin, CancellationToken cancellationToken)
     {
         if (live.For(name) is not { } area) return AreaProblems.Unknown(name);
         using var body = new MemoryStream();
@@ -103,10 +103,22 @@ public static class IngestApi
         body.Position = 0;
         var problems = new List<LineProblem>();
         var before = area.SlotsStored;
-        var report = await bin(area, body, r =>
+        Geo.Ingest.IngestReport report;
+        try
         {
-            if (problems.Count < ProblemsShown) problems.Add(new LineProblem((int)r.Line, r.Field, $"{r.Reason}: {r.Detail}"));
-        });
+            report = await bin(area, body, r =>
+            {
+                if (problems.Count < ProblemsShown) problems.Add(new LineProblem((int)r.Line, r.Field, $"{r.Reason}: {r.Detail}"));
+            });
+        }
+        catch (Cluster.IngestLogUnavailableException e)
+        {
+            // Nothing of the post was logged: the sender keeps it and tries again.
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem($"The ingest log cannot take records now ({e.Message}); nothing of this post was kept. Send it again after the Retry-After.",
+                title: "Ingest log unavailable", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         var summary = new BinnedSummary(report.Rows, report.Accepted, report.Rejected, report.OutsideGrid, report.Duplicates, report.RejectedByReason,
             area.SlotsStored - before, problems);
         if (report.Accepted > 0 || report.OutsideGrid > 0)

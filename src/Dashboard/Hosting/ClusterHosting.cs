@@ -7,6 +7,17 @@ internal static class ClusterHosting
     public static ClusterOptions AddCluster(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        return builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        if (!cluster.Shared) return cluster;
+        // Several nodes: ingest goes through the log in Redis; a worker bins the partitions it holds.
+        builder.Services.AddSingleton<Cluster.ClusterRedis>();
+        builder.Services.AddSingleton<Cluster.IngestLog>();
+        if (cluster.Has(ClusterOptions.Worker))
+        {
+            builder.Services.AddSingleton<Cluster.PartitionWorker>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.PartitionWorker>());
+        }
+
+        return cluster;
     }
 }

@@ -29,6 +29,26 @@ public sealed class ClusterOptions : IValidatableObject
     /// <summary>Comma-separated roles of this node: <c>frontend</c>, <c>worker</c>, <c>dispatcher</c>, or <c>all</c> (the default).</summary>
     public string Roles { get; set; } = "all";
 
+    /// <summary>
+    /// Cells per side of the blocks an area's ingest is split into, one owner (worker) each; 0 (the default): one block
+    /// per area. Flows between cells of two blocks are not followed (each block sees its own cells only).
+    /// </summary>
+    [Range(0, 100_000)]
+    public int BlockCells { get; set; }
+
+    /// <summary>How long a node's hold on a partition or an area's judging lasts without renewal: the longest a dead node's work waits for another.</summary>
+    [Range(2, 600)]
+    public int LeaseSeconds { get; set; } = 10;
+
+    /// <summary>This node's name in the log's consumer groups and its leases; default: host name and process id.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Whether several nodes share the work through Redis.</summary>
+    public bool Shared => !string.IsNullOrWhiteSpace(Redis);
+
+    /// <summary>The node's name: <see cref="NodeId"/>, or host name and process id.</summary>
+    public string NodeName() => NodeId is { Length: > 0 } id ? id : $"{Environment.MachineName}:{Environment.ProcessId}";
+
     /// <summary>Whether this node plays <paramref name="role"/>.</summary>
     public bool Has(string role) => RoleList.Contains("all") || RoleList.Contains(role);
 

@@ -12,7 +12,7 @@ namespace CrowdWatch.Dashboard.Ingest;
 /// zone totals. Pings and searches are stored under sources of their own, so neither replaces the other's slots.
 /// Posts are taken one at a time, in arrival order.
 /// </summary>
-public sealed class AreaIngest : IDisposable
+public sealed class AreaIngest : IAreaFeed, IDisposable
 {
     /// <summary>Source of slots binned from pings.</summary>
     public const string PingSource = "pings:live";

@@ -23,8 +23,8 @@ public sealed class IngestOptions
     /// Minutes without a post after which the host's clock closes the open slots (a feed gone quiet), since slots
     /// otherwise close only as later data arrive.
     /// </summary>
-    [Range(1, 1440)]
-    public int IdleCloseMinutes { get; set; } = 10;
+    [Range(0.01, 1440)]
+    public double IdleCloseMinutes { get; set; } = 10;
 
     /// <summary>A folder watched for files to ingest (<c>pings*.csv</c>, <c>*.ndjson</c>, <c>searches*.csv</c>, .gz allowed); none by default.</summary>
     public string? DropFolder { get; set; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Geo.CountFiles;
+using CrowdWatch.Geo.Grids;
 using CrowdWatch.Geo.Ingest;
 using CrowdWatch.Geo.Privacy;
 using CrowdWatch.Geo.Storage;
@@ -10,27 +11,32 @@ using Microsoft.Extensions.Options;
 namespace CrowdWatch.Dashboard.Ingest;
 
 /// <summary>
-/// The host's live binners, one per area, shared by the ingest endpoints, the replay and the drop folder. In the
+/// The host's live binners, one per area (or, on a node of several, the feeds into the shared ingest log), shared by the ingest endpoints, the replay and the drop folder. In the
 /// background it closes the slots of a feed gone quiet (<see cref="IngestOptions.IdleCloseMinutes"/>) and takes the
 /// files put in <see cref="IngestOptions.DropFolder"/>: each is ingested, then moved to <c>done/</c> with a summary
 /// beside it (or to <c>failed/</c> when it cannot be read).
 /// </summary>
 public sealed partial class LiveIngest : BackgroundService
 {
-    private readonly Dictionary<string, AreaIngest> _areas = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IAreaFeed> _areas = new(StringComparer.Ordinal);
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
     private readonly IAuditLog _audit;
     private readonly ILogger<LiveIngest> _log;
 
     /// <summary>Prepares a binner per area of the catalogue.</summary>
-    public LiveIngest(AreaCatalog catalog, ICountStore store, IAuditLog audit, IOptions<IngestOptions> options, TimeProvider time, ILogger<LiveIngest> log)
+    public LiveIngest(AreaCatalog catalog, ICountStore store, IAuditLog audit, IOptions<IngestOptions> options, TimeProvider time, ILogger<LiveIngest> log,
+        IOptions<ClusterOptions>? cluster = null, Cluster.IngestLog? ingestLog = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         (_options, _time, _audit, _log) = (options.Value, time, audit, log);
         var configured = _options.PseudonymKey is { Length: > 0 } k ? k : Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable);
         var key = string.IsNullOrEmpty(configured) ? PseudonymKey.Ephemeral() : PseudonymKey.Parse(configured);
+        var shared = cluster?.Value is { Shared: true } c ? c : null;
+        // Several nodes must give a device one pseudonym, whichever node its pings reach.
+        if (shared is not null && key.IsEphemeral)
+            throw new InvalidOperationException("Cluster:Redis is set: every node must pseudonymise with the same key; set Ingest:PseudonymKey or CROWDWATCH_PSEUDONYM_KEY on every node");
         if (key.IsEphemeral) ThrowAwayKey(log);
         foreach (var area in catalog.Areas.Values)
         {
@@ -41,7 +47,9 @@ public sealed partial class LiveIngest : BackgroundService
                 gazetteer = PoiGazetteer.Load(stream, poi, new RejectLog(new IngestReport()));
             }
 
-            _areas[area.Name] = new AreaIngest(area, store, key, gazetteer, TimeSpan.FromMinutes(_options.LatenessMinutes), _options.MaxAccuracyM, time);
+            _areas[area.Name] = shared is not null && ingestLog is not null
+                ? new Cluster.LoggedAreaFeed(area, ingestLog, key, CellBlocks.Of(area.Grid.Spec, shared.BlockCells), gazetteer, _options.MaxAccuracyM)
+                : new AreaIngest(area, store, key, gazetteer, TimeSpan.FromMinutes(_options.LatenessMinutes), _options.MaxAccuracyM, time);
         }
 
         DropArea = _options.DropArea ?? catalog.Areas.Keys.FirstOrDefault();
@@ -51,18 +59,18 @@ public sealed partial class LiveIngest : BackgroundService
     public string? DropArea { get; }
 
     /// <summary>The binner of <paramref name="area"/>, if it is served.</summary>
-    public AreaIngest? For(string area) => _areas.GetValueOrDefault(area);
+    public IAreaFeed? For(string area) => _areas.GetValueOrDefault(area);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var idleMs = _options.IdleCloseMinutes * 60_000L;
+        var idleMs = (long)(_options.IdleCloseMinutes * 60_000);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-                foreach (var a in _areas.Values)
+                foreach (var a in _areas.Values.OfType<AreaIngest>())
                     if (a.LastPostMs is { } last && now - last >= idleMs) await a.AdvanceAsync(now, stoppingToken).ConfigureAwait(false);
                 if (_options.DropFolder is { Length: > 0 } folder && DropArea is { } area && Directory.Exists(folder)) await TakeDropsAsync(folder, _areas[area], stoppingToken).ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
@@ -71,7 +79,7 @@ public sealed partial class LiveIngest : BackgroundService
             {
                 break;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Data.Common.DbException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Data.Common.DbException or Cluster.IngestLogUnavailableException)
             {
                 Failed(_log, e);
                 await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ConfigureAwait(false);
@@ -82,7 +90,7 @@ public sealed partial class LiveIngest : BackgroundService
     }
 
     // Files are taken in name order; one still being written is left for the next look (its size must hold still).
-    private async Task TakeDropsAsync(string folder, AreaIngest area, CancellationToken cancellationToken)
+    private async Task TakeDropsAsync(string folder, IAreaFeed area, CancellationToken cancellationToken)
     {
         foreach (var path in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
         {
@@ -147,7 +155,7 @@ public sealed partial class LiveIngest : BackgroundService
     /// <inheritdoc />
     public override void Dispose()
     {
-        foreach (var a in _areas.Values) a.Dispose();
+        foreach (var a in _areas.Values.OfType<IDisposable>()) a.Dispose();
         base.Dispose();
     }
 

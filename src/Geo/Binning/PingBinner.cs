@@ -25,7 +25,7 @@ namespace CrowdWatch.Geo.Binning;
 /// memory on huge pages (<see cref="DeviceStateBlock"/>) and are prefetched a few points ahead so their cache misses
 /// overlap. Not thread-safe: one binner per ingest stream. Dispose it to return the device states at once.
 /// </remarks>
-public sealed class PingBinner : IDisposable
+public sealed class PingBinner : IPingTarget, IDisposable
 {
     /// <summary>Cells per device and slot that are deduplicated inline.</summary>
     public const int InlineCells = 3;
@@ -133,7 +133,36 @@ public sealed class PingBinner : IDisposable
         foreach (var start in _open.Keys.Order().ToList()) Close(start);
     }
 
-    private unsafe void BinChunk(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, Span<BinOutcome> outcomes)
+    /// <summary>
+    /// Bins a batch of pings already located (cell ids, -1 outside the grid), as a partition's worker reads them from
+    /// the ingest log; <paramref name="outcomes"/> receives what became of each.
+    /// </summary>
+    public void AddCellBatch(ReadOnlySpan<int> cells, ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, Span<BinOutcome> outcomes)
+    {
+        var n = cells.Length;
+        if (unixMs.Length != n || device.Length != n || outcomes.Length < n)
+            throw new ArgumentException("cells, unixMs and device must have the same length, and outcomes at least that");
+        for (var start = 0; start < n; start += Chunk)
+        {
+            var end = Math.Min(n, start + Chunk);
+            var located = _chunkCells.AsSpan(0, end - start);
+            cells[start..end].CopyTo(located);
+            foreach (ref var c in located)
+                if ((uint)c >= (uint)_cells) c = -1;
+            BinLocated(located, unixMs[start..end], device[start..end], outcomes[start..end]);
+            if (_watermark >= _nextCloseCheck) CloseExpired();
+        }
+    }
+
+    private void BinChunk(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, Span<BinOutcome> outcomes)
+    {
+        // Locating is pure arithmetic on the point: a tight loop of its own pipelines far better than interleaved.
+        var cells = _chunkCells.AsSpan(0, lon.Length);
+        _grid.LocateCells(lon, lat, cells);
+        BinLocated(cells, unixMs, device, outcomes);
+    }
+
+    private unsafe void BinLocated(ReadOnlySpan<int> cells, ReadOnlySpan<long> unixMs, ReadOnlySpan<int> device, Span<BinOutcome> outcomes)
     {
         var max = 0;
         foreach (var d in device)
@@ -143,9 +172,6 @@ public sealed class PingBinner : IDisposable
         }
 
         EnsureDevice(max);
-        // Locating is pure arithmetic on the point: a tight loop of its own pipelines far better than interleaved.
-        var cells = _chunkCells.AsSpan(0, lon.Length);
-        _grid.LocateCells(lon, lat, cells);
         // The newest time of the chunk, taken apart from the loop: a late ping is older than the watermark already,
         // so counting it in changes nothing.
         _watermark = Math.Max(_watermark, Newest(unixMs));

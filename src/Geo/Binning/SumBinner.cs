@@ -7,7 +7,7 @@ namespace CrowdWatch.Geo.Binning;
 /// outflow from turnstiles, bike-share docks, operators' counts). Slots close, like the ping binner's, once the
 /// newest row is <c>lateness</c> past their end. Not thread-safe.
 /// </summary>
-public sealed class SumBinner
+public sealed class SumBinner : ISumTarget
 {
     /// <summary>The channel name under which search heat is kept.</summary>
     public const string SearchChannel = "search";
@@ -32,6 +32,9 @@ public sealed class SumBinner
         _latenessMs = (long)lateness.TotalMilliseconds;
         _lengthMs = clock.Minutes * 60_000L;
     }
+
+    /// <summary>Newest record time seen (or moved on to), Unix ms.</summary>
+    public long Watermark => _watermark;
 
     /// <summary>Adds <paramref name="value"/> to <paramref name="channel"/> of cell <paramref name="cell"/>; false if its slot is closed.</summary>
     public bool Add(long unixMs, int cell, string channel, double value)

@@ -6,7 +6,8 @@ using CrowdWatch.Geo.Privacy;
 namespace CrowdWatch.Geo.Ingest;
 
 /// <summary>
-/// Streams location pings from CSV or NDJSON through validation and pseudonymisation into a <see cref="PingBinner"/>.
+/// Streams location pings from CSV or NDJSON through validation and pseudonymisation into a <see cref="PingBinner"/>
+/// (or another <see cref="IPingTarget"/>: the ingest log of a node that bins nothing itself).
 /// Columns: <c>timestamp</c>, <c>device_id</c>, <c>lat</c>, <c>lon</c>, optional <c>accuracy_m</c>; other columns are
 /// ignored. Each bad row is rejected with its line and field and the rest of the file goes on. Memory is bounded by
 /// the devices active within the flow gap plus lateness, not by the file.
@@ -14,7 +15,7 @@ namespace CrowdWatch.Geo.Ingest;
 public sealed class PingIngest
 {
     private readonly DeviceDirectory _devices;
-    private readonly PingBinner _binner;
+    private readonly IPingTarget _binner;
     private readonly double _maxAccuracyM;
     private readonly long _evictIdleMs;
     private long _nextEvictionMs = long.MinValue;
@@ -42,7 +43,7 @@ public sealed class PingIngest
     /// <param name="binner">Receives the pings.</param>
     /// <param name="maxAccuracyM">Pings whose reported accuracy radius is coarser than this are rejected.</param>
     /// <param name="evictIdleAfter">Devices unseen for this long are forgotten (at least flow gap + lateness + a slot).</param>
-    public PingIngest(DeviceDirectory devices, PingBinner binner, double maxAccuracyM, TimeSpan evictIdleAfter)
+    public PingIngest(DeviceDirectory devices, IPingTarget binner, double maxAccuracyM, TimeSpan evictIdleAfter)
     {
         _devices = devices ?? throw new ArgumentNullException(nameof(devices));
         _binner = binner ?? throw new ArgumentNullException(nameof(binner));

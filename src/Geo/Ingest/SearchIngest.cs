@@ -11,7 +11,7 @@ namespace CrowdWatch.Geo.Ingest;
 /// A record with neither is resolved by its query text if that names a gazetteer POI exactly. Query texts are used
 /// for that and never kept.
 /// </summary>
-public sealed class SearchIngest(Grid grid, SumBinner binner, PoiGazetteer? gazetteer)
+public sealed class SearchIngest(Grid grid, ISumTarget binner, PoiGazetteer? gazetteer)
 {
     /// <summary>Reads one CSV stream.</summary>
     public void ReadCsv(Stream stream, string file, RejectLog log)

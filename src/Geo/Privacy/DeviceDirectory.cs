@@ -94,6 +94,10 @@ public sealed class DeviceDirectory
     public string PseudonymOf(int index) =>
         (uint)index < (uint)_next && _live[index] ? Pseudonymiser.Format(_pseudonyms[index]) : throw new ArgumentOutOfRangeException(nameof(index));
 
+    /// <summary>The pseudonym of a device that has been seen, as its 128 bits (what the ingest log carries).</summary>
+    public UInt128 PseudonymBitsOf(int index) =>
+        (uint)index < (uint)_next && _live[index] ? _pseudonyms[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
     /// <summary>The pseudonym of a raw id without registering the device.</summary>
     public string PseudonymOf(ReadOnlySpan<byte> rawId) => _pseudonymiser.Pseudonym(rawId);
 

@@ -5,7 +5,10 @@ using System.Text;
 
 namespace CrowdWatch.Dashboard.Tests.Hosting;
 
-/// <summary>A throw-away redis-server (Debian's) on a free 127.0.0.1 port, nothing persisted, killed on dispose.</summary>
+/// <summary>
+/// A throw-away redis-server (Debian's) on a free 127.0.0.1 port, killed on dispose; nothing persisted, or, given a
+/// folder, an append-only file fsynced on every write (as scripts/cluster.sh runs it), so that a restart keeps the log.
+/// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
@@ -22,12 +25,14 @@ public sealed class RedisServer : IAsyncDisposable
     /// Starts one (on <paramref name="port"/>, or a free port) and waits until it answers PING; fails (does not skip)
     /// when redis-server is not installed.
     /// </summary>
-    public static async Task<RedisServer> StartAsync(int? port = null)
+    public static async Task<RedisServer> StartAsync(int? port = null, string? dataDirectory = null)
     {
         port ??= FreePort();
+        string[] persistence = dataDirectory is null ? ["--save", "", "--appendonly", "no"] : ["--dir", dataDirectory, "--save", "", "--appendonly", "yes", "--appendfsync", "always"];
+        if (dataDirectory is not null) Directory.CreateDirectory(dataDirectory);
 
         var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        foreach (var a in (string[])["--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", .. persistence])
             start.ArgumentList.Add(a);
         Process process;
         try
@@ -54,7 +59,8 @@ public sealed class RedisServer : IAsyncDisposable
         throw new TimeoutException($"redis-server did not answer on port {port} within 20 s");
     }
 
-    private static int FreePort()
+    /// <summary>A port free on 127.0.0.1 now.</summary>
+    public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -318,4 +318,37 @@ public class PingBinnerTests
         Assert.Equal(expected.Keys.Order(), closed.Select(c => c.SlotStartMs).Order());
         foreach (var slot in closed) Assert.Equal(expected[slot.SlotStartMs].Count, slot.Devices![Grid.CellAt(2, 2).Id]);
     }
+
+    [Fact]
+    public void Pings_given_by_cell_are_counted_as_the_same_pings_given_by_position()
+    {
+        var random = new Random(7);
+        var n = 5000;
+        var (lon, lat, ms, device, cells) = (new double[n], new double[n], new long[n], new int[n], new int[n]);
+        for (var i = 0; i < n; i++)
+        {
+            // A few outside the grid too (a degree east).
+            (lon[i], lat[i]) = Centre(random.Next(10), random.Next(10));
+            if (i % 97 == 0) lon[i] += 1;
+            (ms[i], device[i]) = (T0 + (i * 700L), random.Next(300));
+            cells[i] = Grid.TryLocateCell(lon[i], lat[i]);
+        }
+
+        var (byPosition, positionSlots) = NewBinner();
+        var (byCell, cellSlots) = NewBinner();
+        byPosition.AddBatch(lon, lat, ms, device, new BinOutcome[n]);
+        var outcomes = new BinOutcome[n];
+        byCell.AddCellBatch(cells, ms, device, outcomes);
+        byPosition.Complete();
+        byCell.Complete();
+
+        Assert.Equal(n / 97 + 1, outcomes.Count(o => o == BinOutcome.OutsideGrid));
+        Assert.Equal(positionSlots.Count, cellSlots.Count);
+        Assert.True(positionSlots.Count > 1);
+        for (var s = 0; s < positionSlots.Count; s++)
+        {
+            Assert.Equal(positionSlots[s].Devices, cellSlots[s].Devices);
+            Assert.Equal(positionSlots[s].Inflow, cellSlots[s].Inflow);
+        }
+    }
 }
