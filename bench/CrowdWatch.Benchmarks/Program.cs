@@ -50,6 +50,14 @@ if (args.Length >= 1 && args[0] == "live-frames")
     return;
 }
 
+// "cluster [ROWS] [NODES]": live ingest through real node processes: one on its own, then 1..NODES nodes on the Redis
+// log; rows acknowledged per second, and ping-POST-to-frame at a browser-like client on node 1.
+if (args.Length >= 1 && args[0] == "cluster")
+{
+    await ClusterIngest.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // "forecast [CELLS]": the forecast engine on a synthetic city of CELLS cells (default 10 000) with eight weeks of
 // 15-minute slots: one fit of the LightGBM model with its interval calibration (what the service does once a day),
 // then forecasts of the next 48 slots for every cell (what it does every slot), timed, with peak memory.

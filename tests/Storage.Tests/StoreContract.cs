@@ -212,7 +212,7 @@ public abstract class StoreContract
         Assert.Equal([raised, acknowledged], await store.EventsAsync(id));
 
         // The same sequence twice is refused, and its messages are not queued.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordAsync(acknowledged, [new OutboxMessage(0, id, 2, "sms", "+86", "x", NextAttemptMs: Slot0)]));
+        await Assert.ThrowsAsync<AlertConflictException>(() => store.RecordAsync(acknowledged, [new OutboxMessage(0, id, 2, "sms", "+86", "x", NextAttemptMs: Slot0)]));
         var due = await store.DueAsync(Slot0, 10);
         Assert.Equal(["webhook", "sms"], due.Select(m => m.Channel));
 
@@ -271,6 +271,32 @@ public abstract class StoreContract
         Assert.Equal([(c, 1), (a, 2)], open.Select(e => (e.AlertId, e.Sequence)));
         Assert.Equal("{\"v\":2}", open[1].State);
         Assert.Equal([a], (await store.OpenAlertsAsync("chongqing")).Select(e => e.AlertId));
+    }
+
+    [Fact]
+    public async Task A_place_with_an_open_alert_cannot_be_raised_again_by_another_writer_until_it_is_resolved()
+    {
+        var store = (await OpenNewAsync()).Alerts;
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await store.RecordAsync(new AlertEvent(first, 1, Slot0, "raised", "chongqing", "zone:hongyadong", "red", "node-1", null, "<alert/>"),
+            [new OutboxMessage(0, first, 1, "webhook", "http://127.0.0.1:1/hook", "{}", 0, Slot0, null)]);
+        // A second judge of the same slot (a node that has not seen the first raise) is refused, its message with it.
+        var twice = await Assert.ThrowsAsync<AlertConflictException>(() => store.RecordAsync(
+            new AlertEvent(second, 1, Slot0 + 1, "raised", "chongqing", "zone:hongyadong", "red", "node-2", null, "<alert/>"),
+            [new OutboxMessage(0, second, 1, "webhook", "http://127.0.0.1:1/hook", "{}", 0, Slot0, null)]));
+        Assert.Contains("zone:hongyadong", twice.Message, StringComparison.Ordinal);
+        Assert.Equal([first], (await store.OpenAlertsAsync("chongqing")).Select(e => e.AlertId));
+        Assert.Empty(await store.EventsAsync(second));
+        Assert.Equal([first], (await store.DueAsync(Slot0, 10)).Select(m => m.AlertId));
+        // The same event twice (a redelivered judgement) is a conflict too; another place or area is not.
+        await Assert.ThrowsAsync<AlertConflictException>(() => store.RecordAsync(new AlertEvent(first, 1, Slot0, "raised", "chongqing", "zone:hongyadong", "red", "node-2"), []));
+        await store.RecordAsync(new AlertEvent(third, 1, Slot0, "raised", "chongqing", "zone:jiefangbei", "red", "node-2"), []);
+        await store.RecordAsync(new AlertEvent(Guid.NewGuid(), 1, Slot0, "raised", "elsewhere", "zone:hongyadong", "red", "node-2"), []);
+
+        // Resolved, the place may be raised again.
+        await store.RecordAsync(new AlertEvent(first, 2, Slot0 + Slot, "resolved", "chongqing", "zone:hongyadong", "red", "li.wei"), []);
+        await store.RecordAsync(new AlertEvent(second, 1, Slot0 + (2 * Slot), "raised", "chongqing", "zone:hongyadong", "orange", "node-2"), []);
+        Assert.Equal(new[] { second, third }.Order(), (await store.OpenAlertsAsync("chongqing")).Select(e => e.AlertId).Order());
     }
 
     [Fact]

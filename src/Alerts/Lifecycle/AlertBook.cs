@@ -48,12 +48,13 @@ public sealed class AlertBook
         }
     }
 
-    /// <summary>Puts back open alerts read from the store after a restart.</summary>
+    /// <summary>Makes the open alerts those read from the store (after a restart, or when another writer recorded first).</summary>
     public void Restore(IEnumerable<Alert> alerts)
     {
         ArgumentNullException.ThrowIfNull(alerts);
         lock (_lock)
         {
+            _open.Clear();
             foreach (var a in alerts)
                 if (a.IsOpen && a.Area == Area) _open[a.Place.Id] = a;
         }

@@ -6,7 +6,11 @@ namespace CrowdWatch.Alerts.Storage;
 /// </summary>
 public interface IAlertStore
 {
-    /// <summary>Stores an event with its outgoing messages atomically; fails if the alert already has that sequence.</summary>
+    /// <summary>
+    /// Stores an event with its outgoing messages atomically. Throws <see cref="AlertConflictException"/> (keeping
+    /// nothing) if the alert already has that sequence, or if the event raises a place of the area that already has an
+    /// open alert: whichever nodes judge, a place never has two open alerts.
+    /// </summary>
     Task RecordAsync(AlertEvent alertEvent, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default);
 
     /// <summary>An alert's events in sequence order.</summary>

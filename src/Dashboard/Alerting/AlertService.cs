@@ -17,7 +17,11 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// The live warning chain: a watcher notices each slot whose counts are in (a later slot has data, or the slot ended
 /// a grace period ago) and queues it on a bounded channel; the judge takes slots in order, evaluates every zone of the
 /// area, records each alert change (audit, event, CAP, notifications) and wakes the outbox. Open alerts are read back
-/// from the store at start, so a restart neither forgets nor repeats them.
+/// from the store at start, so a restart neither forgets nor repeats them. With several nodes, a node judges only the
+/// areas it owns (<see cref="IAreaOwnership"/>): on taking one it reads the open alerts back and carries on from the
+/// slot after the last one judged; the store refuses any event that contradicts it (another node wrote first), and the
+/// judge then reads back and judges the slot again. Every node reads the open alerts of the store each poll, so that
+/// the list and an operator's acknowledgement work on any node.
 /// </summary>
 public sealed partial class AlertService : BackgroundService
 {
@@ -34,12 +38,14 @@ public sealed partial class AlertService : BackgroundService
     private readonly IIngestGate _ingest;
     private readonly IForecastStore _forecasts;
     private readonly bool _forecastsEnabled;
+    private readonly IAreaOwnership _ownership;
 
     /// <summary>The service over the catalog's areas.</summary>
     public AlertService(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IAlertStore alerts, IAuditLog audit, IOptions<AlertingOptions> options,
         IOptions<CrowdWatchOptions> host, OutboxService outbox, AlertMetrics metrics, RecipientBook recipients, TimeProvider time, ILogger<AlertService> log, IIngestGate ingest,
-        IOptions<Forecasting.ForecastOptions>? forecasting = null)
+        IAreaOwnership ownership, IOptions<Forecasting.ForecastOptions>? forecasting = null)
     {
+        _ownership = ownership;
         _ingest = ingest;
         _forecasts = forecasts;
         _forecastsEnabled = forecasting?.Value.Enabled ?? false;
@@ -105,7 +111,19 @@ public sealed partial class AlertService : BackgroundService
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var change = await area.ActAsync(id, actor, note, resolve, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            // Shared: the store holds the latest state, whichever node recorded it; a race with the judge is retried once.
+            if (_ownership.Shared) await area.RestoreAsync(_alerts, cancellationToken).ConfigureAwait(false);
+            AlertChange change;
+            try
+            {
+                change = await area.ActAsync(id, actor, note, resolve, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AlertConflictException)
+            {
+                await area.RestoreAsync(_alerts, cancellationToken).ConfigureAwait(false);
+                change = await area.ActAsync(id, actor, note, resolve, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            }
+
             Announce([change]);
             return change;
         }
@@ -146,6 +164,8 @@ public sealed partial class AlertService : BackgroundService
     private async Task JudgeAsync(SlotReady ready, CancellationToken cancellationToken)
     {
         var area = _areas[ready.Area];
+        // Queued under an earlier term (the area changed hands since): the owner now queues its own.
+        if (ready.Term != area.Term || _ownership.TermOf(ready.Area) != ready.Term) return;
         if (area.LastSlotMs is { } last && ready.SlotMs <= last) return;
         // A paced replay judges each slot with the forecast issued from it, whatever the machine's load: the same
         // evening gives the same warnings. Live, the judge takes the newest forecast there is.
@@ -155,16 +175,34 @@ public sealed partial class AlertService : BackgroundService
         IReadOnlyList<AlertChange> changes;
         try
         {
-            changes = await area.EvaluateAsync(ready.SlotMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            changes = await EvaluateAsync(area, ready, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
 
+        // A node that lost the area meanwhile stops here: the store took only what did not contradict the new owner.
+        if (!await _ownership.MarkJudgedAsync(ready.Area, ready.SlotMs, cancellationToken).ConfigureAwait(false)) area.Term = 0;
         SlotsJudged++;
         _metrics.Slot(ready.Area, clock.Elapsed.TotalMilliseconds);
         Announce(changes);
+    }
+
+    // The store refused a change (another node or an operator elsewhere wrote first): read the open alerts back and
+    // judge the slot again from them; a second refusal fails the slot.
+    private async Task<IReadOnlyList<AlertChange>> EvaluateAsync(AreaAlerts area, SlotReady ready, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await area.EvaluateAsync(ready.SlotMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AlertConflictException e)
+        {
+            Conflict(_log, ready.Area, DateTimeOffset.FromUnixTimeMilliseconds(ready.SlotMs), e.Message);
+            await area.RestoreAsync(_alerts, cancellationToken).ConfigureAwait(false);
+            return await area.EvaluateAsync(ready.SlotMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task WaitForecastAsync(SlotReady ready, CancellationToken cancellationToken)
@@ -205,6 +243,7 @@ public sealed partial class AlertService : BackgroundService
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            await FollowOwnershipAsync(cancellationToken).ConfigureAwait(false);
             // A replay's history is being loaded until its clock starts: those slots are the past, not news.
             if (!_ingest.IsNews)
             {
@@ -214,6 +253,7 @@ public sealed partial class AlertService : BackgroundService
 
             foreach (var (name, area) in _areas)
             {
+                if (area.Term == 0) continue;
                 try
                 {
                     var slotMs = _catalog.Areas[name].Settings.SlotMinutes * 60_000L;
@@ -228,7 +268,7 @@ public sealed partial class AlertService : BackgroundService
                     var first = Math.Max(start, complete - (96 * slotMs));
                     for (var slot = first; slot <= complete; slot += slotMs)
                     {
-                        await _ready.Writer.WriteAsync(new SlotReady(name, slot, now), cancellationToken).ConfigureAwait(false);
+                        await _ready.Writer.WriteAsync(new SlotReady(name, slot, now, area.Term), cancellationToken).ConfigureAwait(false);
                         area.QueuedSlotMs = slot;
                     }
                 }
@@ -238,12 +278,18 @@ public sealed partial class AlertService : BackgroundService
                 }
             }
 
-            foreach (var area in _areas.Values)
+            foreach (var area in _areas.Values.Where(a => a.Term != 0))
             {
                 await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
                     Announce(await area.TickAsync(now, cancellationToken).ConfigureAwait(false));
+                }
+                catch (AlertConflictException e)
+                {
+                    // Someone wrote first: the next poll works from what the store holds.
+                    Conflict(_log, area.Book.Area, DateTimeOffset.FromUnixTimeMilliseconds(now), e.Message);
+                    await area.RestoreAsync(_alerts, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -258,6 +304,37 @@ public sealed partial class AlertService : BackgroundService
             catch (OperationCanceledException)
             {
                 return;
+            }
+        }
+    }
+
+    // An area taken is read back from the store and judged from the slot after the last one judged (by whichever node);
+    // with several nodes every book is read back each poll, for what other nodes and operators elsewhere recorded.
+    private async Task FollowOwnershipAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (name, area) in _areas)
+        {
+            var term = _ownership.TermOf(name);
+            if (term == area.Term && !_ownership.Shared) continue;
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await area.RestoreAsync(_alerts, cancellationToken).ConfigureAwait(false);
+                if (term == area.Term) continue;
+                area.Term = term;
+                if (term == 0) continue;
+                area.CarryOn(await _ownership.JudgedThroughAsync(name, cancellationToken).ConfigureAwait(false));
+                Taken(_log, name, area.LastSlotMs is { } judged ? DateTimeOffset.FromUnixTimeMilliseconds(judged) : null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The store or Redis is away: judging waits; the next poll tries again.
+                area.Term = 0;
+                Failed(_log, e, name, _time.GetUtcNow());
+            }
+            finally
+            {
+                _gate.Release();
             }
         }
     }
@@ -282,6 +359,12 @@ public sealed partial class AlertService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Area}/{Place}: {Kind} {Level}. {Note}")]
     private static partial void Recorded(ILogger log, string area, string place, string kind, string level, string note);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts of {Area}: judged on this node from the slot after {Judged}")]
+    private static partial void Taken(ILogger log, string area, DateTimeOffset? judged);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {Area} at {Slot}: the store holds a newer state ({Reason}); read back")]
+    private static partial void Conflict(ILogger log, string area, DateTimeOffset slot, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playbook: {Problem}")]
     private static partial void PlaybookProblem(ILogger log, string problem);

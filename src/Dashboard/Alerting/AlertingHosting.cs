@@ -20,7 +20,8 @@ internal static class AlertingHosting
         // The live feed starts before the alert service, so that it hears every event from the first.
         builder.Services.AddSingleton<Live.AlertFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.AlertFeed>());
-        if (cluster.Has(ClusterOptions.Worker)) builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        // With several nodes every node follows the store's open alerts (the list, acknowledgements); a worker judges the areas it owns.
+        if (cluster.Has(ClusterOptions.Worker) || cluster.Shared) builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         return builder;
     }
 }

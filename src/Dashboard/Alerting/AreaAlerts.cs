@@ -53,6 +53,12 @@ internal sealed class AreaAlerts
     /// <summary>The last slot evaluated (start, Unix ms), or null before the first.</summary>
     public long? LastSlotMs { get; private set; }
 
+    /// <summary>This node's term as the area's judge (0: another node judges it); see <see cref="Hosting.IAreaOwnership"/>.</summary>
+    public long Term { get; set; }
+
+    /// <summary>Carries on after slot <paramref name="judgedMs"/> (judged by an earlier owner); null: from the newest complete slot.</summary>
+    public void CarryOn(long? judgedMs) => (LastSlotMs, QueuedSlotMs) = (judgedMs, judgedMs);
+
     /// <summary>The last slot queued for judging (start, Unix ms), or null before the first: the watcher's own mark.</summary>
     public long? QueuedSlotMs { get; set; }
 
@@ -64,7 +70,7 @@ internal sealed class AreaAlerts
 
     private long SlotMs => CurrentArea.Settings.SlotMinutes * 60_000L;
 
-    /// <summary>Puts the open alerts of the store back into the book.</summary>
+    /// <summary>Makes the book's open alerts those of the store (after a restart, on taking the area, after a refused change).</summary>
     public async Task RestoreAsync(IAlertStore store, CancellationToken cancellationToken)
     {
         var open = await store.OpenAlertsAsync(CurrentArea.Name, cancellationToken).ConfigureAwait(false);

@@ -4,4 +4,5 @@ namespace CrowdWatch.Dashboard.Alerting;
 /// <param name="Area">The area.</param>
 /// <param name="SlotMs">The slot's start, Unix ms.</param>
 /// <param name="SeenMs">When its counts were seen to be in, Unix ms (for latency).</param>
-internal readonly record struct SlotReady(string Area, long SlotMs, long SeenMs);
+/// <param name="Term">The node's term as the area's owner when it was queued (see <see cref="Hosting.IAreaOwnership"/>).</param>
+internal readonly record struct SlotReady(string Area, long SlotMs, long SeenMs, long Term);

@@ -19,6 +19,7 @@ internal static class CrowdWatchCli
         root.Subcommands.Add(ForecastCommand.Create(output, error, environment));
         root.Subcommands.Add(AlertsCommand.Create(output, error, environment));
         root.Subcommands.Add(KeysCommand.Create(output, error, environment));
+        root.Subcommands.Add(SendCommand.Create(output, error, environment));
         root.Subcommands.Add(ScenarioCommand.Create(output, error, environment));
         var serveCommand = new Command("serve", "Serve the dashboard and API (the default)");
         serveCommand.TreatUnmatchedTokensAsErrors = false;

@@ -11,10 +11,11 @@ namespace CrowdWatch.Dashboard.Forecasting;
 /// <summary>
 /// Keeps every area's forecasts fresh: once a slot closes it reads the area's counts from the store, forecasts the
 /// next slots of every cell and zone and saves the run; it refits the model every <see cref="ForecastOptions.RefitHours"/>.
-/// An area with too little history yet is skipped with a log line until it has enough.
+/// An area with too little history yet is skipped with a log line until it has enough. With several nodes only the
+/// area's owner forecasts it (<see cref="IAreaOwnership"/>): one run per slot, not one per worker.
 /// </summary>
 public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IOptions<ForecastOptions> options,
-    TimeProvider time, ILogger<ForecastRefresh> log, IIngestGate gate) : BackgroundService
+    TimeProvider time, ILogger<ForecastRefresh> log, IIngestGate gate, IAreaOwnership ownership) : BackgroundService
 {
     private readonly Dictionary<string, AreaForecaster> _forecasters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastOrigin = new(StringComparer.Ordinal);
@@ -33,7 +34,7 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
         {
             // A replay's history is still going in: fit once it is all there.
             if (!gate.HistoryLoaded) continue;
-            foreach (var area in catalog.Areas.Values)
+            foreach (var area in catalog.Areas.Values.Where(a => ownership.TermOf(a.Name) != 0))
             {
                 try
                 {

@@ -14,19 +14,34 @@ namespace CrowdWatch.Dashboard.Live;
 /// <summary>
 /// Pushes each area's newest slot to the live hub as a heat-map frame of the cells that changed (the whole city's
 /// group gets every change, a zone's group the changes inside that zone), and a notice when a new forecast run is
-/// saved. Looks at the store every <see cref="LiveOptions.FramePollMilliseconds"/>.
+/// saved. Looks at the store every <see cref="LiveOptions.FramePollMilliseconds"/>. With several nodes only an area's
+/// owner pushes its frames (through the backplane to every node's browsers); a taker starts with a whole frame.
 /// </summary>
 public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IHubContext<LiveHub, ILiveClient> hub,
-    IOptions<LiveOptions> options, TimeProvider time, ILogger<HeatFrames> log) : BackgroundService
+    IOptions<LiveOptions> options, TimeProvider time, ILogger<HeatFrames> log, IAreaOwnership ownership) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, HeatFrame> _current = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long SlotMs, Dictionary<int, HeatCell> Cells, Guid? Run)> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _terms = new(StringComparer.Ordinal);
 
     /// <summary>Frames pushed so far.</summary>
     public int FramesSent { get; private set; }
 
     /// <summary>The area's newest slot, whole: what a client asks for when it (re)connects; null before the first.</summary>
     public HeatFrame? Current(string area) => _current.GetValueOrDefault(area);
+
+    /// <summary>
+    /// The area's newest slot, whole: this node's last frame where it draws the area's frames, else read from the store
+    /// (a front-end, or another node's area); null for an unknown area or before the first slot.
+    /// </summary>
+    public async Task<HeatFrame?> CurrentAsync(string area, CancellationToken cancellationToken = default)
+    {
+        if (ownership.TermOf(area) != 0 && Current(area) is { } frame) return frame;
+        if (!catalog.Areas.TryGetValue(area, out var a)) return null;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (await NewestAsync(a, now - (3 * 3_600_000L), now, cancellationToken).ConfigureAwait(false) is not { } newest) return null;
+        return HeatFrame.Of(a.Name, SeriesCsv.SlotLabel(a, newest.SlotMs), newest.SlotMs, true, [.. newest.View.Values.OrderBy(c => c.C)]);
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,6 +51,11 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         {
             foreach (var area in catalog.Areas.Values)
             {
+                var term = ownership.TermOf(area.Name);
+                if (term == 0) continue;
+                // Taken (again): the first frame is whole, for browsers that heard another owner before.
+                if (_terms.GetValueOrDefault(area.Name) != term) _sent.Remove(area.Name);
+                _terms[area.Name] = term;
                 try
                 {
                     await PublishAsync(area, zoneCells[area.Name], stoppingToken).ConfigureAwait(false);
@@ -71,21 +91,16 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         }
 
         // Only slots after the last one sent are read (the last three hours before the first frame): a poll that finds
-        // nothing new reads nothing.
-        var from = last.Cells is null ? now - (3 * 3_600_000L) : last.SlotMs + 1;
-        var rows = await counts.ReadAsync(new CountQuery(area.Name, "people", from, now + slotMs), cancellationToken).ConfigureAwait(false);
-        if (rows.Count == 0) return;
-        var newest = rows.Max(r => r.SlotStartMs);
-        if (last.Cells is not null && newest <= last.SlotMs) return;
-        var people = new double[area.Grid.Spec.CellCount];
-        foreach (var r in rows)
-            if (r.SlotStartMs == newest) people[r.Cell] += r.Value;
-        var view = HeatFrameDiff.View(people, area.WalkableM2, area.K, LevelThresholds.Default);
+        // nothing new reads nothing. With several nodes a slot's blocks are stored by their own workers one after
+        // another, so the slot last sent is read again and its late blocks go out as changes.
+        var from = last.Cells is null ? now - (3 * 3_600_000L) : last.SlotMs + (ownership.Shared ? 0 : 1);
+        if (await NewestAsync(area, from, now, cancellationToken).ConfigureAwait(false) is not { } found) return;
+        var (newest, view) = found;
+        if (last.Cells is not null && newest < last.SlotMs) return;
+        var changes = last.Cells is null ? [.. view.Values.OrderBy(c => c.C)] : HeatFrameDiff.Changes(last.Cells, view);
+        if (newest == last.SlotMs && changes.Length == 0) return;
         var label = SeriesCsv.SlotLabel(area, newest);
-        var whole = view.Values.OrderBy(c => c.C).ToArray();
-        var full = HeatFrame.Of(area.Name, label, newest, true, whole);
-        _current[area.Name] = full;
-        var changes = last.Cells is null ? whole : HeatFrameDiff.Changes(last.Cells, view);
+        _current[area.Name] = HeatFrame.Of(area.Name, label, newest, true, [.. view.Values.OrderBy(c => c.C)]);
         _sent[area.Name] = (newest, view, last.Run);
         await hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(HeatFrame.Of(area.Name, label, newest, last.Cells is null, changes)).ConfigureAwait(false);
         foreach (var (place, cells) in zones)
@@ -96,6 +111,19 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
 
         FramesSent++;
         Sent(log, area.Name, label, changes.Length);
+    }
+
+    // The newest slot with people in [fromMs, now + a slot) and its cells as viewers see them; null if there is none.
+    private async Task<(long SlotMs, Dictionary<int, HeatCell> View)?> NewestAsync(Geo.Areas.Area area, long fromMs, long nowMs, CancellationToken cancellationToken)
+    {
+        var slotMs = area.Settings.SlotMinutes * 60_000L;
+        var rows = await counts.ReadAsync(new CountQuery(area.Name, "people", fromMs, nowMs + slotMs), cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0) return null;
+        var newest = rows.Max(r => r.SlotStartMs);
+        var people = new double[area.Grid.Spec.CellCount];
+        foreach (var r in rows)
+            if (r.SlotStartMs == newest) people[r.Cell] += r.Value;
+        return (newest, HeatFrameDiff.View(people, area.WalkableM2, area.K, LevelThresholds.Default));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Heat frame of {Area} {Slot}: {Cells} cells changed")]

@@ -28,5 +28,5 @@ public sealed class LiveHub(AlertFeed feed, HeatFrames frames) : Hub<ILiveClient
     public IReadOnlyList<AlertEventView> Missed(string area, long after, string[]? places = null) => feed.After(area, after, places);
 
     /// <summary>The area's newest heat-map frame, whole (every cell with anyone in it): for a client that (re)connects.</summary>
-    public HeatFrame? Frame(string area) => frames.Current(area);
+    public Task<HeatFrame?> Frame(string area) => frames.CurrentAsync(area, Context.ConnectionAborted);
 }

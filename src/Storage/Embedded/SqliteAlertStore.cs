@@ -40,9 +40,11 @@ public sealed class SqliteAlertStore(SqliteDatabase db) : IAlertStore
             }
             catch (SqliteException x) when (x.SqliteErrorCode == 19)
             {
-                throw new InvalidOperationException($"alert {e.AlertId} already has event {e.Sequence}", x);
+                throw new AlertConflictException($"alert {e.AlertId} already has event {e.Sequence}", x);
             }
         }
+
+        await OpenPlaceAsync(connection, tx, alertEvent, cancellationToken).ConfigureAwait(false);
 
         foreach (var m in messages)
         {
@@ -58,6 +60,30 @@ public sealed class SqliteAlertStore(SqliteDatabase db) : IAlertStore
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // A raise takes its place's row (refused while another alert holds it); an end gives the row back.
+    private static async Task OpenPlaceAsync(SqliteConnection connection, SqliteTransaction tx, AlertEvent e, CancellationToken cancellationToken)
+    {
+        var sql = e.Kind switch
+        {
+            "raised" => "INSERT INTO open_place (area, place, alert_id) VALUES ($area, $place, $id)",
+            "resolved" or "expired" => "DELETE FROM open_place WHERE area = $area AND place = $place AND alert_id = $id",
+            _ => null,
+        };
+        if (sql is null) return;
+        await using var command = Command(connection, tx, sql);
+        command.Parameters.AddWithValue("$area", e.Area);
+        command.Parameters.AddWithValue("$place", e.Place);
+        command.Parameters.AddWithValue("$id", e.AlertId.ToString());
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException x) when (x.SqliteErrorCode == 19)
+        {
+            throw new AlertConflictException($"place {e.Place} of area {e.Area} already has an open alert; alert {e.AlertId} was not raised", x);
+        }
     }
 
     /// <inheritdoc />
@@ -134,7 +160,7 @@ public sealed class SqliteAlertStore(SqliteDatabase db) : IAlertStore
         }
 
         long alerts = 0;
-        foreach (var sql in new[] { "DELETE FROM outbox WHERE alert_id IN (SELECT alert_id FROM old_alert)",
+        foreach (var sql in new[] { "DELETE FROM outbox WHERE alert_id IN (SELECT alert_id FROM old_alert)", "DELETE FROM open_place WHERE alert_id IN (SELECT alert_id FROM old_alert)",
                      "DELETE FROM alert_event WHERE alert_id IN (SELECT alert_id FROM old_alert)", "SELECT count(*) FROM old_alert", "DROP TABLE old_alert" })
         {
             await using var step = Command(connection, tx, sql);

@@ -124,5 +124,16 @@ internal static class SqliteSchema
         new(2, "alert events keep the alert as it stood after them (JSON), so that open alerts carry on after a restart", """
             ALTER TABLE alert_event ADD COLUMN state TEXT;
             """),
+        new(3, "each place's open alert, one at most: the store refuses a second raise of a place, whichever node judges", """
+            CREATE TABLE open_place (
+                area TEXT NOT NULL,
+                place TEXT NOT NULL,
+                alert_id TEXT NOT NULL,
+                PRIMARY KEY (area, place));
+            INSERT OR IGNORE INTO open_place (area, place, alert_id)
+                SELECT e.area, e.place, e.alert_id FROM alert_event e
+                WHERE e.sequence = (SELECT max(sequence) FROM alert_event m WHERE m.alert_id = e.alert_id)
+                AND e.kind NOT IN ('resolved', 'expired') ORDER BY e.at DESC;
+            """),
     ];
 }

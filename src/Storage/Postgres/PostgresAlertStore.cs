@@ -35,9 +35,11 @@ public sealed class PostgresAlertStore(PostgresDatabase db) : IAlertStore
             }
             catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                throw new InvalidOperationException($"alert {e.AlertId} already has event {e.Sequence}", x);
+                throw new AlertConflictException($"alert {e.AlertId} already has event {e.Sequence}", x);
             }
         }
+
+        await OpenPlaceAsync(connection, tx, e, cancellationToken).ConfigureAwait(false);
 
         foreach (var m in messages)
         {
@@ -51,6 +53,30 @@ public sealed class PostgresAlertStore(PostgresDatabase db) : IAlertStore
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // A raise takes its place's row (refused while another alert holds it); an end gives the row back.
+    private static async Task OpenPlaceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AlertEvent e, CancellationToken cancellationToken)
+    {
+        var sql = e.Kind switch
+        {
+            "raised" => "INSERT INTO open_place (area, place, alert_id) VALUES ($1, $2, $3)",
+            "resolved" or "expired" => "DELETE FROM open_place WHERE area = $1 AND place = $2 AND alert_id = $3",
+            _ => null,
+        };
+        if (sql is null) return;
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Area });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Place });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.AlertId });
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new AlertConflictException($"place {e.Place} of area {e.Area} already has an open alert; alert {e.AlertId} was not raised", x);
+        }
     }
 
     /// <inheritdoc />
@@ -115,6 +141,7 @@ public sealed class PostgresAlertStore(PostgresDatabase db) : IAlertStore
         await using var command = db.DataSource.CreateCommand("""
             WITH old AS (SELECT alert_id FROM alert_event GROUP BY alert_id HAVING max(at) < $1),
             sent AS (DELETE FROM outbox WHERE alert_id IN (SELECT alert_id FROM old)),
+            freed AS (DELETE FROM open_place WHERE alert_id IN (SELECT alert_id FROM old)),
             gone AS (DELETE FROM alert_event WHERE alert_id IN (SELECT alert_id FROM old) RETURNING alert_id)
             SELECT count(DISTINCT alert_id) FROM gone
             """);

@@ -149,5 +149,16 @@ internal static class PostgresSchema
         new(2, "alert events keep the alert as it stood after them (JSON), so that open alerts carry on after a restart", """
             ALTER TABLE alert_event ADD COLUMN state text;
             """),
+        new(3, "each place's open alert, one at most: the store refuses a second raise of a place, whichever node judges", """
+            CREATE TABLE open_place (
+                area text NOT NULL,
+                place text NOT NULL,
+                alert_id uuid NOT NULL,
+                PRIMARY KEY (area, place));
+            INSERT INTO open_place (area, place, alert_id)
+                SELECT DISTINCT ON (area, place) area, place, alert_id
+                FROM (SELECT DISTINCT ON (alert_id) alert_id, area, place, kind, at FROM alert_event ORDER BY alert_id, sequence DESC) latest
+                WHERE kind NOT IN ('resolved', 'expired') ORDER BY area, place, at DESC;
+            """),
     ];
 }

@@ -24,13 +24,14 @@ internal sealed class ClusterFixture : IDisposable
     /// <summary>The evening in time order, as posts of 1,200 CSV rows each.</summary>
     public IReadOnlyList<string> Posts { get; } = MakePosts(240, 180, 1200);
 
-    /// <summary>The node settings over <paramref name="connection"/> and <paramref name="redis"/> with <paramref name="roles"/>.</summary>
-    public string[] NodeArgs(string connection, RedisServer redis, string roles = "all") =>
+    /// <summary>The node settings over <paramref name="connection"/> and <paramref name="redis"/> with <paramref name="roles"/>; alerting on if asked.</summary>
+    public string[] NodeArgs(string connection, RedisServer redis, string roles = "all", bool alerts = false) =>
     [
         "--CrowdWatch:Deployment", Deployment.DeploymentPath, "--Store:Provider", "postgres", "--ConnectionStrings:CrowdWatch", connection,
         "--Cluster:Redis", redis.Configuration, "--Cluster:Roles", roles, "--Cluster:BlockCells", "10", "--Cluster:LeaseSeconds", "3",
         "--Ingest:PseudonymKey", PseudonymKey, "--Ingest:LatenessMinutes", "30", "--Ingest:IdleCloseMinutes", "0.15",
-        "--Forecast:Enabled", "false", "--Alerts:Enabled", "false", "--Logging:LogLevel:Microsoft.AspNetCore", "Warning",
+        "--Forecast:Enabled", "false", "--Alerts:Enabled", alerts ? "true" : "false", "--Alerts:PollMilliseconds", "100", "--Live:FramePollMilliseconds", "100",
+        "--Logging:LogLevel:Microsoft.AspNetCore", "Warning",
     ];
 
     private static List<string> MakePosts(int devices, int minutes, int rowsPerPost)
