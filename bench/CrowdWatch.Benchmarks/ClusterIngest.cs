@@ -18,9 +18,9 @@ namespace CrowdWatch.Benchmarks;
 /// own (the in-process path, no Redis), then 1, 2 and 3 nodes on the Redis Streams log (redis-server with an append-only
 /// file, fsync always) and one PostgreSQL. Each shape gets ROWS synthetic pings posted round-robin by four concurrent
 /// posters in posts of 5 000; reported: rows acknowledged per second, and (on the log) until the workers had read every
-/// entry. Then ten rounds of ping-POST-to-frame: 8 000 pings in 160 cells spread over every block for one slot, then one
+/// entry. Then ten rounds of ping-POST-to-frame: 40 to 50 pings in each of 152 cells spread over every block for one slot, then one
 /// ping per cell in the next slot (which closes the first, lateness 0); timed from that post to the moment a SignalR
-/// client on node 1 holds all 160 cells of the slot.
+/// client on node 1 holds all 152 cells of the slot.
 /// </summary>
 internal static class ClusterIngest
 {
@@ -64,10 +64,15 @@ internal static class ClusterIngest
             var addresses = hosts.Select(h => h.Address).ToList();
 
             var (acked, read) = await ThroughputAsync(http, addresses, bodies, mux, blocks);
+            // What the log holds per ping while its slots are open (entries are trimmed once their slots are stored).
+            var perPing = mux is null ? 0 : await BytesPerHeldPingAsync(mux, blocks);
+            var aof = redis is null ? 0 : Directory.EnumerateFiles(dir, "*.aof", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / (double)rows;
             var latencies = await LatenciesAsync(http, addresses, area);
             var sorted = latencies.Order().ToArray();
             double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-            var workers = read is { } r ? FormattableString.Invariant($", read by the workers in {r.TotalSeconds:0.0} s = {rows / r.TotalSeconds:N0} rows/s") : "";
+            var workers = read is { } r
+                ? FormattableString.Invariant($", read by the workers in {r.TotalSeconds:0.0} s = {rows / r.TotalSeconds:N0} rows/s; Redis memory {perPing:0} B per ping held, append-only file {aof:0} B per ping posted")
+                : "";
             return FormattableString.Invariant($"{label}: {rows:N0} rows acknowledged in {acked.TotalSeconds:0.0} s = {rows / acked.TotalSeconds:N0} rows/s{workers}")
                 + FormattableString.Invariant($"; ping POST to whole frame at a client on node 1: p50 {P(0.5):0} ms, max {sorted[^1]:0} ms over {sorted.Length} slots");
         }
@@ -130,7 +135,8 @@ internal static class ClusterIngest
         for (var r = 0; r < 11; r++)
         {
             var slot = first + (r * slotMs);
-            await PostAsync(http, nodes[r % nodes.Count], Pings(area, cells, slot + 60_000, 50, r));
+            // A different number of devices per cell every slot: frames carry only the cells that changed.
+            await PostAsync(http, nodes[r % nodes.Count], Pings(area, cells, slot + 60_000, 40 + r, r));
             var closing = Stopwatch.GetTimestamp();
             await PostAsync(http, nodes[(r + 1) % nodes.Count], Pings(area, cells, slot + slotMs + 1_000, 1, r + 100));
             var waited = Stopwatch.StartNew();
@@ -172,6 +178,23 @@ internal static class ClusterIngest
         if (!File.Exists(path)) pings.WriteCsv(path);
         var all = File.ReadAllLines(path);
         return [.. all.Skip(1).Chunk(perPost).Select(c => all[0] + "\n" + string.Join('\n', c) + "\n")];
+    }
+
+    // Redis's own count of the streams' bytes (MEMORY USAGE) over the pings their entries still hold.
+    private static async Task<double> BytesPerHeldPingAsync(ConnectionMultiplexer mux, int blocks)
+    {
+        var db = mux.GetDatabase();
+        var (bytes, pings) = (0L, 0L);
+        for (var b = 0; b < blocks; b++)
+        {
+            var stream = IngestLog.StreamOf("chongqing", b);
+            if (!await db.KeyExistsAsync(stream)) continue;
+            bytes += (long)await db.ExecuteAsync("MEMORY", "USAGE", stream, "SAMPLES", "0");
+            foreach (var e in await db.StreamRangeAsync(stream))
+                pings += ((byte[]?)e[LogRecords.DataField])?.Length / LogRecords.PingBytes ?? 0;
+        }
+
+        return pings == 0 ? 0 : bytes / (double)pings;
     }
 
     private static async Task<long> LeasesAsync(ConnectionMultiplexer mux, int blocks)

@@ -324,7 +324,7 @@ public sealed partial class AlertService : BackgroundService
                 area.Term = term;
                 if (term == 0) continue;
                 area.CarryOn(await _ownership.JudgedThroughAsync(name, cancellationToken).ConfigureAwait(false));
-                Taken(_log, name, area.LastSlotMs is { } judged ? DateTimeOffset.FromUnixTimeMilliseconds(judged) : null);
+                Taken(_log, name, area.LastSlotMs is { } judged ? $"the slot after {DateTimeOffset.FromUnixTimeMilliseconds(judged):u}" : "the newest complete slot");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -360,8 +360,8 @@ public sealed partial class AlertService : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Area}/{Place}: {Kind} {Level}. {Note}")]
     private static partial void Recorded(ILogger log, string area, string place, string kind, string level, string note);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts of {Area}: judged on this node from the slot after {Judged}")]
-    private static partial void Taken(ILogger log, string area, DateTimeOffset? judged);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts of {Area}: judged on this node from {From}")]
+    private static partial void Taken(ILogger log, string area, string from);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {Area} at {Slot}: the store holds a newer state ({Reason}); read back")]
     private static partial void Conflict(ILogger log, string area, DateTimeOffset slot, string reason);

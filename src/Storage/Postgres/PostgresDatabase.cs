@@ -107,7 +107,12 @@ public sealed class PostgresDatabase : IStoreDatabase
         return new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc);
     }
 
-    internal static DateTime Utc(long ms) => DateTime.UnixEpoch.AddMilliseconds(ms);
+    // long.MaxValue ("whenever", as in the outbox's "due at any time") is past DateTime's range: instants beyond it stand
+    // for its ends.
+    private static readonly long MaxMs = (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+    private static readonly long MinMs = -(DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerMillisecond);
+
+    internal static DateTime Utc(long ms) => DateTime.UnixEpoch.AddMilliseconds(Math.Clamp(ms, MinMs, MaxMs));
 
     internal static long Ms(DateTime utc) => (long)(utc - DateTime.UnixEpoch).TotalMilliseconds;
 
