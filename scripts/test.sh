@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # store's tests start on 127.0.0.1 as a throw-away cluster (unless CROWDWATCH_TEST_POSTGRES names a server).
 # Debian's chromium for the browser tests (Playwright drives it from PATH; no browser is downloaded).
 # libxml2-utils: xmllint, the parser CAP consumers use, checks every CAP message the tests fetch.
-# redis-server: the scale-out tests start their own on a free 127.0.0.1 port (the SignalR backplane).
+# redis-server: the scale-out tests start their own on a free 127.0.0.1 port (the ingest log, leases, the SignalR backplane).
 packages=(fonts-noto-cjk postgresql-15-postgis-3 chromium libxml2-utils redis-server)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

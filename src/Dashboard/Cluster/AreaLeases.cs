@@ -108,12 +108,11 @@ public sealed partial class AreaLeases(ClusterRedis redis, AreaCatalog catalog, 
     private async Task KeepAndTakeAsync()
     {
         var live = await _leases.BeatAsync(time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
-        var rank = live.ToList().IndexOf(_leases.Holder);
         var areas = catalog.Areas.Keys.Order(StringComparer.Ordinal).ToList();
         for (var i = 0; i < areas.Count; i++)
         {
             var area = areas[i];
-            var mine = live.Count - 1 - (i % live.Count) == rank;
+            var mine = Leases.IsDealt(i, live, _leases.Holder, fromLast: true);
             var held = _terms.ContainsKey(area);
             if (held && !mine)
             {

@@ -46,6 +46,19 @@ public sealed class Leases(ClusterRedis redis, TimeSpan life)
     /// <summary>The holder of <paramref name="resource"/>'s lease, if any.</summary>
     public async Task<string?> HolderOfAsync(string resource) => await redis.Database.StringGetAsync(KeyOf(resource)).ConfigureAwait(false);
 
+    /// <summary>
+    /// Whether resource <paramref name="index"/> of a list is dealt to <paramref name="holder"/> among the
+    /// <paramref name="live"/> nodes (in name order): index i to rank i mod n, or, <paramref name="fromLast"/>, to rank
+    /// n - 1 - (i mod n), so that two lists dealt the two ways put their first items on different nodes.
+    /// </summary>
+    public static bool IsDealt(int index, IReadOnlyList<string> live, string holder, bool fromLast = false)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        var rank = live.ToList().IndexOf(holder);
+        var dealt = index % live.Count;
+        return rank == (fromLast ? live.Count - 1 - dealt : dealt);
+    }
+
     /// <summary>Says this node is alive; returns the nodes that beat within one lease life (this one included), in name order.</summary>
     public async Task<IReadOnlyList<string>> BeatAsync(long nowMs)
     {

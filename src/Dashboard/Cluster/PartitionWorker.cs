@@ -99,12 +99,11 @@ public sealed partial class PartitionWorker(ClusterRedis redis, AreaCatalog cata
             Lost(log, key);
         }
 
-        var rank = live.ToList().IndexOf(_leases.Holder);
         var all = Partitions().ToList();
         for (var i = 0; i < all.Count; i++)
         {
             var (key, area, block) = all[i];
-            var mine = i % live.Count == rank;
+            var mine = Leases.IsDealt(i, live, _leases.Holder);
             if (!mine)
             {
                 // Dealt to another node: handed back with its pending entries, for that node to claim.
