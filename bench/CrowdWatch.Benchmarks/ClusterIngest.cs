@@ -8,7 +8,6 @@ using CrowdWatch.Dashboard.Live;
 using CrowdWatch.Geo.Grids;
 using CrowdWatch.Storage;
 using Microsoft.AspNetCore.SignalR.Client;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace CrowdWatch.Benchmarks;
@@ -43,10 +42,10 @@ internal static class ClusterIngest
     {
         var label = nodes == 0 ? "in-process, 1 node, no Redis" : $"{nodes} node(s) on the Redis log";
         Console.Error.WriteLine($"{label}: starting ...");
-        var connection = await NewDatabaseAsync(server);
+        var connection = await BenchProcesses.NewDatabaseAsync(server);
         var dir = Path.Combine(Path.GetTempPath(), "crowdwatch-bench-cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        using var redis = nodes == 0 ? null : StartRedis(dir);
+        (Process Process, int Port)? redis = nodes == 0 ? null : BenchProcesses.StartRedis(dir, appendOnly: true);
         var redisAt = redis is null ? null : $"127.0.0.1:{redis.Value.Port}";
         var hosts = new List<(Process Process, string Address)>();
         try
@@ -232,69 +231,12 @@ internal static class ClusterIngest
         }
     }
 
-    private static async Task<string> NewDatabaseAsync(string server)
-    {
-        var database = $"crowdwatch_bench_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
-    }
-
-    private static RedisProcess? StartRedis(string dir)
-    {
-        var port = LiveFrames.FreePort();
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"])
-            start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => LiveFrames.Stop(process);
-        Thread.Sleep(300);
-        return new RedisProcess(process, port);
-    }
-
-    private static async Task<(Process, string)> StartNodeAsync(string connection, string? redis, int i)
-    {
-        var port = LiveFrames.FreePort();
-        var address = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        string[] args =
+    private static Task<(Process Process, string Address)> StartNodeAsync(string connection, string? redis, int i) =>
+        BenchProcesses.StartNodeAsync($"node-{i}",
         [
-            Path.Combine(AppContext.BaseDirectory, "crowdwatch.dll"), "--urls", address, "--Store:Provider", "postgres", "--ConnectionStrings:CrowdWatch", connection,
-            "--Replay:Enabled", "false", "--Forecast:Enabled", "false", "--Alerts:Enabled", "false", "--Ingest:PseudonymKey", Key, "--Ingest:LatenessMinutes", "0",
-            "--Ingest:IdleCloseMinutes", "60", "--Live:FramePollMilliseconds", "100", "--Api:RequestsPerMinute", "1000000", "--Logging:LogLevel:Default", "Warning",
+            "--Store:Provider", "postgres", "--ConnectionStrings:CrowdWatch", connection, "--Replay:Enabled", "false", "--Forecast:Enabled", "false",
+            "--Alerts:Enabled", "false", "--Ingest:PseudonymKey", Key, "--Ingest:LatenessMinutes", "0", "--Ingest:IdleCloseMinutes", "60",
+            "--Api:RequestsPerMinute", "1000000", "--Logging:LogLevel:Default", "Warning",
             .. redis is null ? Array.Empty<string>() : ["--Cluster:Redis", redis, "--Cluster:NodeId", $"node-{i}", "--Cluster:BlockCells", BlockCells.ToString(CultureInfo.InvariantCulture)],
-        ];
-        foreach (var a in args) start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"node-{i}: {line}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => LiveFrames.Stop(process);
-        using var http = new HttpClient();
-        await UntilAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync($"{address}/alive")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60));
-        return (process, address);
-    }
-
-    private readonly record struct RedisProcess(Process Process, int Port) : IDisposable
-    {
-        public void Dispose() => LiveFrames.Stop(Process);
-    }
+        ]);
 }

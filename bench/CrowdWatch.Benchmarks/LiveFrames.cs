@@ -107,7 +107,7 @@ internal static class LiveFrames
             {
                 exe, "--urls", $"http://127.0.0.1:{port}", "--CrowdWatch:Deployment", Path.Combine(dir, "deployment.json"),
                 "--Store:DataDirectory", Path.Combine(dir, "store"), "--Replay:Enabled", "false", "--Forecast:Enabled", "false", "--Alerts:Enabled", "false",
-                "--Live:FramePollMilliseconds", "100", "--Logging:LogLevel:Default", "Warning", "--Api:RequestsPerMinute", "1000000",
+                "--Live:SafetyPollSeconds", "0.1", "--Logging:LogLevel:Default", "Warning", "--Api:RequestsPerMinute", "1000000",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -58,6 +58,22 @@ if (args.Length >= 1 && args[0] == "cluster")
     return;
 }
 
+// "live-push [CLIENTS] [CELLS] [FRAMES] [NODES]": frames pushed on write (PostgreSQL NOTIFY) to CLIENTS dashboards in
+// another process, over NODES nodes (more than one: the Redis backplane); store write to frame received, host CPU.
+if (args.Length >= 1 && args[0] == "live-push")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await LivePush.RunAsync(Arg(1, 1000), Arg(2, 10_000), Arg(3, 20), Arg(4, 1));
+    return;
+}
+
+// "live-push-clients NODES CLIENTS AREA": the far end of live-push (started by it).
+if (args.Length == 4 && args[0] == "live-push-clients")
+{
+    await LivePushClients.RunAsync(args[1].Split(','), int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
+    return;
+}
+
 // "forecast [CELLS]": the forecast engine on a synthetic city of CELLS cells (default 10 000) with eight weeks of
 // 15-minute slots: one fit of the LightGBM model with its interval calibration (what the service does once a day),
 // then forecasts of the next 48 slots for every cell (what it does every slot), timed, with peak memory.

@@ -37,6 +37,9 @@ public sealed partial class AreaLeases(ClusterRedis redis, AreaCatalog catalog, 
     public long TermOf(string area) => _terms.GetValueOrDefault(area);
 
     /// <inheritdoc />
+    public event Action<string>? Taken;
+
+    /// <inheritdoc />
     public async Task<long?> JudgedThroughAsync(string area, CancellationToken cancellationToken = default)
     {
         var value = await redis.Database.StringGetAsync(MarkKey(area)).ConfigureAwait(false);
@@ -129,6 +132,7 @@ public sealed partial class AreaLeases(ClusterRedis redis, AreaCatalog catalog, 
             {
                 _terms[area] = Interlocked.Increment(ref _lastTerm);
                 Took(log, area);
+                Taken?.Invoke(area);
             }
         }
     }

@@ -15,7 +15,7 @@ namespace CrowdWatch.Dashboard.Forecasting;
 /// area's owner forecasts it (<see cref="IAreaOwnership"/>): one run per slot, not one per worker.
 /// </summary>
 public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IOptions<ForecastOptions> options,
-    TimeProvider time, ILogger<ForecastRefresh> log, IIngestGate gate, IAreaOwnership ownership) : BackgroundService
+    TimeProvider time, ILogger<ForecastRefresh> log, IIngestGate gate, IAreaOwnership ownership, Live.FrameSignal frames) : BackgroundService
 {
     private readonly Dictionary<string, AreaForecaster> _forecasters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastOrigin = new(StringComparer.Ordinal);
@@ -80,6 +80,8 @@ public sealed partial class ForecastRefresh(AreaCatalog catalog, ICountStore cou
 
         var run = await Task.Run(() => forecaster.Forecast(panels, calendar, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         await forecasts.SaveRunAsync(run, cancellationToken).ConfigureAwait(false);
+        // The dashboards hear of the run at once, not at the frames' next look.
+        frames.Wake();
         _lastOrigin[area.Name] = origin;
         Runs++;
         Saved(log, area.Name, run.Values.Count, DateTimeOffset.FromUnixTimeMilliseconds(origin));

@@ -15,6 +15,9 @@ public interface IAreaOwnership
     /// </summary>
     long TermOf(string area);
 
+    /// <summary>Raised when this node takes an area (its name): what it owns now must be looked at, not waited for.</summary>
+    event Action<string>? Taken;
+
     /// <summary>The last slot judged for <paramref name="area"/> by any owner (start, Unix ms); null if not known.</summary>
     Task<long?> JudgedThroughAsync(string area, CancellationToken cancellationToken = default);
 

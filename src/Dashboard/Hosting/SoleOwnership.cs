@@ -10,6 +10,14 @@ internal sealed class SoleOwnership : IAreaOwnership
     public long TermOf(string area) => 1;
 
     /// <inheritdoc />
+    /// <remarks>Never raised: one process owns every area from the start.</remarks>
+    public event Action<string>? Taken
+    {
+        add { }
+        remove { }
+    }
+
+    /// <inheritdoc />
     public Task<long?> JudgedThroughAsync(string area, CancellationToken cancellationToken = default) => Task.FromResult<long?>(null);
 
     /// <inheritdoc />

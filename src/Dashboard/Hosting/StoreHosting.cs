@@ -22,6 +22,7 @@ internal static class StoreHosting
             .ValidateOnStart();
         // Each part of the host asks for the contract it needs; the configuration alone decides which backend answers.
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Counts);
+        builder.Services.AddSingleton(sp => (Geo.Storage.ICountChanges)sp.GetRequiredService<Store>().Counts);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Areas);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Forecasts);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Alerts);

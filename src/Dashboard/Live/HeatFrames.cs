@@ -14,15 +14,17 @@ namespace CrowdWatch.Dashboard.Live;
 /// <summary>
 /// Pushes each area's newest slot to the live hub as a heat-map frame of the cells that changed (the whole city's
 /// group gets every change, a zone's group the changes inside that zone), and a notice when a new forecast run is
-/// saved. Looks at the store every <see cref="LiveOptions.FramePollMilliseconds"/>. With several nodes only an area's
+/// saved. Pushed, not polled: a store write or a saved run wakes it (<see cref="FrameSignal"/>), and it looks at the
+/// store anyway every <see cref="LiveOptions.SafetyPollSeconds"/> for writers it cannot hear. With several nodes only an area's
 /// owner pushes its frames (through the backplane to every node's browsers); a taker starts with a whole frame.
 /// </summary>
 public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IHubContext<LiveHub, ILiveClient> hub,
-    IOptions<LiveOptions> options, TimeProvider time, ILogger<HeatFrames> log, IAreaOwnership ownership) : BackgroundService
+    IOptions<LiveOptions> options, TimeProvider time, ILogger<HeatFrames> log, IAreaOwnership ownership, FrameSignal signal) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, HeatFrame> _current = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long SlotMs, Dictionary<int, HeatCell> Cells, Guid? Run)> _sent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _terms = new(StringComparer.Ordinal);
+    private int _sending;
 
     /// <summary>Frames pushed so far.</summary>
     public int FramesSent { get; private set; }
@@ -68,7 +70,9 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
 
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.FramePollMilliseconds), stoppingToken).ConfigureAwait(false);
+                // A burst of writes (a slot's blocks, counts and searches) gives one frame: a wake waits a moment for the rest.
+                if (await signal.WaitAsync(TimeSpan.FromSeconds(options.Value.SafetyPollSeconds), stoppingToken).ConfigureAwait(false) && options.Value.CoalesceMilliseconds > 0)
+                    await Task.Delay(options.Value.CoalesceMilliseconds, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -84,8 +88,8 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         _sent.TryGetValue(area.Name, out var last);
         if (await forecasts.LatestRunAsync(area.Name, cancellationToken).ConfigureAwait(false) is { } run && run.Id != last.Run)
         {
-            await hub.Clients.Group(LiveHub.AreaGroup(area.Name)).ForecastUpdated(new ForecastNotice(area.Name, run.Id, SeriesCsv.SlotLabel(area, run.OriginSlotMs),
-                Instants.Local(run.IssuedMs, area.TimeZone))).ConfigureAwait(false);
+            Send(hub.Clients.Group(LiveHub.AreaGroup(area.Name)).ForecastUpdated(new ForecastNotice(area.Name, run.Id, SeriesCsv.SlotLabel(area, run.OriginSlotMs),
+                Instants.Local(run.IssuedMs, area.TimeZone))), area.Name);
             last.Run = run.Id;
             _sent[area.Name] = last;
         }
@@ -102,16 +106,32 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         var label = SeriesCsv.SlotLabel(area, newest);
         _current[area.Name] = HeatFrame.Of(area.Name, label, newest, true, [.. view.Values.OrderBy(c => c.C)]);
         _sent[area.Name] = (newest, view, last.Run);
-        await hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(HeatFrame.Of(area.Name, label, newest, last.Cells is null, changes)).ConfigureAwait(false);
+        Send(hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(HeatFrame.Of(area.Name, label, newest, last.Cells is null, changes)), area.Name);
         foreach (var (place, cells) in zones)
         {
             var inZone = changes.Where(c => cells.Contains(c.C)).ToArray();
-            if (inZone.Length > 0) await hub.Clients.Group(LiveHub.PlaceGroup(area.Name, place)).HeatFrame(HeatFrame.Of(area.Name, label, newest, false, inZone)).ConfigureAwait(false);
+            if (inZone.Length > 0) Send(hub.Clients.Group(LiveHub.PlaceGroup(area.Name, place)).HeatFrame(HeatFrame.Of(area.Name, label, newest, false, inZone)), area.Name);
         }
 
         FramesSent++;
         Sent(log, area.Name, label, changes.Length);
     }
+
+    // Handed to SignalR, not awaited: a group send completes only when its slowest client has taken the frame, and a
+    // client that stopped reading must not hold the next frame back from everyone else. SignalR writes each connection
+    // in turn at once (serialised once per protocol); what a stuck client has not taken waits on its connection alone.
+    private void Send(Task sending, string area)
+    {
+        Interlocked.Increment(ref _sending);
+        sending.ContinueWith(t =>
+        {
+            Interlocked.Decrement(ref _sending);
+            if (t.Exception is { } e) Failed(log, e.GetBaseException(), area);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Group sends handed to SignalR and not yet taken by every client (a client that fell behind keeps one open).</summary>
+    public int Sending => Volatile.Read(ref _sending);
 
     // The newest slot with people in [fromMs, now + a slot) and its cells as viewers see them; null if there is none.
     private async Task<(long SlotMs, Dictionary<int, HeatCell> View)?> NewestAsync(Geo.Areas.Area area, long fromMs, long nowMs, CancellationToken cancellationToken)

@@ -13,9 +13,16 @@ internal static class LiveHosting
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder, ClusterOptions cluster)
     {
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<FrameSignal>();
         builder.Services.AddSingleton<HeatFrames>();
-        if (cluster.Has(ClusterOptions.Worker)) builder.Services.AddHostedService(sp => sp.GetRequiredService<HeatFrames>());
-        var signalR = builder.Services.AddSignalR();
+        if (cluster.Has(ClusterOptions.Worker))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<HeatFrames>());
+            builder.Services.AddHostedService<CountListener>();
+        }
+
+        // JSON for any client, MessagePack beside it (smaller frames, cheaper to write): the page takes MessagePack.
+        var signalR = builder.Services.AddSignalR().AddMessagePackProtocol();
         if (!string.IsNullOrWhiteSpace(cluster.Redis))
         {
             // A node starts, and goes on serving its own browsers, while Redis is away; it reconnects when Redis is back.

@@ -25,7 +25,8 @@ public sealed class LiveHub(AlertFeed feed, HeatFrames frames) : Hub<ILiveClient
     }
 
     /// <summary>Events of <paramref name="area"/> (and <paramref name="places"/>, if given) after feed number <paramref name="after"/>.</summary>
-    public IReadOnlyList<AlertEventView> Missed(string area, long after, string[]? places = null) => feed.After(area, after, places);
+    /// <remarks>An array, not the feed's list: every hub protocol (MessagePack too) writes an array.</remarks>
+    public AlertEventView[] Missed(string area, long after, string[]? places = null) => [.. feed.After(area, after, places)];
 
     /// <summary>The area's newest heat-map frame, whole (every cell with anyone in it): for a client that (re)connects.</summary>
     public Task<HeatFrame?> Frame(string area) => frames.CurrentAsync(area, Context.ConnectionAborted);

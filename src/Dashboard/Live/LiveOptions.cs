@@ -8,7 +8,14 @@ public sealed class LiveOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "Live";
 
-    /// <summary>How often the store is looked at for a new slot or forecast run (ms).</summary>
-    [Range(20, 60_000)]
-    public int FramePollMilliseconds { get; set; } = 500;
+    /// <summary>
+    /// How often the store is looked at anyway (s): frames are pushed when counts are stored or a forecast run is saved;
+    /// this poll is only the safety net for a writer the store cannot hear (another process on the embedded store).
+    /// </summary>
+    [Range(0.02, 86_400)]
+    public double SafetyPollSeconds { get; set; } = 30;
+
+    /// <summary>How long a wake waits for more writes before the frame is built (ms), so that a burst gives one frame.</summary>
+    [Range(0, 1_000)]
+    public int CoalesceMilliseconds { get; set; } = 10;
 }

@@ -5,8 +5,15 @@ using static CrowdWatch.Storage.Embedded.SqliteDatabase;
 namespace CrowdWatch.Storage.Embedded;
 
 /// <summary>The embedded (SQLite) store of counts per cell and slot, with zone totals.</summary>
-public sealed class SqliteCountStore(SqliteDatabase db) : ICountStore
+public sealed class SqliteCountStore(SqliteDatabase db) : ICountStore, ICountChanges
 {
+    /// <inheritdoc />
+    public event Action<string>? Stored;
+
+    /// <inheritdoc />
+    /// <remarks>The embedded store is one process's: its own writes are all there is to hear.</remarks>
+    public Task ListenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <inheritdoc />
     public async Task WriteAsync(CountBatch batch, CancellationToken cancellationToken = default)
     {
@@ -61,6 +68,7 @@ public sealed class SqliteCountStore(SqliteDatabase db) : ICountStore
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Stored?.Invoke(batch.Area);
     }
 
     // The cells' rows of the batch, with one prepared statement.

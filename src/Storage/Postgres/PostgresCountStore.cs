@@ -6,8 +6,50 @@ using static CrowdWatch.Storage.Postgres.PostgresDatabase;
 namespace CrowdWatch.Storage.Postgres;
 
 /// <summary>The PostgreSQL store of counts per cell and slot, with zone totals.</summary>
-public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore
+public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore, ICountChanges
 {
+    /// <summary>The channel a write notifies (its payload: the area), delivered to listeners when the write commits.</summary>
+    public const string Channel = "crowdwatch_counts";
+
+    /// <inheritdoc />
+    public event Action<string>? Stored;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One connection of its own, <c>LISTEN</c>ing on <see cref="Channel"/>; if it breaks (the server restarts) it is
+    /// opened again after a second, and one <see cref="Stored"/> per area then says "look again" for what was missed.
+    /// </remarks>
+    public async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notification += (_, e) => Stored?.Invoke(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await foreach (var area in AreasAsync(connection, cancellationToken).ConfigureAwait(false)) Stored?.Invoke(area);
+                while (true) await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<string> AreasAsync(NpgsqlConnection connection, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT name FROM area", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return reader.GetString(0);
+    }
+
     /// <inheritdoc />
     public async Task WriteAsync(CountBatch batch, CancellationToken cancellationToken = default)
     {
@@ -70,7 +112,15 @@ public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore
             await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Every node's listener hears the write once it commits (and not if it rolls back).
+        await using (var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', $1)", connection, tx))
+        {
+            notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.Area });
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Stored?.Invoke(batch.Area);
         foreach (var month in months) db.Partitions.TryAdd(month, true);
         foreach (var (key, id) in looked) db.Ids.TryAdd(key, id);
     }

@@ -27,7 +27,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _host = await RunningHost.StartAsync("--Replay:Enabled", "false", "--Store:DataDirectory", _store, "--Forecast:Enabled", "false",
-            "--Alerts:PollMilliseconds", "100", "--Live:FramePollMilliseconds", "100");
+            "--Alerts:PollMilliseconds", "100");
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
@@ -197,6 +197,8 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
         var first = await OpenAsync(duty);
         var second = await OpenAsync();
         Assert.Equal(0, await first.Locator("li.alert").CountAsync());
+        // The page speaks MessagePack to the hub (smaller, faster frames); the warning below comes that way.
+        Assert.Equal("messagepack", await second.EvaluateAsync<string>("() => window.cw.protocol"));
 
         // Hongyadong far over its capacity in the last complete slot and the current one.
         var s0 = LastCompleteSlot();

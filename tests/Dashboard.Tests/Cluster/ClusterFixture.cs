@@ -30,7 +30,7 @@ internal sealed class ClusterFixture : IDisposable
         "--CrowdWatch:Deployment", Deployment.DeploymentPath, "--Store:Provider", "postgres", "--ConnectionStrings:CrowdWatch", connection,
         "--Cluster:Redis", redis.Configuration, "--Cluster:Roles", roles, "--Cluster:BlockCells", "10", "--Cluster:LeaseSeconds", "3",
         "--Ingest:PseudonymKey", PseudonymKey, "--Ingest:LatenessMinutes", "30", "--Ingest:IdleCloseMinutes", "0.15",
-        "--Forecast:Enabled", "false", "--Alerts:Enabled", alerts ? "true" : "false", "--Alerts:PollMilliseconds", "100", "--Live:FramePollMilliseconds", "100",
+        "--Forecast:Enabled", "false", "--Alerts:Enabled", alerts ? "true" : "false", "--Alerts:PollMilliseconds", "100",
         "--Logging:LogLevel:Microsoft.AspNetCore", "Warning",
     ];
 

@@ -28,7 +28,7 @@ public class LiveIngestTests
     {
         using var d = new TestDeployment();
         await using var host = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
-            "--Forecast:Enabled", "false", "--Live:FramePollMilliseconds", "50", "--Ingest:LatenessMinutes", "2");
+            "--Forecast:Enabled", "false", "--Ingest:LatenessMinutes", "2");
         var keys = host.Services.GetRequiredService<IApiKeys>();
         var ingest = await keys.IssueAsync("operator-feed", "ingest");
         var duty = await keys.IssueAsync("duty", "operator");
@@ -90,12 +90,12 @@ public class LiveIngestTests
         while (!frames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
         var second = frames.Single(f => f.SlotMs == s0 + SlotMs);
         Assert.False(second.Full);
-        Assert.Equal(new[] { (5, (double?)40), (crowdCell.Cell, 0) }.OrderBy(c => c.Item1), second.Rows().Select(c => (c.Cell, c.People)));
+        Assert.Equal(new[] { (5, (int?)40), (crowdCell.Cell, 0) }.OrderBy(c => c.Item1), second.Rows().Select(c => (c.Cell, c.People)));
         // The zone's follower got the crowd's cell, which lies in the zone, and then its emptying, but never cell 5, outside it.
         waited.Restart();
         while (!zoneFrames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
         Assert.Equal([crowdCell.Cell], zoneFrames.Single(f => f.SlotMs == s0).Cells);
-        Assert.Equal([(crowdCell.Cell, (double?)0)], zoneFrames.Single(f => f.SlotMs == s0 + SlotMs).Rows().Select(c => (c.Cell, c.People)));
+        Assert.Equal([(crowdCell.Cell, (int?)0)], zoneFrames.Single(f => f.SlotMs == s0 + SlotMs).Rows().Select(c => (c.Cell, c.People)));
 
         // A client that (re)connects asks for the whole newest frame.
         var whole = await hub.InvokeAsync<HeatFrame>("Frame", "hongyadong");

@@ -16,13 +16,26 @@ export function applyFrame(frame) {
   }
 }
 
+// MessagePack (the smaller, faster protocol the page uses when its script loaded) brings the server's property names
+// (PascalCase) and instants as [Date, offset minutes]; the page reads what JSON brings: camelCase, ISO strings.
+export function plain(v) {
+  if (Array.isArray(v)) return v.length === 2 && v[0] instanceof Date && typeof v[1] === 'number' ? v[0].toISOString() : v.map(plain);
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k[0].toLowerCase() + k.slice(1), plain(x)]));
+  return v;
+}
+
 export function setStatus(s) { $('status').dataset.state = s; $('status').textContent = t(s); }
 
 export async function connect() {
-  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000]).build();
+  let builder = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000]);
+  if (signalR.protocols?.msgpack) builder = builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
+  const connection = builder.build();
   state.connection = connection;
-  connection.on('Alert', onAlertEvent);
-  connection.on('HeatFrame', (frame) => {
+  state.protocol = signalR.protocols?.msgpack ? 'messagepack' : 'json';
+  connection.on('Alert', (e) => onAlertEvent(plain(e)));
+  connection.on('HeatFrame', (received) => {
+    const frame = plain(received);
     if (frame.area !== state.area.name) return;
     state.frames++;
     state.lastFrame = frame;
@@ -52,8 +65,8 @@ export async function connect() {
   const resubscribe = async () => {
     await connection.invoke('Subscribe', state.area.name, null);
     // Whatever happened while we were away: missed alert events by feed number, and the whole newest frame.
-    for (const e of await connection.invoke('Missed', state.area.name, state.feed, null)) onAlertEvent(e);
-    const frame = await connection.invoke('Frame', state.area.name);
+    for (const e of await connection.invoke('Missed', state.area.name, state.feed, null)) onAlertEvent(plain(e));
+    const frame = plain(await connection.invoke('Frame', state.area.name));
     if (frame && state.live && !state.scenario) {
       state.heat = new Map();
       applyFrame(frame);
