@@ -7,6 +7,29 @@ namespace CrowdWatch.Benchmarks;
 /// <summary>The servers the multi-process benchmarks start: CrowdWatch nodes, redis-server, a fresh PostgreSQL database.</summary>
 internal static class BenchProcesses
 {
+    /// <summary>A deployment of one area, "bench", of <paramref name="side"/> × <paramref name="side"/> cells of 100 m in <paramref name="dir"/> (5-minute slots, k 1); its path.</summary>
+    public static string SquareDeployment(string dir, int side)
+    {
+        var path = Path.Combine(dir, "deployment.json");
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $$"""
+            { "areas": [ { "name": "bench", "centre": [106.5790, 29.5630], "widthM": {{side * 100}}, "heightM": {{side * 100}}, "cellSizeM": 100,
+                           "timeZone": "Asia/Shanghai", "slotMinutes": 5, "panelFactor": 1, "k": 1 } ] }
+            """));
+        return path;
+    }
+
+    /// <summary>Removes a run's folder; a file still held for a moment (a store's) leaves it.</summary>
+    public static void Remove(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     /// <summary>A new database on <paramref name="server"/>; its connection string.</summary>
     public static async Task<string> NewDatabaseAsync(string server)
     {

@@ -80,13 +80,7 @@ internal static class ClusterIngest
             foreach (var (p, _) in hosts) LiveFrames.Stop(p);
             if (redis is { } rs) LiveFrames.Stop(rs.Process);
             await Task.Delay(500);
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            BenchProcesses.Remove(dir);
         }
     }
 

@@ -25,10 +25,7 @@ internal static class LiveFrames
         var side = (int)Math.Ceiling(Math.Sqrt(cells));
         var dir = Path.Combine(Path.GetTempPath(), "crowdwatch-frames-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "deployment.json"), string.Create(CultureInfo.InvariantCulture, $$"""
-            { "areas": [ { "name": "bench", "centre": [106.5790, 29.5630], "widthM": {{side * 100}}, "heightM": {{side * 100}}, "cellSizeM": 100,
-                           "timeZone": "Asia/Shanghai", "slotMinutes": 5, "panelFactor": 1, "k": 1 } ] }
-            """));
+        BenchProcesses.SquareDeployment(dir, side);
         var port = FreePort();
         using var host = await StartHostAsync(dir, port);
 
@@ -89,7 +86,7 @@ internal static class LiveFrames
         foreach (var c in connections) await c.DisposeAsync();
         host.Kill(entireProcessTree: true);
         await host.WaitForExitAsync();
-        Remove(dir);
+        BenchProcesses.Remove(dir);
 
         var sorted = latencies.Order().ToArray();
         double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
@@ -134,18 +131,6 @@ internal static class LiveFrames
         }
 
         return host;
-    }
-
-    // The run's folder; the store's file may still be held for a moment, and is left then.
-    private static void Remove(string dir)
-    {
-        try
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     internal static void Stop(Process host)

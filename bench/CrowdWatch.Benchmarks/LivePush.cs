@@ -25,10 +25,7 @@ internal static class LivePush
         var side = (int)Math.Ceiling(Math.Sqrt(cells));
         var dir = Path.Combine(Path.GetTempPath(), "crowdwatch-push-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "deployment.json"), string.Create(CultureInfo.InvariantCulture, $$"""
-            { "areas": [ { "name": "bench", "centre": [106.5790, 29.5630], "widthM": {{side * 100}}, "heightM": {{side * 100}}, "cellSizeM": 100,
-                           "timeZone": "Asia/Shanghai", "slotMinutes": 5, "panelFactor": 1, "k": 1 } ] }
-            """));
+        BenchProcesses.SquareDeployment(dir, side);
         var connection = await BenchProcesses.NewDatabaseAsync(server);
         (Process Process, int Port)? redis = nodes > 1 ? BenchProcesses.StartRedis(dir, appendOnly: false) : null;
         var hosts = new List<(Process Process, string Address)>();
@@ -80,13 +77,7 @@ internal static class LivePush
             foreach (var (p, _) in hosts) LiveFrames.Stop(p);
             if (redis is { } r) LiveFrames.Stop(r.Process);
             await Task.Delay(300);
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            BenchProcesses.Remove(dir);
         }
     }
 

@@ -54,7 +54,9 @@ public sealed class Leases(ClusterRedis redis, TimeSpan life)
     public static bool IsDealt(int index, IReadOnlyList<string> live, string holder, bool fromLast = false)
     {
         ArgumentNullException.ThrowIfNull(live);
-        var rank = live.ToList().IndexOf(holder);
+        var rank = -1;
+        for (var i = 0; i < live.Count && rank < 0; i++)
+            if (live[i] == holder) rank = i;
         var dealt = index % live.Count;
         return rank == (fromLast ? live.Count - 1 - dealt : dealt);
     }

@@ -4,31 +4,27 @@ namespace CrowdWatch.Dashboard.Live;
 
 /// <summary>
 /// Wakes the frame publisher: counts stored (by this process, or by any node where the store hears other writers), a
-/// forecast run saved, or an area taken over from another node (what was written before it was ours is news to us). Wakes that come while the publisher is busy fold into one, so a burst of writes costs one look.
+/// forecast run saved, or an area taken over from another node (what was written before it was ours is news to us).
+/// Wakes that come while the publisher is busy fold into one, so a burst of writes costs one look.
 /// </summary>
 public sealed class FrameSignal : IDisposable
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ICountChanges _changes;
     private readonly Hosting.IAreaOwnership _ownership;
-    private long _wakes;
 
     /// <summary>A signal woken by <paramref name="changes"/> and by <paramref name="ownership"/> taking an area.</summary>
     public FrameSignal(ICountChanges changes, Hosting.IAreaOwnership ownership)
     {
         _changes = changes ?? throw new ArgumentNullException(nameof(changes));
         _ownership = ownership ?? throw new ArgumentNullException(nameof(ownership));
-        _changes.Stored += OnStored;
-        _ownership.Taken += OnStored;
+        _changes.Stored += OnChanged;
+        _ownership.Taken += OnChanged;
     }
-
-    /// <summary>Wakes since start (for tests and metrics).</summary>
-    public long Wakes => Interlocked.Read(ref _wakes);
 
     /// <summary>Something changed: the publisher looks now.</summary>
     public void Wake()
     {
-        Interlocked.Increment(ref _wakes);
         try
         {
             _wake.Release();
@@ -45,10 +41,10 @@ public sealed class FrameSignal : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _changes.Stored -= OnStored;
-        _ownership.Taken -= OnStored;
+        _changes.Stored -= OnChanged;
+        _ownership.Taken -= OnChanged;
         _wake.Dispose();
     }
 
-    private void OnStored(string area) => Wake();
+    private void OnChanged(string area) => Wake();
 }

@@ -42,7 +42,7 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         if (!catalog.Areas.TryGetValue(area, out var a)) return null;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (await NewestAsync(a, now - (3 * 3_600_000L), now, cancellationToken).ConfigureAwait(false) is not { } newest) return null;
-        return HeatFrame.Of(a.Name, SeriesCsv.SlotLabel(a, newest.SlotMs), newest.SlotMs, true, [.. newest.View.Values.OrderBy(c => c.C)]);
+        return HeatFrame.Of(a.Name, SeriesCsv.SlotLabel(a, newest.SlotMs), newest.SlotMs, true, InCellOrder(newest.View));
     }
 
     /// <inheritdoc />
@@ -101,10 +101,11 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         if (await NewestAsync(area, from, now, cancellationToken).ConfigureAwait(false) is not { } found) return;
         var (newest, view) = found;
         if (last.Cells is not null && newest < last.SlotMs) return;
-        var changes = last.Cells is null ? [.. view.Values.OrderBy(c => c.C)] : HeatFrameDiff.Changes(last.Cells, view);
+        var whole = InCellOrder(view);
+        var changes = last.Cells is null ? whole : HeatFrameDiff.Changes(last.Cells, view);
         if (newest == last.SlotMs && changes.Length == 0) return;
         var label = SeriesCsv.SlotLabel(area, newest);
-        _current[area.Name] = HeatFrame.Of(area.Name, label, newest, true, [.. view.Values.OrderBy(c => c.C)]);
+        _current[area.Name] = HeatFrame.Of(area.Name, label, newest, true, whole);
         _sent[area.Name] = (newest, view, last.Run);
         Send(hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(HeatFrame.Of(area.Name, label, newest, last.Cells is null, changes)), area.Name);
         foreach (var (place, cells) in zones)
@@ -132,6 +133,8 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
 
     /// <summary>Group sends handed to SignalR and not yet taken by every client (a client that fell behind keeps one open).</summary>
     public int Sending => Volatile.Read(ref _sending);
+
+    private static HeatCell[] InCellOrder(Dictionary<int, HeatCell> view) => [.. view.Values.OrderBy(c => c.C)];
 
     // The newest slot with people in [fromMs, now + a slot) and its cells as viewers see them; null if there is none.
     private async Task<(long SlotMs, Dictionary<int, HeatCell> View)?> NewestAsync(Geo.Areas.Area area, long fromMs, long nowMs, CancellationToken cancellationToken)

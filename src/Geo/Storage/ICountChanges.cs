@@ -8,7 +8,8 @@ namespace CrowdWatch.Geo.Storage;
 public interface ICountChanges
 {
     /// <summary>
-    /// Raised after counts of an area were stored, with the area's name; it may come more than once for one write.
+    /// Raised after counts of an area were stored, with the area's name (once per write; once per area after a
+    /// listener reconnects, for what it may have missed).
     /// Handlers must return at once (they run on the writer's or the listener's thread).
     /// </summary>
     event Action<string>? Stored;

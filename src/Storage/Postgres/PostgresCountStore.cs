@@ -14,6 +14,9 @@ public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore, ICoun
     /// <inheritdoc />
     public event Action<string>? Stored;
 
+    // 1 while a LISTEN connection is up: it hears this store's own writes too, so they are not raised twice.
+    private int _listening;
+
     /// <inheritdoc />
     /// <remarks>
     /// One connection of its own, <c>LISTEN</c>ing on <see cref="Channel"/>; if it breaks (the server restarts) it is
@@ -29,15 +32,18 @@ public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore, ICoun
                 connection.Notification += (_, e) => Stored?.Invoke(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _listening, 1);
                 await foreach (var area in AreasAsync(connection, cancellationToken).ConfigureAwait(false)) Stored?.Invoke(area);
                 while (true) await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
             {
+                Volatile.Write(ref _listening, 0);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                Volatile.Write(ref _listening, 0);
                 return;
             }
         }
@@ -120,7 +126,7 @@ public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore, ICoun
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        Stored?.Invoke(batch.Area);
+        if (Volatile.Read(ref _listening) == 0) Stored?.Invoke(batch.Area);
         foreach (var month in months) db.Partitions.TryAdd(month, true);
         foreach (var (key, id) in looked) db.Ids.TryAdd(key, id);
     }

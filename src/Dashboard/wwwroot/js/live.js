@@ -28,11 +28,11 @@ export function plain(v) {
 export function setStatus(s) { $('status').dataset.state = s; $('status').textContent = t(s); }
 
 export async function connect() {
+  state.protocol = signalR.protocols?.msgpack ? 'messagepack' : 'json';
   let builder = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000]);
-  if (signalR.protocols?.msgpack) builder = builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
+  if (state.protocol === 'messagepack') builder = builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
   const connection = builder.build();
   state.connection = connection;
-  state.protocol = signalR.protocols?.msgpack ? 'messagepack' : 'json';
   connection.on('Alert', (e) => onAlertEvent(plain(e)));
   connection.on('HeatFrame', (received) => {
     const frame = plain(received);
