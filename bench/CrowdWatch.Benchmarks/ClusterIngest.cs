@@ -117,7 +117,7 @@ internal static class ClusterIngest
         hub.On<HeatFrame>(nameof(ILiveClient.HeatFrame), f =>
         {
             var slot = held.GetOrAdd(f.SlotMs, _ => new ConcurrentDictionary<int, double>());
-            for (var i = 0; i < f.Cells.Length; i++) slot[f.Cells[i]] = f.People[i] ?? 0;
+            foreach (var (cell, people, _) in f.Rows()) slot[cell] = people ?? 0;
             if (cells.All(c => slot.GetValueOrDefault(c.Id) > 0)) ready.TryAdd(f.SlotMs, Stopwatch.GetTimestamp());
         });
         await hub.StartAsync();

@@ -4,31 +4,36 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
+using MessagePack;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace CrowdWatch.Benchmarks;
 
 /// <summary>
 /// The far end of the live-push benchmark, a process of its own: N dashboards on the live hub over WebSockets (the
-/// SignalR JSON protocol spoken directly: handshake, subscribe, keep-alive pings), spread round-robin over the nodes.
+/// SignalR MessagePack protocol spoken directly, as the page speaks it: handshake, subscribe, keep-alive pings), spread round-robin over the nodes.
 /// Each notes when a heat frame's last byte arrived; the parent says on stdin when it wrote each slot ("wrote SLOT
 /// TICKS"), and this process answers "frame SLOT" once every client has it, then "all P50 P99 MAX COUNT" (ms) on "done".
 /// Clients read every byte of every frame but do not parse the cells: what is timed is delivery, not a browser's drawing.
 /// </summary>
 internal static class LivePushClients
 {
+    private static readonly MessagePackHubProtocol Protocol = new();
+
     public static async Task RunAsync(string[] nodes, int clients, string area)
     {
         var arrivals = new ConcurrentDictionary<long, ConcurrentBag<long>>();
         var sockets = new List<ClientWebSocket>();
         using var stop = new CancellationTokenSource();
         var loops = new List<Task>();
+        var subscribe = Packed(new InvocationMessage("Subscribe", [area, null]));
         for (var i = 0; i < clients; i++)
         {
             var socket = new ClientWebSocket();
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
             await socket.ConnectAsync(new Uri($"{nodes[i % nodes.Length].Replace("http", "ws", StringComparison.Ordinal)}/hubs/live"), stop.Token);
-            await SendAsync(socket, "{\"protocol\":\"json\",\"version\":1}\u001e");
-            await SendAsync(socket, $"{{\"type\":1,\"target\":\"Subscribe\",\"arguments\":[\"{area}\",null]}}\u001e");
+            await SendAsync(socket, "{\"protocol\":\"messagepack\",\"version\":1}\u001e");
+            await socket.SendAsync(subscribe, WebSocketMessageType.Binary, true, CancellationToken.None);
             sockets.Add(socket);
             loops.Add(ReceiveAsync(socket, arrivals, stop.Token));
             if (i % 500 == 499) Console.Error.Write($"\rclients {i + 1}/{clients}");
@@ -68,24 +73,35 @@ internal static class LivePushClients
     private static Task SendAsync(ClientWebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
+    private static byte[] Packed(HubMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        Protocol.WriteMessage(message, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     // The server drops a client it has not heard from in 30 s: a ping from each every 10 s.
     private static async Task PingAsync(List<ClientWebSocket> sockets, CancellationToken cancellationToken)
     {
-        var ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
+        var ping = Packed(PingMessage.Instance);
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
-            foreach (var s in sockets) await s.SendAsync(ping, WebSocketMessageType.Text, true, cancellationToken);
+            foreach (var s in sockets) await s.SendAsync(ping, WebSocketMessageType.Binary, true, cancellationToken);
         }
     }
 
-    // Reads messages through a 16 KB buffer: the slot is in a frame's first bytes, its end is the record separator.
+    // Reads whole WebSocket messages through a buffer a frame fits in; each SignalR message in them starts with its
+    // length (a varint). The slot is read from a heat frame's first bytes (the map key "SlotMs" and the integer after
+    // it); the rest of the frame is skipped, not parsed.
     private static async Task ReceiveAsync(ClientWebSocket socket, ConcurrentDictionary<long, ConcurrentBag<long>> arrivals, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var head = new StringBuilder();
+        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        var handshake = true;
+        var left = 0L;
         long? slot = null;
-        var atStart = true;
+        var head = new byte[256];
+        var headLength = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -93,17 +109,39 @@ internal static class LivePushClients
                 var r = await socket.ReceiveAsync(buffer, cancellationToken);
                 if (r.MessageType == WebSocketMessageType.Close) return;
                 var span = buffer.AsSpan(0, r.Count);
+                if (handshake)
+                {
+                    // The handshake answer is JSON ending in the record separator; binary messages follow.
+                    var end = span.IndexOf((byte)0x1e);
+                    if (end < 0) continue;
+                    handshake = false;
+                    span = span[(end + 1)..];
+                }
+
                 while (span.Length > 0)
                 {
-                    var end = span.IndexOf((byte)0x1e);
-                    var part = end < 0 ? span : span[..end];
-                    if (atStart || head.Length < 256) head.Append(Encoding.UTF8.GetString(part[..Math.Min(part.Length, 256)]));
-                    atStart = false;
-                    slot ??= SlotOf(head);
-                    if (end < 0) break;
-                    if (slot is { } s) arrivals.GetOrAdd(s, _ => []).Add(DateTime.UtcNow.Ticks);
-                    (head, slot, atStart) = (new StringBuilder(), null, true);
-                    span = span[(end + 1)..];
+                    if (left == 0)
+                    {
+                        if (!TryLength(span, out var length, out var used)) break;
+                        span = span[used..];
+                        (left, headLength, slot) = (length, 0, null);
+                    }
+
+                    var take = (int)Math.Min(left, span.Length);
+                    if (headLength < head.Length)
+                    {
+                        var n = Math.Min(take, head.Length - headLength);
+                        span[..n].CopyTo(head.AsSpan(headLength));
+                        headLength += n;
+                    }
+
+                    left -= take;
+                    span = span[take..];
+                    if (left == 0)
+                    {
+                        slot = SlotOf(head.AsSpan(0, headLength));
+                        if (slot is { } s) arrivals.GetOrAdd(s, _ => []).Add(DateTime.UtcNow.Ticks);
+                    }
                 }
             }
         }
@@ -113,14 +151,30 @@ internal static class LivePushClients
         }
     }
 
-    private static long? SlotOf(StringBuilder head)
+    // A message's length prefix: 7 bits a byte, low first (a prefix split across two reads never happens with
+    // messages sent whole, which SignalR does).
+    private static bool TryLength(ReadOnlySpan<byte> span, out long length, out int used)
     {
-        var text = head.ToString();
-        if (!text.Contains("\"HeatFrame\"", StringComparison.Ordinal)) return null;
-        var at = text.IndexOf("\"slotMs\":", StringComparison.Ordinal);
+        (length, used) = (0, 0);
+        for (var shift = 0; used < span.Length && used < 5; shift += 7)
+        {
+            var b = span[used++];
+            length |= (long)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0) return true;
+        }
+
+        return false;
+    }
+
+    private static readonly byte[] HeatFrameTarget = [0xa9, .. "HeatFrame"u8];
+    private static readonly byte[] SlotMsKey = [0xa6, .. "SlotMs"u8];
+
+    private static long? SlotOf(ReadOnlySpan<byte> head)
+    {
+        if (head.IndexOf(HeatFrameTarget) < 0) return null;
+        var at = head.IndexOf(SlotMsKey);
         if (at < 0) return null;
-        var digits = new string([.. text[(at + 9)..].TakeWhile(char.IsAsciiDigit)]);
-        // Whole only once a character follows it (a chunk may end inside the number).
-        return at + 9 + digits.Length < text.Length && digits.Length > 0 ? long.Parse(digits, CultureInfo.InvariantCulture) : null;
+        var value = new MessagePackReader(head.ToArray().AsMemory()[(at + SlotMsKey.Length)..]);
+        return value.ReadInt64();
     }
 }

@@ -48,9 +48,9 @@ public class BackplaneTests
             var waited = Stopwatch.StartNew();
             while (!frontFrames.Any(f => f.SlotMs == slot) && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
 
-            var frame = Assert.Single(frontFrames.Where(f => f.SlotMs == slot && f.Cells.Contains(200)).Take(1));
+            var frame = Assert.Single(frontFrames.Where(f => f.SlotMs == slot && f.CellIds().Contains(200)).Take(1));
             Assert.Equal("hongyadong", frame.Area);
-            Assert.Equal(100, frame.People[Array.IndexOf(frame.Cells, 200)]);
+            Assert.Equal(100, frame.People()[Array.IndexOf(frame.CellIds(), 200)]);
             // The node on its own makes no frames and hears none.
             Assert.Empty(aloneFrames);
         }

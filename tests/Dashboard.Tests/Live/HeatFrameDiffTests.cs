@@ -29,4 +29,21 @@ public class HeatFrameDiffTests
         Assert.Equal(40, view[1].P);
         Assert.Equal(2, view.Count);
     }
+
+    [Fact]
+    public void A_frame_packs_gaps_people_and_levels_and_reads_them_back()
+    {
+        HeatCell[] cells = [new(3, 12.4, 0.1, 1), new(4, null, null, 0), new(5, 0, 0, 0), new(9_998, 40_000, 9, 4)];
+        var frame = HeatFrame.Of("a", "s", 0, false, cells);
+        // 3, (13 << 3) | 1; 1, 0 (under k); 1, 1 << 3 (emptied); 9 993 and 40 001 << 3 | 4 in two and three bytes.
+        Assert.Equal([3, 105, 1, 0, 1, 8, 0x89, 0x4e, 0x8c, 0xc4, 0x13], frame.Cells);
+        Assert.Equal(4, frame.Count);
+        Assert.Equal([(3, (int?)12, 1), (4, null, 0), (5, 0, 0), (9_998, 40_000, 4)], frame.Rows());
+    }
+
+    [Fact]
+    public void A_frame_refuses_cells_out_of_order()
+    {
+        Assert.Throws<ArgumentException>(() => HeatFrame.Of("a", "s", 0, false, [new(5, 1, 0, 0), new(4, 1, 0, 0)]));
+    }
 }

@@ -94,13 +94,13 @@ public class LiveIngestTests
         // The zone's follower got the crowd's cell, which lies in the zone, and then its emptying, but never cell 5, outside it.
         waited.Restart();
         while (!zoneFrames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
-        Assert.Equal([crowdCell.Cell], zoneFrames.Single(f => f.SlotMs == s0).Cells);
+        Assert.Equal([crowdCell.Cell], zoneFrames.Single(f => f.SlotMs == s0).CellIds());
         Assert.Equal([(crowdCell.Cell, (int?)0)], zoneFrames.Single(f => f.SlotMs == s0 + SlotMs).Rows().Select(c => (c.Cell, c.People)));
 
         // A client that (re)connects asks for the whole newest frame.
         var whole = await hub.InvokeAsync<HeatFrame>("Frame", "hongyadong");
         Assert.True(whole.Full);
-        Assert.Equal([5], whole.Cells);
+        Assert.Equal([5], whole.CellIds());
     }
 
 

@@ -43,14 +43,14 @@ public sealed class ProtocolTests
 
         foreach (var frame in new[] { json, packed }.Select(q => Assert.Single(q, f => f.SlotMs == slot)))
         {
-            Assert.Equal([200, 201], frame.Cells);
-            Assert.Equal([120, null], frame.People);
+            Assert.Equal([200, 201], frame.CellIds());
+            Assert.Equal([120, null], frame.People());
         }
 
         // What a reconnecting client asks for, in MessagePack too: the whole frame and the alert events it missed.
         var whole = await packedHub.InvokeAsync<HeatFrame>("Frame", "hongyadong");
         Assert.True(whole.Full);
-        Assert.Equal([120, null], whole.People);
+        Assert.Equal([120, null], whole.People());
         Assert.Empty(await packedHub.InvokeAsync<AlertEventView[]>("Missed", "hongyadong", 0L, null));
     }
 }

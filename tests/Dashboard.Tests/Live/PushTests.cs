@@ -35,7 +35,7 @@ public sealed class PushTests(PostgresServer server)
         var waited = Stopwatch.StartNew();
         while (!frames.Any(f => f.Frame.SlotMs == slot) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(5);
         var (frame, at) = Assert.Single(frames, f => f.Frame.SlotMs == slot);
-        Assert.Equal(120, frame.People[Array.IndexOf(frame.Cells, 200)]);
+        Assert.Equal(120, frame.People()[Array.IndexOf(frame.CellIds(), 200)]);
         return Stopwatch.GetElapsedTime(written, at);
     }
 

@@ -6,13 +6,23 @@ import { loadTimeline, loadZones, redrawHeat, showSliderLabel } from './map.js';
 
 // ---- live connection -------------------------------------------------------------------------------------------
 
-// A frame comes column by column: cell ids, people (null: under k), levels; density is people over the cell's walkable m².
+// A frame's cells come packed (see HeatFrame on the server): per cell two varints, the gap from the cell before, then
+// 0 (under k: no number) or ((people + 1) << 3) | level. MessagePack brings bytes, JSON base64. Density is people over
+// the cell's walkable m²; people 0 means the cell emptied.
 export function applyFrame(frame) {
-  for (let i = 0; i < frame.cells.length; i++) {
-    const id = frame.cells[i]; const people = frame.people[i];
+  const bytes = typeof frame.cells === 'string' ? Uint8Array.from(atob(frame.cells), (ch) => ch.charCodeAt(0)) : frame.cells;
+  let at = 0; let id = 0;
+  const take = () => {
+    let value = 0; let scale = 1; let b;
+    do { b = bytes[at++]; value += (b & 0x7f) * scale; scale *= 128; } while (b >= 0x80);
+    return value;
+  };
+  for (let i = 0; i < frame.count; i++) {
+    id += take(); const value = take();
+    const people = value === 0 ? null : Math.floor(value / 8) - 1;
     if (people === 0) { state.heat.delete(id); continue; }
     const walkable = state.walkable.get(id) || 0;
-    state.heat.set(id, { c: id, p: people, d: people === null ? null : (walkable > 0 ? people / walkable : 0), l: frame.levels[i] });
+    state.heat.set(id, { c: id, p: people, d: people === null ? null : (walkable > 0 ? people / walkable : 0), l: value % 8 });
   }
 }
 
@@ -20,6 +30,7 @@ export function applyFrame(frame) {
 // (PascalCase) and instants as [Date, offset minutes]; the page reads what JSON brings: camelCase, ISO strings.
 export function plain(v) {
   if (Array.isArray(v)) return v.length === 2 && v[0] instanceof Date && typeof v[1] === 'number' ? v[0].toISOString() : v.map(plain);
+  if (ArrayBuffer.isView(v)) return v; // a frame's packed cells stay bytes
   if (v instanceof Date) return v.toISOString();
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k[0].toLowerCase() + k.slice(1), plain(x)]));
   return v;
