@@ -53,7 +53,7 @@ internal static class LivePush
                 await far.StandardInput.FlushAsync();
                 var answer = await far.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the clients' process ended");
                 if (!answer.EndsWith(FormattableString.Invariant($" {clients}"), StringComparison.Ordinal)) throw new InvalidOperationException($"frame {f}: {answer} of {clients} clients within 60 s");
-                Console.Error.Write($"\rframe {f}/{frames}");
+                Console.Error.Write(f < Warm ? $"\rwarm-up {f + 1}/{Warm}" : $"\rframe {f - Warm + 1}/{frames}");
                 if (f == Warm - 1)
                 {
                     cpuBefore = Cpu(hosts);

@@ -99,7 +99,6 @@ internal static class LivePushClients
         var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
         var handshake = true;
         var left = 0L;
-        long? slot = null;
         var head = new byte[256];
         var headLength = 0;
         try
@@ -124,7 +123,7 @@ internal static class LivePushClients
                     {
                         if (!TryLength(span, out var length, out var used)) break;
                         span = span[used..];
-                        (left, headLength, slot) = (length, 0, null);
+                        (left, headLength) = (length, 0);
                     }
 
                     var take = (int)Math.Min(left, span.Length);
@@ -139,8 +138,7 @@ internal static class LivePushClients
                     span = span[take..];
                     if (left == 0)
                     {
-                        slot = SlotOf(head.AsSpan(0, headLength));
-                        if (slot is { } s) arrivals.GetOrAdd(s, _ => []).Add(DateTime.UtcNow.Ticks);
+                        if (SlotOf(head, headLength) is { } s) arrivals.GetOrAdd(s, _ => []).Add(DateTime.UtcNow.Ticks);
                     }
                 }
             }
@@ -169,12 +167,13 @@ internal static class LivePushClients
     private static readonly byte[] HeatFrameTarget = [0xa9, .. "HeatFrame"u8];
     private static readonly byte[] SlotMsKey = [0xa6, .. "SlotMs"u8];
 
-    private static long? SlotOf(ReadOnlySpan<byte> head)
+    private static long? SlotOf(byte[] head, int length)
     {
-        if (head.IndexOf(HeatFrameTarget) < 0) return null;
-        var at = head.IndexOf(SlotMsKey);
+        var start = head.AsSpan(0, length);
+        if (start.IndexOf(HeatFrameTarget) < 0) return null;
+        var at = start.IndexOf(SlotMsKey);
         if (at < 0) return null;
-        var value = new MessagePackReader(head.ToArray().AsMemory()[(at + SlotMsKey.Length)..]);
+        var value = new MessagePackReader(head.AsMemory((at + SlotMsKey.Length)..length));
         return value.ReadInt64();
     }
 }

@@ -21,7 +21,9 @@ namespace CrowdWatch.Dashboard.Live;
 public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IHubContext<LiveHub, ILiveClient> hub,
     IOptions<LiveOptions> options, TimeProvider time, ILogger<HeatFrames> log, IAreaOwnership ownership, FrameSignal signal) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, HeatFrame> _current = new(StringComparer.Ordinal);
+    // The newest whole frame of each area, made only when a (re)connecting client asks for it: a publish of changes
+    // need not sort and pack every cell again.
+    private readonly ConcurrentDictionary<string, Lazy<HeatFrame>> _current = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long SlotMs, Dictionary<int, HeatCell> Cells, Guid? Run)> _sent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _terms = new(StringComparer.Ordinal);
     private int _sending;
@@ -30,7 +32,7 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
     public int FramesSent { get; private set; }
 
     /// <summary>The area's newest slot, whole: what a client asks for when it (re)connects; null before the first.</summary>
-    public HeatFrame? Current(string area) => _current.GetValueOrDefault(area);
+    public HeatFrame? Current(string area) => _current.GetValueOrDefault(area)?.Value;
 
     /// <summary>
     /// The area's newest slot, whole: this node's last frame where it draws the area's frames, else read from the store
@@ -97,17 +99,19 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         // Only slots after the last one sent are read (the last three hours before the first frame): a poll that finds
         // nothing new reads nothing. With several nodes a slot's blocks are stored by their own workers one after
         // another, so the slot last sent is read again and its late blocks go out as changes.
-        var from = last.Cells is null ? now - (3 * 3_600_000L) : last.SlotMs + (ownership.Shared ? 0 : 1);
+        var first = last.Cells is null;
+        var from = first ? now - (3 * 3_600_000L) : last.SlotMs + (ownership.Shared ? 0 : 1);
         if (await NewestAsync(area, from, now, cancellationToken).ConfigureAwait(false) is not { } found) return;
         var (newest, view) = found;
-        if (last.Cells is not null && newest < last.SlotMs) return;
-        var whole = InCellOrder(view);
-        var changes = last.Cells is null ? whole : HeatFrameDiff.Changes(last.Cells, view);
+        if (!first && newest < last.SlotMs) return;
+        var changes = last.Cells is { } before ? HeatFrameDiff.Changes(before, view) : InCellOrder(view);
         if (newest == last.SlotMs && changes.Length == 0) return;
         var label = SeriesCsv.SlotLabel(area, newest);
-        _current[area.Name] = HeatFrame.Of(area.Name, label, newest, true, whole);
+        var whole = new Lazy<HeatFrame>(() => HeatFrame.Of(area.Name, label, newest, true, first ? changes : InCellOrder(view)));
+        _current[area.Name] = whole;
         _sent[area.Name] = (newest, view, last.Run);
-        Send(hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(HeatFrame.Of(area.Name, label, newest, last.Cells is null, changes)), area.Name);
+        // The first frame after taking an area is the whole one.
+        Send(hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(first ? whole.Value : HeatFrame.Of(area.Name, label, newest, false, changes)), area.Name);
         foreach (var (place, cells) in zones)
         {
             var inZone = changes.Where(c => cells.Contains(c.C)).ToArray();
