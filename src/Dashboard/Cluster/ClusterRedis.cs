@@ -33,6 +33,12 @@ public sealed class ClusterRedis : IDisposable
     /// <summary>The database (commands fail with a <see cref="RedisException"/> while Redis is away).</summary>
     public IDatabase Database => _connection.Value.GetDatabase();
 
+    /// <summary>Whether the connection is up now.</summary>
+    public bool IsConnected => _connection.Value.IsConnected;
+
+    /// <summary>Publish and subscribe (messages published while Redis is away are lost: pub/sub keeps nothing).</summary>
+    public ISubscriber Subscriber => _connection.Value.GetSubscriber();
+
     /// <inheritdoc />
     public void Dispose()
     {

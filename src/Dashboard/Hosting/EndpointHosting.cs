@@ -9,6 +9,9 @@ namespace CrowdWatch.Dashboard.Hosting;
 /// <summary>The host's pipeline and endpoints, and what it says on the console when it starts.</summary>
 internal static class EndpointHosting
 {
+    /// <summary>The live hub's path.</summary>
+    public const string LiveHubPath = "/hubs/live";
+
     /// <summary>The middleware, the web map's files, every API group, the hub, health, metrics and the API reference.</summary>
     public static WebApplication MapCrowdWatch(this WebApplication app)
     {
@@ -33,7 +36,9 @@ internal static class EndpointHosting
         reads.MapMapApi();
         reads.MapZonesApi();
         reads.MapScenariosApi();
-        reads.MapHub<Live.LiveHub>("/hubs/live");
+        // Bounded per connection: what a client has not read waits in at most this much, then frames skip it (FrameFanOut).
+        var buffer = app.Services.GetRequiredService<IOptions<Live.LiveOptions>>().Value.ConnectionBufferBytes;
+        reads.MapHub<Live.LiveHub>(LiveHubPath, o => (o.TransportMaxBufferSize, o.ApplicationMaxBufferSize) = (buffer, buffer));
         app.MapIngestApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).

@@ -4,26 +4,33 @@ namespace CrowdWatch.Dashboard.Live;
 
 /// <summary>
 /// Wakes the frame publisher: counts stored (by this process, or by any node where the store hears other writers), a
-/// forecast run saved, or an area taken over from another node (what was written before it was ours is news to us).
-/// Wakes that come while the publisher is busy fold into one, so a burst of writes costs one look.
+/// forecast run saved, or word from another node that it stored something (<see cref="StoredRelay"/>). Wakes that come
+/// while the publisher is busy fold into one, so a burst of writes costs one look.
 /// </summary>
 public sealed class FrameSignal : IDisposable
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ICountChanges _changes;
-    private readonly Hosting.IAreaOwnership _ownership;
 
-    /// <summary>A signal woken by <paramref name="changes"/> and by <paramref name="ownership"/> taking an area.</summary>
-    public FrameSignal(ICountChanges changes, Hosting.IAreaOwnership ownership)
+    /// <summary>A signal woken by <paramref name="changes"/>.</summary>
+    public FrameSignal(ICountChanges changes)
     {
         _changes = changes ?? throw new ArgumentNullException(nameof(changes));
-        _ownership = ownership ?? throw new ArgumentNullException(nameof(ownership));
         _changes.Stored += OnChanged;
-        _ownership.Taken += OnChanged;
     }
 
-    /// <summary>Something changed: the publisher looks now.</summary>
+    /// <summary>Raised by a wake from this node (counts stored, a run saved), for other nodes to hear; handlers return at once.</summary>
+    public event Action? WokenHere;
+
+    /// <summary>Something changed here: the publisher looks now (and other nodes are told).</summary>
     public void Wake()
+    {
+        WokenHere?.Invoke();
+        WakeFromElsewhere();
+    }
+
+    /// <summary>Another node changed something: the publisher looks now.</summary>
+    public void WakeFromElsewhere()
     {
         try
         {
@@ -42,7 +49,6 @@ public sealed class FrameSignal : IDisposable
     public void Dispose()
     {
         _changes.Stored -= OnChanged;
-        _ownership.Taken -= OnChanged;
         _wake.Dispose();
     }
 

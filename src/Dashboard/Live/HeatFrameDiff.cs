@@ -3,41 +3,47 @@ using CrowdWatch.Geo.Privacy;
 
 namespace CrowdWatch.Dashboard.Live;
 
-/// <summary>The cells of a slot as a viewer sees them, and what changed since the last slot sent.</summary>
+/// <summary>The cells of a slot as an audience sees them, and what changed since the last slot sent.</summary>
 public static class HeatFrameDiff
 {
     /// <summary>
-    /// Every cell of <paramref name="people"/> as a viewer sees it (k-suppressed, rounded as shown), in cell order;
-    /// cells nobody is in are left out.
+    /// Every cell of <paramref name="people"/> with anyone in it as seen under <paramref name="k"/> (no number under
+    /// it; rounded as shown), in ascending cell order.
     /// </summary>
-    public static Dictionary<int, HeatCell> View(ReadOnlySpan<double> people, ReadOnlySpan<double> walkableM2, KThreshold k, LevelThresholds thresholds)
+    public static HeatCell[] View(ReadOnlySpan<double> people, ReadOnlySpan<double> walkableM2, KThreshold k, LevelThresholds thresholds)
     {
         ArgumentNullException.ThrowIfNull(thresholds);
-        var cells = new Dictionary<int, HeatCell>();
+        var cells = new List<HeatCell>();
         foreach (var v in ViewerDensity.From(people, walkableM2, k))
         {
-            cells[v.CellId] = v.IsLowDensity
+            cells.Add(v.IsLowDensity
                 ? new HeatCell(v.CellId, null, null, 0)
-                : new HeatCell(v.CellId, Math.Round(v.People!.Value, 1), Math.Round(v.Density!.Value, 3), (byte)thresholds.LevelOf(v.Density.Value));
+                : new HeatCell(v.CellId, Math.Round(v.People!.Value, 1), Math.Round(v.Density!.Value, 3), (byte)thresholds.LevelOf(v.Density.Value)));
         }
 
-        return cells;
+        return [.. cells];
     }
 
     /// <summary>
-    /// The cells that differ between <paramref name="before"/> and <paramref name="now"/>: new or changed cells as they
-    /// are now, emptied cells as zeros.
+    /// The cells that differ between <paramref name="before"/> and <paramref name="now"/> (both in ascending cell order,
+    /// as <see cref="View"/> gives them): new or changed cells as they are now, emptied cells as zeros; in cell order.
     /// </summary>
-    public static HeatCell[] Changes(IReadOnlyDictionary<int, HeatCell> before, IReadOnlyDictionary<int, HeatCell> now)
+    public static HeatCell[] Changes(ReadOnlySpan<HeatCell> before, ReadOnlySpan<HeatCell> now)
     {
-        ArgumentNullException.ThrowIfNull(before);
-        ArgumentNullException.ThrowIfNull(now);
+        // One merge of the two ordered lists: no lookups, no sort.
         var changed = new List<HeatCell>();
-        foreach (var (id, cell) in now)
-            if (!before.TryGetValue(id, out var old) || old != cell) changed.Add(cell);
-        foreach (var id in before.Keys)
-            if (!now.ContainsKey(id)) changed.Add(new HeatCell(id, 0, 0, 0));
-        changed.Sort((a, b) => a.C.CompareTo(b.C));
+        var (b, n) = (0, 0);
+        while (b < before.Length || n < now.Length)
+        {
+            if (n == now.Length || (b < before.Length && before[b].C < now[n].C)) changed.Add(new HeatCell(before[b++].C, 0, 0, 0));
+            else if (b == before.Length || now[n].C < before[b].C) changed.Add(now[n++]);
+            else
+            {
+                if (before[b] != now[n]) changed.Add(now[n]);
+                (b, n) = (b + 1, n + 1);
+            }
+        }
+
         return [.. changed];
     }
 }

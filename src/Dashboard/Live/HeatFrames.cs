@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CrowdWatch.Alerts.Places;
 using CrowdWatch.Alerts.Risk;
 using CrowdWatch.Dashboard.Hosting;
@@ -6,60 +5,50 @@ using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.CountFiles;
 using CrowdWatch.Geo.Storage;
 using CrowdWatch.Geo.Time;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Live;
 
 /// <summary>
-/// Pushes each area's newest slot to the live hub as a heat-map frame of the cells that changed (the whole city's
-/// group gets every change, a zone's group the changes inside that zone), and a notice when a new forecast run is
-/// saved. Pushed, not polled: a store write or a saved run wakes it (<see cref="FrameSignal"/>), and it looks at the
-/// store anyway every <see cref="LiveOptions.SafetyPollSeconds"/> for writers it cannot hear. With several nodes only an area's
-/// owner pushes its frames (through the backplane to every node's browsers); a taker starts with a whole frame.
+/// Draws each area's newest slot as heat-map frames for this node's live connections (<see cref="FrameFanOut"/>): per
+/// audience (viewers k-suppressed, operators exact) the cells that changed, built and serialised once however many
+/// clients take them, and a notice when a new forecast run is saved. Pushed, not polled: a store write (in process,
+/// the store's own notifications, or another node's through Redis) or a saved run wakes it (<see cref="FrameSignal"/>),
+/// and it looks at the store anyway every <see cref="LiveOptions.SafetyPollSeconds"/> for writers it cannot hear. Every
+/// node with browsers draws its own frames from the store the nodes share: a frame never crosses the backplane, and a
+/// connection's frames are all drawn by the node it is on.
 /// </summary>
-public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IHubContext<LiveHub, ILiveClient> hub,
+public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, FrameFanOut fanOut,
     IOptions<LiveOptions> options, TimeProvider time, ILogger<HeatFrames> log, IAreaOwnership ownership, FrameSignal signal) : BackgroundService
 {
-    // The newest whole frame of each area, made only when a (re)connecting client asks for it: a publish of changes
-    // need not sort and pack every cell again.
-    private readonly ConcurrentDictionary<string, Lazy<HeatFrame>> _current = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long SlotMs, Dictionary<int, HeatCell> Cells, Guid? Run)> _sent = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _terms = new(StringComparer.Ordinal);
-    private int _sending;
+    private readonly Dictionary<string, (long SlotMs, HeatCell[]?[] Views, Guid? Run)> _sent = new(StringComparer.Ordinal);
 
-    /// <summary>Frames pushed so far.</summary>
+    /// <summary>Rounds of frames handed out so far.</summary>
     public int FramesSent { get; private set; }
 
-    /// <summary>The area's newest slot, whole: what a client asks for when it (re)connects; null before the first.</summary>
-    public HeatFrame? Current(string area) => _current.GetValueOrDefault(area)?.Value;
-
     /// <summary>
-    /// The area's newest slot, whole: this node's last frame where it draws the area's frames, else read from the store
-    /// (a front-end, or another node's area); null for an unknown area or before the first slot.
+    /// The area's newest slot, whole, as <paramref name="audience"/> sees it: this node's last round, else read from the
+    /// store; null for an unknown area or before the first slot.
     /// </summary>
-    public async Task<HeatFrame?> CurrentAsync(string area, CancellationToken cancellationToken = default)
+    public async Task<HeatFrame?> CurrentAsync(string area, Audience audience = Audience.Viewers, CancellationToken cancellationToken = default)
     {
-        if (ownership.TermOf(area) != 0 && Current(area) is { } frame) return frame;
+        if (fanOut.Newest(area) is { } round && round.Frame(audience, null, whole: true) is { } frame) return frame;
         if (!catalog.Areas.TryGetValue(area, out var a)) return null;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (await NewestAsync(a, now - (3 * 3_600_000L), now, cancellationToken).ConfigureAwait(false) is not { } newest) return null;
-        return HeatFrame.Of(a.Name, SeriesCsv.SlotLabel(a, newest.SlotMs), newest.SlotMs, true, InCellOrder(newest.View));
+        return HeatFrame.Of(a.Name, SeriesCsv.SlotLabel(a, newest.SlotMs), newest.SlotMs, true, ViewOf(a, newest.People, audience));
     }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var zoneCells = catalog.Areas.Values.ToDictionary(a => a.Name, a => a.Zones.Zones.Select((z, i) => (Place: ZonePlaces.Id(z.Name), Cells: a.Zones.Overlaps[i].Select(o => o.CellId).ToHashSet())).ToArray(), StringComparer.Ordinal);
+        var zoneCells = catalog.Areas.Values.ToDictionary(a => a.Name, a => (IReadOnlyDictionary<string, HashSet<int>>)a.Zones.Zones
+            .Select((z, i) => (Place: ZonePlaces.Id(z.Name), Cells: a.Zones.Overlaps[i].Select(o => o.CellId).ToHashSet()))
+            .ToDictionary(z => z.Place, z => z.Cells, StringComparer.Ordinal), StringComparer.Ordinal);
         while (!stoppingToken.IsCancellationRequested)
         {
             foreach (var area in catalog.Areas.Values)
             {
-                var term = ownership.TermOf(area.Name);
-                if (term == 0) continue;
-                // Taken (again): the first frame is whole, for browsers that heard another owner before.
-                if (_terms.GetValueOrDefault(area.Name) != term) _sent.Remove(area.Name);
-                _terms[area.Name] = term;
                 try
                 {
                     await PublishAsync(area, zoneCells[area.Name], stoppingToken).ConfigureAwait(false);
@@ -83,15 +72,13 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         }
     }
 
-    private async Task PublishAsync(Geo.Areas.Area area, (string Place, HashSet<int> Cells)[] zones, CancellationToken cancellationToken)
+    private async Task PublishAsync(Geo.Areas.Area area, IReadOnlyDictionary<string, HashSet<int>> zones, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var slotMs = area.Settings.SlotMinutes * 60_000L;
         _sent.TryGetValue(area.Name, out var last);
         if (await forecasts.LatestRunAsync(area.Name, cancellationToken).ConfigureAwait(false) is { } run && run.Id != last.Run)
         {
-            Send(hub.Clients.Group(LiveHub.AreaGroup(area.Name)).ForecastUpdated(new ForecastNotice(area.Name, run.Id, SeriesCsv.SlotLabel(area, run.OriginSlotMs),
-                Instants.Local(run.IssuedMs, area.TimeZone))), area.Name);
+            fanOut.Notify(area.Name, new ForecastNotice(area.Name, run.Id, SeriesCsv.SlotLabel(area, run.OriginSlotMs), Instants.Local(run.IssuedMs, area.TimeZone)));
             last.Run = run.Id;
             _sent[area.Name] = last;
         }
@@ -99,49 +86,30 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         // Only slots after the last one sent are read (the last three hours before the first frame): a poll that finds
         // nothing new reads nothing. With several nodes a slot's blocks are stored by their own workers one after
         // another, so the slot last sent is read again and its late blocks go out as changes.
-        var first = last.Cells is null;
+        var first = last.Views is null;
         var from = first ? now - (3 * 3_600_000L) : last.SlotMs + (ownership.Shared ? 0 : 1);
         if (await NewestAsync(area, from, now, cancellationToken).ConfigureAwait(false) is not { } found) return;
-        var (newest, view) = found;
+        var (newest, people) = found;
         if (!first && newest < last.SlotMs) return;
-        var changes = last.Cells is { } before ? HeatFrameDiff.Changes(before, view) : InCellOrder(view);
-        if (newest == last.SlotMs && changes.Length == 0) return;
-        var label = SeriesCsv.SlotLabel(area, newest);
-        var whole = new Lazy<HeatFrame>(() => HeatFrame.Of(area.Name, label, newest, true, first ? changes : InCellOrder(view)));
-        _current[area.Name] = whole;
-        _sent[area.Name] = (newest, view, last.Run);
-        // The first frame after taking an area is the whole one.
-        Send(hub.Clients.Group(LiveHub.AreaGroup(area.Name)).HeatFrame(first ? whole.Value : HeatFrame.Of(area.Name, label, newest, false, changes)), area.Name);
-        foreach (var (place, cells) in zones)
-        {
-            var inZone = changes.Where(c => cells.Contains(c.C)).ToArray();
-            if (inZone.Length > 0) Send(hub.Clients.Group(LiveHub.PlaceGroup(area.Name, place)).HeatFrame(HeatFrame.Of(area.Name, label, newest, false, inZone)), area.Name);
-        }
-
+        // The operators' frames only while an operator is connected here: most nodes serve a public map.
+        HeatCell[]?[] views = [ViewOf(area, people, Audience.Viewers), fanOut.Has(Audience.Operators) ? ViewOf(area, people, Audience.Operators) : null];
+        // Per audience: the changes since its last view, or all its cells where it had none (then its frame is whole).
+        var whole = views.Select((v, i) => v is not null && last.Views?[i] is null).ToArray();
+        HeatCell[][] changes = [.. views.Select((v, i) => v is null ? [] : last.Views?[i] is { } before ? HeatFrameDiff.Changes(before, v) : v)];
+        if (newest == last.SlotMs && changes.All(c => c.Length == 0) && !whole.Any(w => w)) return;
+        _sent[area.Name] = (newest, views, last.Run);
+        var round = new FrameRound(area.Name, SeriesCsv.SlotLabel(area, newest), newest, whole, changes, views, zones);
+        fanOut.Deliver(round);
         FramesSent++;
-        Sent(log, area.Name, label, changes.Length);
+        Sent(log, area.Name, round.Slot, changes[0].Length);
     }
 
-    // Handed to SignalR, not awaited: a group send completes only when its slowest client has taken the frame, and a
-    // client that stopped reading must not hold the next frame back from everyone else. SignalR writes each connection
-    // in turn at once (serialised once per protocol); what a stuck client has not taken waits on its connection alone.
-    private void Send(Task sending, string area)
-    {
-        Interlocked.Increment(ref _sending);
-        sending.ContinueWith(t =>
-        {
-            Interlocked.Decrement(ref _sending);
-            if (t.Exception is { } e) Failed(log, e.GetBaseException(), area);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
+    // A viewer's cells are k-suppressed; an operator's exact (only cells with under one person go without a number).
+    private static HeatCell[] ViewOf(Geo.Areas.Area area, double[] people, Audience audience) =>
+        HeatFrameDiff.View(people, area.WalkableM2, audience == Audience.Operators ? new Geo.Privacy.KThreshold(1) : area.K, LevelThresholds.Default);
 
-    /// <summary>Group sends handed to SignalR and not yet taken by every client (a client that fell behind keeps one open).</summary>
-    public int Sending => Volatile.Read(ref _sending);
-
-    private static HeatCell[] InCellOrder(Dictionary<int, HeatCell> view) => [.. view.Values.OrderBy(c => c.C)];
-
-    // The newest slot with people in [fromMs, now + a slot) and its cells as viewers see them; null if there is none.
-    private async Task<(long SlotMs, Dictionary<int, HeatCell> View)?> NewestAsync(Geo.Areas.Area area, long fromMs, long nowMs, CancellationToken cancellationToken)
+    // The newest slot with people in [fromMs, now + a slot) and its people per cell; null if there is none.
+    private async Task<(long SlotMs, double[] People)?> NewestAsync(Geo.Areas.Area area, long fromMs, long nowMs, CancellationToken cancellationToken)
     {
         var slotMs = area.Settings.SlotMinutes * 60_000L;
         var rows = await counts.ReadAsync(new CountQuery(area.Name, "people", fromMs, nowMs + slotMs), cancellationToken).ConfigureAwait(false);
@@ -150,7 +118,7 @@ public sealed partial class HeatFrames(AreaCatalog catalog, ICountStore counts, 
         var people = new double[area.Grid.Spec.CellCount];
         foreach (var r in rows)
             if (r.SlotStartMs == newest) people[r.Cell] += r.Value;
-        return (newest, HeatFrameDiff.View(people, area.WalkableM2, area.K, LevelThresholds.Default));
+        return (newest, people);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Heat frame of {Area} {Slot}: {Cells} cells changed")]

@@ -1,4 +1,5 @@
 using CrowdWatch.Dashboard.Hosting;
+using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace CrowdWatch.Dashboard.Live;
@@ -14,12 +15,17 @@ internal static class LiveHosting
     {
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FrameSignal>();
+        builder.Services.AddSingleton<FrameFanOut>();
         builder.Services.AddSingleton<HeatFrames>();
-        if (cluster.Has(ClusterOptions.Worker))
+        // Every node with browsers draws its own frames from the shared store; another node's writes wake it through
+        // the store's notifications (PostgreSQL) or Redis.
+        if (cluster.Has(ClusterOptions.FrontEnd))
         {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<HeatFrames>());
             builder.Services.AddHostedService<CountListener>();
         }
+
+        if (cluster.Shared) builder.Services.AddHostedService<StoredRelay>();
 
         // JSON for any client, MessagePack beside it (smaller frames, cheaper to write): the page takes MessagePack.
         var signalR = builder.Services.AddSignalR().AddMessagePackProtocol();
@@ -31,6 +37,11 @@ internal static class LiveHosting
             redis.ChannelPrefix = RedisChannel.Literal("crowdwatch");
             signalR.AddStackExchangeRedis(o => o.Configuration = redis);
         }
+
+        // SignalR's own lifetime manager (in process, or Redis) under ours, which also writes the frames to this node's connections.
+        var own = builder.Services.Last(s => s.ServiceType == typeof(HubLifetimeManager<>)).ImplementationType!.MakeGenericType(typeof(LiveHub));
+        builder.Services.AddSingleton(own);
+        builder.Services.AddSingleton<HubLifetimeManager<LiveHub>>(sp => new LiveLifetime((HubLifetimeManager<LiveHub>)sp.GetRequiredService(own), sp.GetRequiredService<FrameFanOut>()));
         return builder;
     }
 }

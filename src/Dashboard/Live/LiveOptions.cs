@@ -18,4 +18,11 @@ public sealed class LiveOptions
     /// <summary>How long a wake waits for more writes before the frame is built (ms), so that a burst gives one frame.</summary>
     [Range(0, 1_000)]
     public int CoalesceMilliseconds { get; set; } = 10;
+
+    /// <summary>
+    /// The most a live connection's transport holds unsent (bytes, each way): a client that reads slower than frames
+    /// come fills it, and then misses frames until its last one went out (it gets the newest whole frame then).
+    /// </summary>
+    [Range(4_096, 64 * 1024 * 1024)]
+    public long ConnectionBufferBytes { get; set; } = 64 * 1024;
 }

@@ -15,7 +15,7 @@ internal static class SecurityHosting
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.CanView, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Viewer) || c.User.IsInRole(Roles.Operator) || c.User.IsInRole(Roles.Admin)
-                || (limits.AnonymousViewers && c.User.Identity?.IsAuthenticated != true && c.Resource is HttpContext { Request.Headers.Authorization.Count: 0 })))
+                || (limits.AnonymousViewers && c.User.Identity?.IsAuthenticated != true && c.Resource is HttpContext { Request.Headers.Authorization.Count: 0 } http && ApiKeyAuthentication.QueryKey(http.Request) is null)))
             .AddPolicy(Roles.CanOperate, p => p.RequireRole(Roles.Operator, Roles.Admin))
             .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));

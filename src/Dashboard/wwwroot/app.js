@@ -4,7 +4,7 @@ import { selectZone } from './js/charts.js';
 import { $, api, state } from './js/core.js';
 import { applyLanguage } from './js/i18n.js';
 import * as maplibregl from './lib/maplibre-gl/maplibre-gl.mjs';
-import { connect } from './js/live.js';
+import { connect, reconnectWithKey } from './js/live.js';
 import { addLiveLayers, loadTimeline, loadZones, showSliderLabel, showSlot, style } from './js/map.js';
 import { exampleScenario, fillZoneSelects, formFromScenario, leaveScenario, playScenario, runScenario, scenarioFromForm, showScenarioPoint } from './js/scenarios.js';
 
@@ -12,7 +12,10 @@ import { exampleScenario, fillZoneSelects, formFromScenario, leaveScenario, play
 
 async function start() {
   $('key').value = sessionStorage.getItem('cw.key') || '';
-  $('key').addEventListener('change', () => sessionStorage.setItem('cw.key', $('key').value.trim()));
+  $('key').addEventListener('change', () => {
+    sessionStorage.setItem('cw.key', $('key').value.trim());
+    reconnectWithKey().catch(() => {});
+  });
   $('lang').addEventListener('click', () => { state.lang = state.lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('cw.lang', state.lang); applyLanguage(); });
   applyLanguage();
   const config = await api('/api/map-config');

@@ -188,6 +188,25 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task An_operators_page_follows_exact_frames_and_a_viewers_page_frames_without_a_number_under_k()
+    {
+        var keys = _host.Services.GetRequiredService<IApiKeys>();
+        var ingest = await keys.IssueAsync("feed", "ingest");
+        var duty = await keys.IssueAsync("duty-officer", "operator");
+        var k = _host.Services.GetRequiredService<AreaCatalog>().Areas["chongqing"].K.K;
+        var (_, elsewhere) = Cells();
+        var operatorPage = await OpenAsync(duty);
+        var viewerPage = await OpenAsync();
+        // A live frame of a slot newer than the page's: one busy cell and one with fewer people than k.
+        var (busy, few) = (elsewhere[0], elsewhere[1]);
+        await PostCountsAsync(ingest, LastCompleteSlot() + SlotMs, [(busy, 150.0), (few, k - 1)]);
+        foreach (var page in new[] { operatorPage, viewerPage })
+            await page.WaitForFunctionAsync($"() => window.cw.heat.get({busy})?.p === 150 && window.cw.heat.has({few})", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        Assert.Equal(k - 1, await operatorPage.EvaluateAsync<int?>($"() => window.cw.heat.get({few}).p"));
+        Assert.Null(await viewerPage.EvaluateAsync<int?>($"() => window.cw.heat.get({few}).p"));
+    }
+
+    [Fact]
     public async Task A_surge_posted_to_ingest_shows_a_Red_warning_within_10_s_and_its_acknowledgement_reaches_a_second_browser()
     {
         var keys = _host.Services.GetRequiredService<IApiKeys>();

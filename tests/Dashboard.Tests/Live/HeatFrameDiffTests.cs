@@ -27,7 +27,7 @@ public class HeatFrameDiffTests
         var view = HeatFrameDiff.View([4, 40, 0, 0], Walkable, new KThreshold(10), LevelThresholds.Default);
         Assert.Equal(new HeatCell(0, null, null, 0), view[0]);
         Assert.Equal(40, view[1].P);
-        Assert.Equal(2, view.Count);
+        Assert.Equal(2, view.Length);
     }
 
     [Fact]

@@ -13,9 +13,15 @@ public sealed class ProtocolTests
 {
     private const long SlotMs = 900_000;
 
-    private static async Task<HubConnection> ListenAsync(RunningHost host, bool messagePack, ConcurrentQueue<HeatFrame> frames)
+    private static async Task<HubConnection> ListenAsync(RunningHost host, bool messagePack, ConcurrentQueue<HeatFrame> frames, string? key = null)
     {
-        var builder = new HubConnectionBuilder().WithUrl($"{host.Address}/hubs/live");
+        // A key goes as browsers send it on a WebSocket: the access_token query parameter.
+        var builder = new HubConnectionBuilder().WithUrl($"{host.Address}/hubs/live", o =>
+        {
+            if (key is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(key);
+            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+        });
         if (messagePack) builder.AddMessagePackProtocol();
         var hub = builder.Build();
         hub.On<HeatFrame>(nameof(ILiveClient.HeatFrame), frames.Enqueue);
@@ -52,5 +58,38 @@ public sealed class ProtocolTests
         Assert.True(whole.Full);
         Assert.Equal([120, null], whole.People());
         Assert.Empty(await packedHub.InvokeAsync<AlertEventView[]>("Missed", "hongyadong", 0L, null));
+    }
+
+    [Fact]
+    public async Task An_operators_frames_are_exact_a_viewers_suppressed_each_built_once_and_a_wrong_key_is_refused()
+    {
+        using var d = new TestDeployment();
+        await using var host = await RunningHost.StartAsync("--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"),
+            "--Forecast:Enabled", "false", "--Alerts:Enabled", "false");
+        var keys = host.Services.GetRequiredService<CrowdWatch.Storage.Access.IApiKeys>();
+        var (operatorKey, viewerKey) = (await keys.IssueAsync("duty-officer", "operator"), await keys.IssueAsync("wall", "viewer"));
+        var (exact, viewer, anonymous) = (new ConcurrentQueue<HeatFrame>(), new ConcurrentQueue<HeatFrame>(), new ConcurrentQueue<HeatFrame>());
+        await using var operatorHub = await ListenAsync(host, messagePack: true, exact, operatorKey);
+        await using var viewerHub = await ListenAsync(host, messagePack: false, viewer, viewerKey);
+        await using var anonymousHub = await ListenAsync(host, messagePack: true, anonymous);
+        await Assert.ThrowsAnyAsync<Exception>(() => ListenAsync(host, messagePack: true, new ConcurrentQueue<HeatFrame>(), "not-a-key"));
+
+        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - SlotMs;
+        await host.Services.GetRequiredService<ICountStore>().WriteAsync(new CountBatch("hongyadong", "audience-test", [slot],
+            [new CountRecord(slot, "people", 200, 120), new CountRecord(slot, "people", 201, 6)]));
+        var waited = Stopwatch.StartNew();
+        while (!new[] { exact, viewer, anonymous }.All(q => q.Any(f => f.SlotMs == slot)) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+
+        // k is 10: the operator sees the 6 people, the viewer (key or none) only that someone is there.
+        Assert.Equal([120, 6], Assert.Single(exact, f => f.SlotMs == slot).People());
+        Assert.Equal([120, null], Assert.Single(viewer, f => f.SlotMs == slot).People());
+        Assert.Equal([120, null], Assert.Single(anonymous, f => f.SlotMs == slot).People());
+        Assert.Equal([120, 6], (await operatorHub.InvokeAsync<HeatFrame>("Frame", "hongyadong")).People());
+        Assert.Equal([120, null], (await viewerHub.InvokeAsync<HeatFrame>("Frame", "hongyadong")).People());
+
+        // One frame object per audience went to every client of it: built once, not per client.
+        var round = host.Services.GetRequiredService<FrameFanOut>().Newest("hongyadong")!;
+        Assert.Same(round.Message(Audience.Viewers, null, whole: false), round.Message(Audience.Viewers, null, whole: false));
+        Assert.NotSame(round.Message(Audience.Viewers, null, whole: false), round.Message(Audience.Operators, null, whole: false));
     }
 }

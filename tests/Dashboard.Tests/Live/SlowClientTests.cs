@@ -92,11 +92,10 @@ public sealed class SlowClientTests : IDisposable
         await Task.Delay(300);
 
         var store = host.Services.GetRequiredService<ICountStore>();
-        var frames = host.Services.GetRequiredService<HeatFrames>();
+        var fanOut = host.Services.GetRequiredService<FrameFanOut>();
         // 34 slots up to now (the live map looks three hours back at most): about 14 MB for the silent client's buffers.
         var first = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (34 * SlotMs);
         var slowest = TimeSpan.Zero;
-        var held = 0;
         for (var f = 0; f < 34; f++)
         {
             var slot = first + (f * SlotMs);
@@ -105,16 +104,124 @@ public sealed class SlowClientTests : IDisposable
             var written = Stopwatch.GetTimestamp();
             var waited = Stopwatch.StartNew();
             while (!arrived.ContainsKey(slot) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(2);
-            Assert.True(arrived.TryGetValue(slot, out var at), $"frame {f} did not reach the reading client within 10 s ({frames.Sending} sends held open)");
+            Assert.True(arrived.TryGetValue(slot, out var at), $"frame {f} did not reach the reading client within 10 s ({fanOut.Skipped} frames skipped a laggard)");
             var after = Stopwatch.GetElapsedTime(written, at);
             if (after > slowest) slowest = after;
-            held = Math.Max(held, frames.Sending);
         }
 
-        // The stuck client really was stuck (frames waited on it), and the other got every frame promptly.
+        // The stuck client really was stuck (frames skipped it), and the other got every frame promptly.
         await quiet.CancelAsync();
         await pinging;
-        Assert.True(held > 0, "the silent client took every frame: its buffers never filled, the test proves nothing");
+        Assert.True(fanOut.Skipped > 0, "the silent client took every frame: its buffers never filled, the test proves nothing");
         Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest frame {slowest.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task A_client_that_falls_behind_gets_the_newest_whole_frame_instead_of_the_backlog()
+    {
+        await using var host = await RunningHost.StartAsync("--CrowdWatch:Deployment", Path.Combine(_dir, "deployment.json"), "--Store:DataDirectory", Path.Combine(_dir, "store"),
+            "--Forecast:Enabled", "false", "--Alerts:Enabled", "false", "--Replay:Enabled", "false");
+        using var stuck = await StuckClientAsync(new Uri(host.Address));
+        await Task.Delay(300);
+        var store = host.Services.GetRequiredService<ICountStore>();
+        var fanOut = host.Services.GetRequiredService<FrameFanOut>();
+        var frames = host.Services.GetRequiredService<HeatFrames>();
+
+        // Slots until the client's buffers are full and frames skip it, then three more: what it missed is in the middle.
+        var first = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (34 * SlotMs);
+        var (written, newest, after) = (0, 0L, -1);
+        while (written < 34 && (after < 0 || written < after + 3))
+        {
+            var slot = first + (written * SlotMs);
+            var rows = Enumerable.Range(0, Side * Side).Select(c => new CountRecord(slot, "people", c, 20 + (((c * 7) + (written * 13)) % 400))).ToList();
+            var sent = frames.FramesSent;
+            await store.WriteAsync(new CountBatch("wide", "slow-test", [slot], rows));
+            var waited = Stopwatch.StartNew();
+            while (frames.FramesSent == sent && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(2);
+            (written, newest) = (written + 1, slot);
+            if (after < 0 && fanOut.Skipped > 0) after = written;
+        }
+
+        Assert.True(after > 0, $"the silent client's buffers never filled in {written} frames: the test proves nothing");
+
+        // It reads again: frames come until one is of the newest slot. That one is whole, and the ones skipped never come.
+        var got = new List<(long SlotMs, bool Full, int Count)>();
+        var reader = new ServerFrames(stuck);
+        var reading = Stopwatch.StartNew();
+        while (!got.Any(f => f.SlotMs == newest) && reading.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var message = await reader.NextAsync();
+            Assert.True(message is not null, $"the connection closed after {got.Count} frames");
+            using var json = System.Text.Json.JsonDocument.Parse(message);
+            // The handshake's answer ({}) and pings pass by.
+            if (!json.RootElement.TryGetProperty("target", out var target) || target.GetString() != nameof(ILiveClient.HeatFrame)) continue;
+            var frame = json.RootElement.GetProperty("arguments")[0];
+            got.Add((frame.GetProperty("slotMs").GetInt64(), frame.GetProperty("full").GetBoolean(), frame.GetProperty("count").GetInt32()));
+        }
+
+        var last = Assert.Single(got, f => f.SlotMs == newest);
+        Assert.True(last.Full, "the frame after falling behind holds only changes: the client's map would miss what it skipped");
+        Assert.Equal(Side * Side, last.Count);
+        Assert.True(got.Count < written, $"the client got {got.Count} of {written} frames: a backlog, nothing skipped");
+        Assert.True(fanOut.CaughtUp > 0);
+        // In slot order, each once: nothing old after the whole frame.
+        Assert.Equal(got.Select(f => f.SlotMs).Order(), got.Select(f => f.SlotMs));
+    }
+
+    // The messages a server sends on a raw WebSocket (unmasked frames, text split by the SignalR record separator).
+    private sealed class ServerFrames(Socket socket)
+    {
+        private readonly Queue<string> _messages = new();
+        private readonly List<byte> _bytes = [];
+        private readonly StringBuilder _text = new();
+        private readonly byte[] _buffer = new byte[65536];
+
+        public async Task<string?> NextAsync()
+        {
+            while (_messages.Count == 0)
+            {
+                if (!TryFrame())
+                {
+                    var n = await socket.ReceiveAsync(_buffer);
+                    if (n == 0) return null;
+                    _bytes.AddRange(_buffer.AsSpan(0, n));
+                }
+            }
+
+            return _messages.Dequeue();
+        }
+
+        private bool TryFrame()
+        {
+            if (_bytes.Count < 2) return false;
+            var length = (long)(_bytes[1] & 0x7f);
+            var head = 2;
+            if (length == 126)
+            {
+                if (_bytes.Count < 4) return false;
+                (length, head) = ((_bytes[2] << 8) | _bytes[3], 4);
+            }
+            else if (length == 127)
+            {
+                if (_bytes.Count < 10) return false;
+                length = 0;
+                for (var i = 2; i < 10; i++) length = (length << 8) | _bytes[i];
+                head = 10;
+            }
+
+            if (_bytes.Count < head + length) return false;
+            var opcode = _bytes[0] & 0x0f;
+            if (opcode is 0 or 1) _text.Append(Encoding.UTF8.GetString([.. _bytes.GetRange(head, (int)length)]));
+            _bytes.RemoveRange(0, head + (int)length);
+            var all = _text.ToString();
+            var end = all.LastIndexOf('\u001e');
+            if (end >= 0)
+            {
+                foreach (var m in all[..end].Split('\u001e')) _messages.Enqueue(m);
+                _text.Clear().Append(all[(end + 1)..]);
+            }
+
+            return true;
+        }
     }
 }

@@ -40,7 +40,13 @@ export function setStatus(s) { $('status').dataset.state = s; $('status').textCo
 
 export async function connect() {
   state.protocol = signalR.protocols?.msgpack ? 'messagepack' : 'json';
-  let builder = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000]);
+  // The API key, if one is entered, goes with the connection (as access_token on the WebSocket): an operator's gets
+  // exact frames, anyone else k-suppressed ones.
+  const key = sessionStorage.getItem('cw.key') || '';
+  state.connectionKey = key;
+  let builder = new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/live', key ? { accessTokenFactory: () => sessionStorage.getItem('cw.key') || '' } : {})
+    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000]);
   if (state.protocol === 'messagepack') builder = builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
   const connection = builder.build();
   state.connection = connection;
@@ -88,9 +94,22 @@ export async function connect() {
   };
   connection.onreconnecting(() => setStatus('reconnecting'));
   connection.onreconnected(async () => { setStatus('connected'); await resubscribe(); });
-  connection.onclose(() => { setStatus('disconnected'); setTimeout(connect, 5000); });
+  connection.onclose(() => {
+    if (state.connection !== connection) return; // replaced (a new key): the new one is on its way
+    setStatus('disconnected'); setTimeout(connect, 5000);
+  });
   setStatus('connecting');
   await connection.start();
   setStatus('connected');
   await resubscribe();
+}
+
+// A new key changes what the connection may see: connect again with it (the same key again changes nothing).
+export async function reconnectWithKey() {
+  if (!state.connection || (sessionStorage.getItem('cw.key') || '') === state.connectionKey) return;
+  const old = state.connection;
+  state.connection = null;
+  setStatus('connecting');
+  if (old) await old.stop().catch(() => {});
+  await connect();
 }
