@@ -20,6 +20,8 @@ internal static class SecurityHosting
             .AddPolicy(Roles.CanAdminister, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.CanIngest, p => p.RequireRole(Roles.Ingest, Roles.Admin));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        // The request lines name the whole URL, and a browser's key comes in the live hub's (access_token): no key in the log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         // Every caller gets its own window: an API key by its name, anyone else by address. The health probes are exempt.
         builder.Services.AddRateLimiter(o =>
         {

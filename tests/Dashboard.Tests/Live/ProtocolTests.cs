@@ -5,6 +5,7 @@ using CrowdWatch.Dashboard.Tests.Cli;
 using CrowdWatch.Dashboard.Tests.Hosting;
 using CrowdWatch.Geo.Storage;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
 
 namespace CrowdWatch.Dashboard.Tests.Live;
 
@@ -15,10 +16,10 @@ public sealed class ProtocolTests
 
     private static async Task<HubConnection> ListenAsync(RunningHost host, bool messagePack, ConcurrentQueue<HeatFrame> frames, string? key = null)
     {
-        // A key goes as browsers send it on a WebSocket: the access_token query parameter.
-        var builder = new HubConnectionBuilder().WithUrl($"{host.Address}/hubs/live", o =>
+        // A key goes as browsers send it on a WebSocket: the access_token query parameter (.NET's client would send a header).
+        var url = $"{host.Address}/hubs/live" + (key is null ? "" : $"?access_token={Uri.EscapeDataString(key)}");
+        var builder = new HubConnectionBuilder().WithUrl(url, o =>
         {
-            if (key is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(key);
             o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
             o.SkipNegotiation = true;
         });
@@ -91,5 +92,36 @@ public sealed class ProtocolTests
         var round = host.Services.GetRequiredService<FrameFanOut>().Newest("hongyadong")!;
         Assert.Same(round.Message(Audience.Viewers, null, whole: false), round.Message(Audience.Viewers, null, whole: false));
         Assert.NotSame(round.Message(Audience.Viewers, null, whole: false), round.Message(Audience.Operators, null, whole: false));
+    }
+
+    [Fact]
+    public async Task A_key_sent_as_access_token_never_reaches_the_log()
+    {
+        using var d = new TestDeployment();
+        var logged = new ConcurrentQueue<string>();
+        await using var host = await RunningHost.StartAsync(s => s.AddLogging(l => l.AddProvider(new Logged(logged)).SetMinimumLevel(LogLevel.Trace)),
+            "--CrowdWatch:Deployment", d.DeploymentPath, "--Store:DataDirectory", d.File_("store"), "--Forecast:Enabled", "false", "--Alerts:Enabled", "false");
+        var key = await host.Services.GetRequiredService<CrowdWatch.Storage.Access.IApiKeys>().IssueAsync("duty-officer", "operator");
+        await using (var hub = await ListenAsync(host, messagePack: true, new ConcurrentQueue<HeatFrame>(), key))
+            await hub.InvokeAsync<HeatFrame?>("Frame", "hongyadong");
+
+        Assert.Contains(logged, m => m.Contains("/hubs/live", StringComparison.Ordinal) || m.Contains("LiveHub", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, m => m.Contains(key, StringComparison.Ordinal));
+    }
+
+    private sealed class Logged(ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
     }
 }
