@@ -10,9 +10,9 @@ namespace CrowdWatch.Benchmarks;
 
 /// <summary>
 /// Heat frames pushed on write to many dashboards, the clients in a process of their own (<see cref="LivePushClients"/>).
-/// The host (or NODES hosts on one Redis backplane, the clients spread over them) runs as child processes on one
+/// The host (or NODES hosts sharing one Redis, the clients spread over them) runs as child processes on one
 /// PostgreSQL; this process writes each slot, every one of CELLS cells changed, straight into PostgreSQL (the nodes hear
-/// it through LISTEN/NOTIFY; their safety-net poll is an hour) and times store write to the last byte of the frame at
+/// it through LISTEN/NOTIFY and each draws its own clients' frames; their safety-net poll is an hour) and times store write to the last byte of the frame at
 /// every client. Reports p50/p99/max over every client and frame, the hosts' CPU per frame, and what one frame of
 /// CELLS cells costs in bytes in the JSON and the MessagePack protocol.
 /// </summary>
@@ -69,7 +69,7 @@ internal static class LivePush
             var (json, packed) = FrameBytes(cells);
             Console.Error.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{clients} clients in another process over {nodes} node(s){(nodes > 1 ? " on the Redis backplane" : "")}, {cells} cells every one changed, {frames} frames: "
+                $"{clients} clients in another process over {nodes} node(s){(nodes > 1 ? " sharing Redis" : "")}, {cells} cells every one changed, {frames} frames: "
                 + $"store write to frame received p50 {all[1]} ms, p99 {all[2]} ms, max {all[3]} ms ({all[4]} deliveries); "
                 + $"hosts' CPU {cpu / frames:0.00} core-s per frame, {100 * cpu / seconds:0}% of one core over {seconds:0.0} s; "
                 + $"a frame of {cells} cells: JSON {json / 1024.0:0} KiB, MessagePack {packed / 1024.0:0} KiB"));

@@ -19,17 +19,17 @@ public sealed class FrameSignal : IDisposable
         _changes.Stored += OnChanged;
     }
 
-    /// <summary>Raised by a wake from this node (counts stored, a run saved), for other nodes to hear; handlers return at once.</summary>
+    /// <summary>Raised by <see cref="Wake"/> (a forecast run saved here), for other nodes to hear; handlers return at once.</summary>
     public event Action? WokenHere;
 
-    /// <summary>Something changed here: the publisher looks now (and other nodes are told).</summary>
+    /// <summary>Something was saved here that the store tells no one of: the publisher looks now (and other nodes are told).</summary>
     public void Wake()
     {
         WokenHere?.Invoke();
         WakeFromElsewhere();
     }
 
-    /// <summary>Another node changed something: the publisher looks now.</summary>
+    /// <summary>Counts were stored (here, or heard of from elsewhere): the publisher looks now.</summary>
     public void WakeFromElsewhere()
     {
         try
@@ -52,5 +52,5 @@ public sealed class FrameSignal : IDisposable
         _wake.Dispose();
     }
 
-    private void OnChanged(string area) => Wake();
+    private void OnChanged(string area) => WakeFromElsewhere();
 }

@@ -5,11 +5,11 @@ namespace CrowdWatch.Dashboard.Live;
 
 /// <summary>
 /// With several nodes: tells the others through Redis pub/sub when this node stored counts or saved a forecast run,
-/// and wakes this node's frames when another one did, so every node's browsers get the frame at once even where the
-/// store cannot tell one node of another's writes. A word lost while Redis is away costs only latency: the safety poll
+/// and wakes this node's frames when another one did, so every node's browsers get the frame at once where the store
+/// cannot tell one node of another's writes (the embedded store's file shared by several processes). A word lost while Redis is away costs only latency: the safety poll
 /// finds the slot.
 /// </summary>
-internal sealed class StoredRelay(ClusterRedis redis, FrameSignal signal) : BackgroundService
+internal sealed class StoredRelay(ClusterRedis redis, FrameSignal signal, Geo.Storage.ICountChanges changes) : BackgroundService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("crowdwatch:stored");
 
@@ -21,7 +21,10 @@ internal sealed class StoredRelay(ClusterRedis redis, FrameSignal signal) : Back
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Saved forecast runs always; stored counts only where the store does not tell every node of every write itself
+        // (PostgreSQL's NOTIFY does: a second word would wake the frames twice).
         signal.WokenHere += Tell;
+        if (!changes.HearsOtherWriters) changes.Stored += TellStored;
         // Subscribed before the host serves anyone, so that no other node's word is missed after start; with Redis away,
         // the host starts anyway and the subscription is tried again in the background.
         var connecting = System.Diagnostics.Stopwatch.StartNew();
@@ -61,8 +64,11 @@ internal sealed class StoredRelay(ClusterRedis redis, FrameSignal signal) : Back
     public override Task StopAsync(CancellationToken cancellationToken)
     {
         signal.WokenHere -= Tell;
+        changes.Stored -= TellStored;
         return base.StopAsync(cancellationToken);
     }
+
+    private void TellStored(string area) => Tell();
 
     private void Tell()
     {

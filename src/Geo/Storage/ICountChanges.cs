@@ -19,4 +19,7 @@ public interface ICountChanges
     /// for each; returns at once where the store hears only its own writes.
     /// </summary>
     Task ListenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether <see cref="ListenAsync"/> hears other writers (other processes, other nodes) at all.</summary>
+    bool HearsOtherWriters { get; }
 }

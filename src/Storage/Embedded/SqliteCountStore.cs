@@ -15,6 +15,9 @@ public sealed class SqliteCountStore(SqliteDatabase db) : ICountStore, ICountCha
     public Task ListenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
+    public bool HearsOtherWriters => false;
+
+    /// <inheritdoc />
     public async Task WriteAsync(CountBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);

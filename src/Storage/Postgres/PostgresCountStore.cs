@@ -22,6 +22,9 @@ public sealed class PostgresCountStore(PostgresDatabase db) : ICountStore, ICoun
     /// One connection of its own, <c>LISTEN</c>ing on <see cref="Channel"/>; if it breaks (the server restarts) it is
     /// opened again after a second, and one <see cref="Stored"/> per area then says "look again" for what was missed.
     /// </remarks>
+    public bool HearsOtherWriters => true;
+
+    /// <inheritdoc />
     public async Task ListenAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
