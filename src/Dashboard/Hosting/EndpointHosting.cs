@@ -40,6 +40,8 @@ internal static class EndpointHosting
         var buffer = app.Services.GetRequiredService<IOptions<Live.LiveOptions>>().Value.ConnectionBufferBytes;
         reads.MapHub<Live.LiveHub>(LiveHubPath, o => (o.TransportMaxBufferSize, o.ApplicationMaxBufferSize) = (buffer, buffer));
         app.MapIngestApi();
+        // CAMARA's APIs answer their own 401/403 with the CAMARA error body.
+        Camara.PopulationDensityApi.MapPopulationDensityApi(app);
         app.MapPrometheusScrapingEndpoint("/metrics");
         // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,3 +1,4 @@
+using CrowdWatch.Dashboard.Camara;
 using CrowdWatch.Dashboard.Alerting;
 using CrowdWatch.Dashboard.Forecasting;
 using CrowdWatch.Dashboard.Ingest;
@@ -29,6 +30,7 @@ public static class WebHost
         builder.AddForecasting(cluster);
         builder.AddAlerting(cluster);
         builder.AddLive(cluster);
+        builder.AddCamara();
         builder.AddApiSecurity();
         builder.AddObservability();
         services?.Invoke(builder.Services);

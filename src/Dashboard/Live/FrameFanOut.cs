@@ -77,6 +77,8 @@ public sealed partial class FrameFanOut(ILogger<FrameFanOut> log)
             lock (w.Gate)
             {
                 if (!w.Areas.TryGetValue(round.Area, out places)) continue;
+                // A zone watcher's places are copied: a subscription may add to them while the frames go out.
+                if (places is not null) places = [.. places];
                 if (w.Busy)
                 {
                     w.Behind.Add(round.Area);
@@ -167,7 +169,7 @@ public sealed partial class FrameFanOut(ILogger<FrameFanOut> log)
 
                 area = w.Behind.First();
                 w.Behind.Remove(area);
-                places = w.Areas.GetValueOrDefault(area);
+                places = w.Areas.GetValueOrDefault(area) is { } watched ? [.. watched] : null;
             }
 
             if (_newest.TryGetValue(area, out var round))

@@ -26,6 +26,15 @@ internal static class SecurityHosting
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // CAMARA clients expect their error body (and their correlator) on a 429 too.
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var camara = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Camara.CamaraOptions>>().Value;
+                var path = context.HttpContext.Request.Path;
+                if (!path.StartsWithSegments(camara.DensityBase, StringComparison.Ordinal) && !path.StartsWithSegments(camara.DeviceCountBase, StringComparison.Ordinal)) return;
+                Camara.Correlator.Echo(context.HttpContext);
+                await context.HttpContext.Response.WriteAsJsonAsync(new Camara.CamaraError(429, "TOO_MANY_REQUESTS", "Either out of resource quota or reaching rate limiting."), cancellationToken);
+            };
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || http.Request.Path.StartsWithSegments("/alive", StringComparison.OrdinalIgnoreCase)
                     ? RateLimitPartition.GetNoLimiter("probe")

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using CrowdWatch.Dashboard.Security;
+using Microsoft.Extensions.Options;
+
+namespace CrowdWatch.Dashboard.Camara;
+
+/// <summary>
+/// CAMARA Population Density Data (<c>{apiRoot}/population-density-data/vwip/retrieve</c>) over our cells. Our API
+/// keys are the bearer tokens; the definition's scope (<c>population-density-data:read</c>) is a viewer's key or
+/// better. Every answer, errors too, carries the request's <c>x-correlator</c>; errors have the CAMARA body.
+/// </summary>
+public static class PopulationDensityApi
+{
+    /// <summary>Maps <c>POST {base}/retrieve</c>.</summary>
+    public static IEndpointRouteBuilder MapPopulationDensityApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.ServiceProvider.GetRequiredService<IOptions<CamaraOptions>>().Value;
+        app.MapPost(options.DensityBase + "/retrieve", async (HttpContext http, DensityAnswers answers, IOptions<CamaraOptions> camara, CancellationToken cancellationToken) =>
+        {
+            if (Caller(http) is { } denied) return denied.ToResult();
+            JsonElement body;
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(http.Request.Body, default, cancellationToken);
+                body = document.RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                return CamaraError.InvalidArgument($"the body is not JSON: {e.Message}").ToResult();
+            }
+
+            var (request, invalid) = DensityRequest.Parse(body, camara.Value);
+            if (invalid is not null) return invalid.ToResult();
+            // Asynchronous delivery to a sink is not offered yet: say so rather than answer in another way.
+            if (request!.Sink is not null)
+                return new CamaraError(422, "POPULATION_DENSITY_DATA.UNSUPPORTED_REQUEST", "Asynchronous delivery (sink) is not offered by this server yet; send the request without sink").ToResult();
+            var (response, error) = await answers.AnswerAsync(request, cancellationToken);
+            return error is not null ? error.ToResult() : TypedResults.Ok(response);
+        })
+            .AllowAnonymous()
+            .AddEndpointFilter(Correlator.Filter)
+            .Accepts<JsonElement>("application/json")
+            .Produces<DensityResponse>()
+            .Produces<CamaraError>(400).Produces<CamaraError>(401).Produces<CamaraError>(403).Produces<CamaraError>(422).Produces<CamaraError>(429)
+            .WithTags("CAMARA Population Density Data")
+            .WithName("retrievePopulationDensity")
+            .WithSummary("Population density per geohash cell and hour, past (stored counts) or future (forecast)");
+        return app;
+    }
+
+    /// <summary>401 without a valid key, 403 for a key that may not read (ingest); null for a viewer, operator or admin.</summary>
+    public static CamaraError? Caller(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (http.User.Identity?.IsAuthenticated != true) return new CamaraError(401, "UNAUTHENTICATED", "Request not authenticated due to missing, invalid, or expired credentials. A new authentication is required.");
+        if (!(http.User.IsInRole(Roles.Viewer) || http.User.IsInRole(Roles.Operator) || http.User.IsInRole(Roles.Admin)))
+            return new CamaraError(403, "PERMISSION_DENIED", "Client does not have sufficient permissions to perform this action.");
+        return null;
+    }
+}

@@ -1,0 +1,74 @@
+using CrowdWatch.Storage.Access;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CrowdWatch.Dashboard.Tests.Camara;
+
+/// <summary>
+/// The host in memory on a 2 km grid by the Jialing (100 m cells, k 10) whose walkable layer is one strip: the cells it
+/// crosses have their walkable area only there, so a geohash cell's share of them is not their ground's share.
+/// </summary>
+internal sealed class CamaraFactory : WebApplicationFactory<Program>
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "crowdwatch-camara-" + Guid.NewGuid().ToString("N"));
+    private readonly (string Key, string Value)[] _settings;
+
+    public CamaraFactory(params (string Key, string Value)[] settings)
+    {
+        _settings = settings;
+        Directory.CreateDirectory(_folder);
+        File.WriteAllText(Path.Combine(_folder, "deployment.json"), """
+        { "areas": [ { "name": "riverside", "centre": [106.5790, 29.5630], "widthM": 2000, "heightM": 2000, "cellSizeM": 100,
+                       "timeZone": "Asia/Shanghai", "slotMinutes": 15, "panelFactor": 1, "k": 10, "walkableFraction": 0.35,
+                       "walkableLayer": "walkable.geojson" } ] }
+        """);
+        // A promenade 60 m wide running north-east through the middle.
+        File.WriteAllText(Path.Combine(_folder, "walkable.geojson"), """
+        {"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon",
+          "coordinates":[[[106.5735,29.5600],[106.5741,29.5597],[106.5851,29.5657],[106.5845,29.5660],[106.5735,29.5600]]]}}]}
+        """);
+    }
+
+    public IReadOnlyDictionary<string, string> Keys { get; private set; } = new Dictionary<string, string>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("CrowdWatch:Deployment", Path.Combine(_folder, "deployment.json"));
+        builder.UseSetting("Store:DataDirectory", Path.Combine(_folder, "store"));
+        builder.UseSetting("Forecast:Enabled", "false");
+        builder.UseSetting("Replay:Enabled", "false");
+        builder.UseSetting("Alerts:Enabled", "false");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+    }
+
+    public async Task<CamaraFactory> StartAsync()
+    {
+        _ = Server;
+        var keys = Services.GetRequiredService<IApiKeys>();
+        var issued = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var role in Security.Roles.All) issued[role] = await keys.IssueAsync($"camara-{role}", role);
+        Keys = issued;
+        return this;
+    }
+
+    public HttpClient ClientAs(string? role)
+    {
+        var client = CreateClient();
+        if (role is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Keys[role]);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The store's file may still be closing; the temp folder is cleaned later.
+        }
+    }
+}
