@@ -46,6 +46,9 @@ public static class PopulationDensityApi
             .WithTags("CAMARA Population Density Data")
             .WithName("retrievePopulationDensity")
             .WithSummary("Population density per geohash cell and hour, past (stored counts) or future (forecast)");
+        // Anything else under the base path: the definition's 404, in its body.
+        app.Map(options.DensityBase + "/{**rest}", (string? rest) => new CamaraError(404, "NOT_FOUND", $"The specified resource is not found: '{rest}'").ToResult())
+            .AllowAnonymous().AddEndpointFilter(Correlator.Filter).ExcludeFromDescription();
         return app;
     }
 
