@@ -134,8 +134,39 @@ public sealed class DensityErrorTests : IAsyncLifetime
         Assert.Equal(status, error.RootElement.GetProperty("status").GetInt32());
         Assert.Equal(code, error.RootElement.GetProperty("code").GetString());
         Assert.False(string.IsNullOrWhiteSpace(error.RootElement.GetProperty("message").GetString()));
+        Assert.Empty(CamaraSchemas.Errors(ErrorSchema(status), error.RootElement));
         // A valid correlator comes back on every answer; an invalid one is the error itself.
         if (name != "bad-correlator") Assert.Equal(correlator, response.Headers.GetValues("x-correlator").Single());
+    }
+
+    // The body schema the definition gives each status.
+    private static string ErrorSchema(int status) => status switch
+    {
+        400 => "population-density-data.response.RetrieveLocationBadRequest400",
+        422 => "population-density-data.response.RetrieveLocationUnprocessableContent422",
+        _ => $"CAMARA_common.response.Generic{status}",
+    };
+
+    [Fact]
+    public void The_schemas_refuse_what_the_definitions_forbid()
+    {
+        // The checks themselves: a wrong code, a missing message, a DENSITY_ESTIMATION cell without its numbers.
+        using var wrongCode = JsonDocument.Parse("""{"status":400,"code":"NOT_A_CODE","message":"m"}""");
+        Assert.NotEmpty(CamaraSchemas.Errors(ErrorSchema(400), wrongCode.RootElement));
+        using var noMessage = JsonDocument.Parse("""{"status":401,"code":"UNAUTHENTICATED"}""");
+        Assert.NotEmpty(CamaraSchemas.Errors(ErrorSchema(401), noMessage.RootElement));
+        const string Cell = """{"status":"SUPPORTED_AREA","timedPopulationDensityData":[{"startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z","cellPopulationDensityData":[{"geohash":"wm7b1kt","dataType":"TYPE"}]}]}""";
+        using var bare = JsonDocument.Parse(Cell.Replace("TYPE", "DENSITY_ESTIMATION", StringComparison.Ordinal));
+        Assert.NotEmpty(CamaraSchemas.Errors("population-density-data.PopulationDensityResponse", bare.RootElement));
+        using var low = JsonDocument.Parse(Cell.Replace("TYPE", "LOW_DENSITY", StringComparison.Ordinal));
+        Assert.Empty(CamaraSchemas.Errors("population-density-data.PopulationDensityResponse", low.RootElement));
+        // A request the definition allows, and one with a property it does not know.
+        using var valid = JsonDocument.Parse(Valid().ToJsonString());
+        Assert.Empty(CamaraSchemas.Errors("population-density-data.PopulationDensityRequest", valid.RootElement));
+        var extra = Valid();
+        extra["colour"] = "red";
+        using var unknown = JsonDocument.Parse(extra.ToJsonString());
+        Assert.NotEmpty(CamaraSchemas.Errors("population-density-data.PopulationDensityRequest", unknown.RootElement));
     }
 
     [Fact]

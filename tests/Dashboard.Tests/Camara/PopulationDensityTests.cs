@@ -72,6 +72,7 @@ public sealed class PopulationDensityTests : IAsyncLifetime
         using var response = await client.PostAsJsonAsync(Retrieve, body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Empty(CamaraSchemas.Errors("population-density-data.PopulationDensityResponse", json.RootElement));
         Assert.Equal("SUPPORTED_AREA", json.RootElement.GetProperty("status").GetString());
         var interval = Assert.Single(json.RootElement.GetProperty("timedPopulationDensityData").EnumerateArray());
         Assert.Equal((At(_hour), At(_hour + Hour)), (interval.GetProperty("startTime").GetString(), interval.GetProperty("endTime").GetString()));
@@ -138,7 +139,9 @@ public sealed class PopulationDensityTests : IAsyncLifetime
             };
             using var response = await client.PostAsJsonAsync(Retrieve, body);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            Assert.Empty(CamaraSchemas.Errors("population-density-data.PopulationDensityResponse", answer));
+            return answer;
         }
 
         var mixed = await AskAsync(east, centre, "u09tunq");
