@@ -58,6 +58,14 @@ if (args.Length >= 1 && args[0] == "cluster")
     return;
 }
 
+// "camara-retrieve [REQUESTS]": CAMARA /retrieve for a 2 km x 2 km polygon at precision 7 over 24 hours, against the
+// real host in a child process; latency p50/p99.
+if (args.Length >= 1 && args[0] == "camara-retrieve")
+{
+    await CamaraRetrieve.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 // "live-push [CLIENTS] [CELLS] [FRAMES] [NODES]": frames pushed on write (PostgreSQL NOTIFY) to CLIENTS dashboards in
 // another process, over NODES nodes (more than one: the Redis backplane); store write to frame received, host CPU.
 if (args.Length >= 1 && args[0] == "live-push")
