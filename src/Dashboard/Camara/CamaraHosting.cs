@@ -7,7 +7,9 @@ internal static class CamaraHosting
     public static WebApplicationBuilder AddCamara(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CamaraOptions>().BindConfiguration(CamaraOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<AreaRegions>();
         builder.Services.AddSingleton<DensityAnswers>();
+        builder.Services.AddSingleton<DeviceCountAnswers>();
         return builder;
     }
 }

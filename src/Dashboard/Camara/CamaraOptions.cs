@@ -43,5 +43,5 @@ public sealed class CamaraOptions
     public string DensityBase => ApiRoot + "/population-density-data/vwip";
 
     /// <summary>The Region Device Count API's base path.</summary>
-    public string DeviceCountBase => ApiRoot + "/region-device-count/vwip";
+    public string DeviceCountBase => ApiRoot + "/regionDeviceCount/vwip";
 }

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using CrowdWatch.Dashboard.Hosting;
 using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Areas;
 using CrowdWatch.Geo.Geohashes;
 using CrowdWatch.Geo.Storage;
+using CrowdWatch.Geo.Zones;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
 
@@ -14,10 +14,10 @@ namespace CrowdWatch.Dashboard.Camara;
 /// Answers Population Density Data requests from our cells: past intervals from the stored counts (people per km²:
 /// the hour's mean over its slots, the range its lowest and highest slot), future intervals from the newest forecast
 /// run (the mean, the range the 80% interval). A geohash cell gets each grid cell's people by the share of that cell's
-/// walkable area inside it (<see cref="GeohashShares"/>), over the ground of it our grid covers; one with fewer
+/// walkable area inside it (<see cref="WalkableShares"/>), over the ground of it our grid covers; one with fewer
 /// than the area's k people in any slot of the hour is LOW_DENSITY, one less than half covered by our grid NO_DATA.
 /// </summary>
-public sealed class DensityAnswers(AreaCatalog catalog, ICountStore counts, IForecastStore forecasts, IOptions<CamaraOptions> options, TimeProvider time)
+public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts, IOptions<CamaraOptions> options, TimeProvider time, AreaRegions regions)
 {
     private const long Hour = 3_600_000;
     private readonly ConcurrentDictionary<string, GeohashShares> _shares = new(StringComparer.Ordinal);
@@ -61,8 +61,8 @@ public sealed class DensityAnswers(AreaCatalog catalog, ICountStore counts, IFor
         if ((long)hashes.Length * hours.Length > o.MaxSyncCellHours && request.Sink is null)
             return Fail(422, "POPULATION_DENSITY_DATA.UNSUPPORTED_SYNC_RESPONSE", $"Indicated combination of area, time interval and precision is too big for a synchronous answer ({o.MaxSyncCellHours} cell-hours)");
 
-        if (AreaOf(polygon ?? Union(hashes)) is not { } area) return (new DensityResponse("AREA_NOT_SUPPORTED", []), null);
-        var shares = _shares.GetOrAdd(area.Name, _ => new GeohashShares(area));
+        if (regions.AreaOf(polygon ?? Union(hashes)) is not { } area) return (new DensityResponse("AREA_NOT_SUPPORTED", []), null);
+        var shares = _shares.GetOrAdd(area.Name, _ => new GeohashShares(regions.Of(area)));
         var cells = hashes.Select(shares.Of).ToArray();
         var covered = cells.Select(c => c.CoveredFraction >= 0.5).ToArray();
         if (!covered.Any(c => c)) return (new DensityResponse("AREA_NOT_SUPPORTED", []), null);
@@ -185,18 +185,7 @@ public sealed class DensityAnswers(AreaCatalog catalog, ICountStore counts, IFor
 
     private Geometry Union(IEnumerable<string> hashes) => _factory.BuildGeometry(hashes.Select(h => Geohash.Bounds(h).ToPolygon(_factory))).Envelope;
 
-    // The served area whose grid covers most of the geometry; null where none touches it.
-    private Area? AreaOf(Geometry wgs84) => catalog.Areas.Values
-        .Select(a => (Area: a, Shared: Bounds(a).Intersects(wgs84) ? Bounds(a).Intersection(wgs84).Area : 0))
-        .Where(p => p.Shared > 0).OrderByDescending(p => p.Shared).Select(p => p.Area).FirstOrDefault();
-
-    private bool Within(Area area, Geometry wgs84) => Bounds(area).Contains(wgs84);
-
-    private Geometry Bounds(Area area)
-    {
-        var b = area.Grid.Bounds;
-        return _factory.ToGeometry(new Envelope(b.MinLon, b.MaxLon, b.MinLat, b.MaxLat));
-    }
+    private bool Within(Area area, Geometry wgs84) => regions.Bounds(area).Contains(wgs84);
 
     private static (DensityResponse?, CamaraError?) Fail(int status, string code, string message) => (null, new CamaraError(status, code, message));
 

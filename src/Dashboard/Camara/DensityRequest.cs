@@ -116,6 +116,9 @@ public sealed partial record DensityRequest(IReadOnlyList<(double Lon, double La
         return o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out value) && value >= min && value <= max;
     }
 
+    /// <summary>Whether <paramref name="text"/> is an RFC 3339 date-time with a time zone (Z or an offset).</summary>
+    public static bool IsRfc3339(string text) => Rfc3339().IsMatch(text);
+
     private static DateTimeOffset? Time(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: <= 64 } text && Rfc3339().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null;

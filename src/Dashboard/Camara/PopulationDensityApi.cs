@@ -16,7 +16,8 @@ public static class PopulationDensityApi
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.ServiceProvider.GetRequiredService<IOptions<CamaraOptions>>().Value;
-        app.MapPost(options.DensityBase + "/retrieve", async (HttpContext http, DensityAnswers answers, IOptions<CamaraOptions> camara, CancellationToken cancellationToken) =>
+        app.MapPost(options.DensityBase + "/retrieve", (HttpContext http, DensityAnswers answers, IOptions<CamaraOptions> camara, ILoggerFactory logs, CancellationToken cancellationToken) =>
+            CamaraFailures.GuardAsync(async () =>
         {
             if (Caller(http) is { } denied) return denied.ToResult();
             JsonElement body;
@@ -37,7 +38,7 @@ public static class PopulationDensityApi
                 return new CamaraError(422, "POPULATION_DENSITY_DATA.UNSUPPORTED_REQUEST", "Asynchronous delivery (sink) is not offered by this server yet; send the request without sink").ToResult();
             var (response, error) = await answers.AnswerAsync(request, cancellationToken);
             return error is not null ? error.ToResult() : TypedResults.Ok(response);
-        })
+        }, logs.CreateLogger(typeof(PopulationDensityApi)), cancellationToken))
             .AllowAnonymous()
             .AddEndpointFilter(Correlator.Filter)
             .Accepts<JsonElement>("application/json")

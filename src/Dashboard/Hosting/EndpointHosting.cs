@@ -42,6 +42,7 @@ internal static class EndpointHosting
         app.MapIngestApi();
         // CAMARA's APIs answer their own 401/403 with the CAMARA error body.
         Camara.PopulationDensityApi.MapPopulationDensityApi(app);
+        Camara.RegionDeviceCountApi.MapRegionDeviceCountApi(app);
         app.MapPrometheusScrapingEndpoint("/metrics");
         // The OpenAPI document and a browsable reference, served from the package's own files (no CDN).
         app.MapOpenApi("/openapi/{documentName}.json");

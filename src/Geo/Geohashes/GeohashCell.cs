@@ -1,19 +1,19 @@
+using CrowdWatch.Geo.Zones;
+
 namespace CrowdWatch.Geo.Geohashes;
 
-/// <summary>
-/// A geohash cell laid over an area's grid: its ground area (m², in the grid's projection), the share of it the grid
-/// covers, and for each grid cell it touches the share of that cell's walkable area that lies inside it.
-/// </summary>
-public sealed record GeohashCell(string Hash, double AreaM2, double CoveredFraction, int[] Cells, double[] Shares)
+/// <summary>A geohash cell laid over an area's grid (<see cref="RegionShare"/>).</summary>
+public sealed record GeohashCell(string Hash, RegionShare Share)
 {
-    /// <summary>People in the geohash cell: each grid cell's people times its share.</summary>
-    public double People(ReadOnlySpan<double> peopleByCell)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < Cells.Length; i++) sum += peopleByCell[Cells[i]] * Shares[i];
-        return sum;
-    }
+    /// <summary>People in the geohash cell.</summary>
+    public double People(ReadOnlySpan<double> peopleByCell) => Share.People(peopleByCell);
 
-    /// <summary>The ground the grid covers inside the cell, km².</summary>
-    public double CoveredKm2 => AreaM2 * CoveredFraction / 1e6;
+    /// <summary>The grid cells it takes a share of.</summary>
+    public int[] Cells => Share.Cells;
+
+    /// <summary>The share of it the grid covers.</summary>
+    public double CoveredFraction => Share.CoveredFraction;
+
+    /// <summary>The ground the grid covers inside it, km².</summary>
+    public double CoveredKm2 => Share.CoveredKm2;
 }

@@ -1,6 +1,7 @@
 using CrowdWatch.Storage.Access;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace CrowdWatch.Dashboard.Tests.Camara;
 
@@ -14,8 +15,15 @@ internal sealed class CamaraFactory : WebApplicationFactory<Program>
     private readonly (string Key, string Value)[] _settings;
 
     public CamaraFactory(params (string Key, string Value)[] settings)
+        : this(null, settings)
+    {
+    }
+
+    /// <summary>With <paramref name="services"/> changed last (a store that fails, for example).</summary>
+    public CamaraFactory(Action<IServiceCollection>? services, params (string Key, string Value)[] settings)
     {
         _settings = settings;
+        _services = services;
         Directory.CreateDirectory(_folder);
         File.WriteAllText(Path.Combine(_folder, "deployment.json"), """
         { "areas": [ { "name": "riverside", "centre": [106.5790, 29.5630], "widthM": 2000, "heightM": 2000, "cellSizeM": 100,
@@ -29,6 +37,8 @@ internal sealed class CamaraFactory : WebApplicationFactory<Program>
         """);
     }
 
+    private readonly Action<IServiceCollection>? _services;
+
     public IReadOnlyDictionary<string, string> Keys { get; private set; } = new Dictionary<string, string>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -39,6 +49,7 @@ internal sealed class CamaraFactory : WebApplicationFactory<Program>
         builder.UseSetting("Replay:Enabled", "false");
         builder.UseSetting("Alerts:Enabled", "false");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
     public async Task<CamaraFactory> StartAsync()

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace CrowdWatch.Dashboard.Camara;
+
+/// <summary>
+/// CAMARA Region Device Count (<c>{apiRoot}/regionDeviceCount/vwip/count</c>) over our cells; keys and correlator as
+/// for <see cref="PopulationDensityApi"/>.
+/// </summary>
+public static class RegionDeviceCountApi
+{
+    /// <summary>Maps <c>POST {base}/count</c>.</summary>
+    public static IEndpointRouteBuilder MapRegionDeviceCountApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.ServiceProvider.GetRequiredService<IOptions<CamaraOptions>>().Value;
+        app.MapPost(options.DeviceCountBase + "/count", (HttpContext http, DeviceCountAnswers answers, ILoggerFactory logs, CancellationToken cancellationToken) =>
+            CamaraFailures.GuardAsync(async () =>
+            {
+                if (PopulationDensityApi.Caller(http) is { } denied) return denied.ToResult();
+                JsonElement body;
+                try
+                {
+                    using var document = await JsonDocument.ParseAsync(http.Request.Body, default, cancellationToken);
+                    body = document.RootElement.Clone();
+                }
+                catch (JsonException e)
+                {
+                    return CamaraError.InvalidArgument($"the body is not JSON: {e.Message}").ToResult();
+                }
+
+                var (request, invalid) = DeviceCountRequest.Parse(body);
+                if (invalid is not null) return invalid.ToResult();
+                var (response, error) = await answers.AnswerAsync(request!, cancellationToken);
+                return error is not null ? error.ToResult() : TypedResults.Ok(response);
+            }, logs.CreateLogger(typeof(RegionDeviceCountApi)), cancellationToken))
+            .AllowAnonymous()
+            .AddEndpointFilter(Correlator.Filter)
+            .Accepts<JsonElement>("application/json")
+            .Produces<DeviceCountResponse>()
+            .Produces<CamaraError>(400).Produces<CamaraError>(401).Produces<CamaraError>(403).Produces<CamaraError>(429)
+            .Produces<CamaraError>(500).Produces<CamaraError>(503).Produces<CamaraError>(504)
+            .WithTags("CAMARA Region Device Count")
+            .WithName("count")
+            .WithSummary("People (devices) in a circle or polygon now, or the most at once in a window");
+        app.Map(options.DeviceCountBase + "/{**rest}", (string? rest) => new CamaraError(404, "NOT_FOUND", $"The specified resource is not found: '{rest}'").ToResult())
+            .AllowAnonymous().AddEndpointFilter(Correlator.Filter).ExcludeFromDescription();
+        return app;
+    }
+}
