@@ -15,9 +15,10 @@ namespace CrowdWatch.Storage;
 /// <param name="Alerts">Alert events and their outbox.</param>
 /// <param name="Audit">Who saw and did what.</param>
 /// <param name="Keys">API keys.</param>
+/// <param name="Sinks">CAMARA sink deliveries.</param>
 /// <param name="Database">The database under them: where it is, its schema version, its connections.</param>
 public sealed record Store(ICountStore Counts, IAreaStore Areas, IForecastStore Forecasts, IAlertStore Alerts, IAuditLog Audit, IApiKeys Keys,
-    IStoreDatabase Database) : IAsyncDisposable, IDisposable
+    Sinks.ISinkOutbox Sinks, IStoreDatabase Database) : IAsyncDisposable, IDisposable
 {
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Database.DisposeAsync();

@@ -22,11 +22,11 @@ public static class Stores
 
     /// <summary>The stores over an embedded database.</summary>
     public static Store Over(SqliteDatabase db) =>
-        new(new SqliteCountStore(db), new SqliteAreaStore(db), new SqliteForecastStore(db), new SqliteAlertStore(db), new SqliteAuditLog(db), new SqliteApiKeys(db), db);
+        new(new SqliteCountStore(db), new SqliteAreaStore(db), new SqliteForecastStore(db), new SqliteAlertStore(db), new SqliteAuditLog(db), new SqliteApiKeys(db), new SqliteSinkOutbox(db), db);
 
     /// <summary>The stores over a PostgreSQL database.</summary>
     public static Store Over(PostgresDatabase db) =>
-        new(new PostgresCountStore(db), new PostgresAreaStore(db), new PostgresForecastStore(db), new PostgresAlertStore(db), new PostgresAuditLog(db), new PostgresApiKeys(db), db);
+        new(new PostgresCountStore(db), new PostgresAreaStore(db), new PostgresForecastStore(db), new PostgresAlertStore(db), new PostgresAuditLog(db), new PostgresApiKeys(db), new PostgresSinkOutbox(db), db);
 
     /// <summary>Where the store is, in words, without secrets: for logs and command output.</summary>
     public static string Describe(StoreOptions options, string? connectionString)

@@ -36,6 +36,14 @@ public sealed class CamaraOptions
     [Range(1, 100_000_000)]
     public int MaxSyncCellHours { get; set; } = 240_000;
 
+    /// <summary>Most cells times intervals answered to a sink; more is UNSUPPORTED_REQUEST.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxAsyncCellHours { get; set; } = 1_680_000;
+
+    /// <summary>The first wait before a sink delivery is tried again (s); it doubles each time, up to ten minutes.</summary>
+    [Range(0.1, 600)]
+    public double SinkRetrySeconds { get; set; } = 5;
+
     /// <summary>Also accept <c>http://127.0.0.1</c> sinks (tests only; the spec allows https only).</summary>
     public bool AllowLoopbackHttpSinks { get; set; }
 

@@ -24,7 +24,14 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
     private readonly GeometryFactory _factory = new();
 
     /// <summary>The answer to <paramref name="request"/>, or the error the definition gives for it.</summary>
-    public async Task<(DensityResponse? Response, CamaraError? Error)> AnswerAsync(DensityRequest request, CancellationToken cancellationToken = default)
+    public Task<(DensityResponse? Response, CamaraError? Error)> AnswerAsync(DensityRequest request, CancellationToken cancellationToken = default) =>
+        AnswerAsync(request, checkOnly: false, cancellationToken);
+
+    /// <summary>The error the definition gives for <paramref name="request"/>, or null: what an asynchronous request is checked for before its 202.</summary>
+    public async Task<CamaraError?> CheckAsync(DensityRequest request, CancellationToken cancellationToken = default) =>
+        (await AnswerAsync(request, checkOnly: true, cancellationToken).ConfigureAwait(false)).Error;
+
+    private async Task<(DensityResponse? Response, CamaraError? Error)> AnswerAsync(DensityRequest request, bool checkOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var o = options.Value;
@@ -60,6 +67,8 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
         var hours = HourWindow.Of(request.Start.ToUnixTimeMilliseconds(), request.End.ToUnixTimeMilliseconds());
         if ((long)hashes.Length * hours.Length > o.MaxSyncCellHours && request.Sink is null)
             return Fail(422, "POPULATION_DENSITY_DATA.UNSUPPORTED_SYNC_RESPONSE", $"Indicated combination of area, time interval and precision is too big for a synchronous answer ({o.MaxSyncCellHours} cell-hours)");
+        if ((long)hashes.Length * hours.Length > o.MaxAsyncCellHours)
+            return Fail(422, "POPULATION_DENSITY_DATA.UNSUPPORTED_REQUEST", $"Indicated combination of area, time interval and precision is too big for both synchronous and asynchronous processing ({o.MaxAsyncCellHours} cell-hours)");
 
         if (regions.AreaOf(polygon ?? Union(hashes)) is not { } area) return (new DensityResponse("AREA_NOT_SUPPORTED", []), null);
         var shares = _shares.GetOrAdd(area.Name, _ => new GeohashShares(regions.Of(area)));
@@ -75,8 +84,10 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
             var last = run?.Values.Count > 0 ? run.Values.Max(v => v.TargetSlotMs) + (area.Settings.SlotMinutes * 60_000L) : 0;
             if (run is null || request.Start.ToUnixTimeMilliseconds() >= last)
                 return Fail(400, "POPULATION_DENSITY_DATA.MAX_STARTTIME_EXCEEDED", $"Indicated startTime is greater than the maximum allowed (the newest forecast reaches {DateTimeOffset.FromUnixTimeMilliseconds(last):yyyy-MM-ddTHH:mm:ssZ})");
+            if (checkOnly) return (null, null);
             values = await ForecastAsync(area, run, cells, hours, cancellationToken).ConfigureAwait(false);
         }
+        else if (checkOnly) return (null, null);
         else values = await ObservedAsync(area, cells, hours, cancellationToken).ConfigureAwait(false);
 
         var timed = new TimedDensity[hours.Length];

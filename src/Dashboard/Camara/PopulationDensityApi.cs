@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrowdWatch.Dashboard.Security;
+using CrowdWatch.Storage.Sinks;
 using Microsoft.Extensions.Options;
 
 namespace CrowdWatch.Dashboard.Camara;
@@ -16,9 +17,11 @@ public static class PopulationDensityApi
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.ServiceProvider.GetRequiredService<IOptions<CamaraOptions>>().Value;
-        app.MapPost(options.DensityBase + "/retrieve", (HttpContext http, DensityAnswers answers, IOptions<CamaraOptions> camara, ILoggerFactory logs, CancellationToken cancellationToken) =>
+        app.MapPost(options.DensityBase + "/retrieve", (HttpContext http, DensityAnswers answers, IOptions<CamaraOptions> camara, ISinkOutbox outbox, TimeProvider time, IServiceProvider services,
+            ILoggerFactory logs, CancellationToken cancellationToken) =>
             CamaraFailures.GuardAsync(async () =>
         {
+            var dispatcher = services.GetService<SinkDispatcher>();
             if (Caller(http) is { } denied) return denied.ToResult();
             JsonElement body;
             try
@@ -33,9 +36,17 @@ public static class PopulationDensityApi
 
             var (request, invalid) = DensityRequest.Parse(body, camara.Value);
             if (invalid is not null) return invalid.ToResult();
-            // Asynchronous delivery to a sink is not offered yet: say so rather than answer in another way.
-            if (request!.Sink is not null)
-                return new CamaraError(422, "POPULATION_DENSITY_DATA.UNSUPPORTED_REQUEST", "Asynchronous delivery (sink) is not offered by this server yet; send the request without sink").ToResult();
+            if (request!.Sink is { } sink)
+            {
+                // Checked now, answered later: kept in the outbox before the 202, so a restart loses neither.
+                if (await answers.CheckAsync(request, cancellationToken) is { } refused) return refused.ToResult();
+                var operation = Guid.NewGuid().ToString();
+                await outbox.AcceptAsync(new SinkDelivery(operation, "population-density-data", body.GetRawText(), sink.AbsoluteUri, request.SinkToken,
+                    http.Response.Headers[Correlator.Header].ToString() is { Length: > 0 } c ? c : null, time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+                dispatcher?.Wake();
+                return TypedResults.Json(new AcceptedAsync(operation), statusCode: StatusCodes.Status202Accepted);
+            }
+
             var (response, error) = await answers.AnswerAsync(request, cancellationToken);
             return error is not null ? error.ToResult() : TypedResults.Ok(response);
         }, logs.CreateLogger(typeof(PopulationDensityApi)), cancellationToken))
@@ -43,6 +54,7 @@ public static class PopulationDensityApi
             .AddEndpointFilter(Correlator.Filter)
             .Accepts<JsonElement>("application/json")
             .Produces<DensityResponse>()
+            .Produces<AcceptedAsync>(202)
             .Produces<CamaraError>(400).Produces<CamaraError>(401).Produces<CamaraError>(403).Produces<CamaraError>(422).Produces<CamaraError>(429)
             .WithTags("CAMARA Population Density Data")
             .WithName("retrievePopulationDensity")

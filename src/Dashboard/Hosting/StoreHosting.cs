@@ -28,6 +28,7 @@ internal static class StoreHosting
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Alerts);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Audit);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Keys);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Store>().Sinks);
         // The served areas go into the store as they are (grid, cells, walkable layer, zones) before anything else
         // starts, so that spatial questions asked of the store, PostGIS's among them, see the host's cells and zones.
         builder.Services.AddHostedService<AreaSync>();

@@ -30,7 +30,7 @@ public static class WebHost
         builder.AddForecasting(cluster);
         builder.AddAlerting(cluster);
         builder.AddLive(cluster);
-        builder.AddCamara();
+        builder.AddCamara(cluster);
         builder.AddApiSecurity();
         builder.AddObservability();
         services?.Invoke(builder.Services);

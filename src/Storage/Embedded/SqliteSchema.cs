@@ -135,5 +135,21 @@ internal static class SqliteSchema
                 WHERE e.sequence = (SELECT max(sequence) FROM alert_event m WHERE m.alert_id = e.alert_id)
                 AND e.kind NOT IN ('resolved', 'expired') ORDER BY e.at DESC;
             """),
+        new(4, "CAMARA sink deliveries: an asynchronous request kept until its answer reached the client's sink", """
+            CREATE TABLE sink_delivery (
+                operation_id TEXT PRIMARY KEY,
+                api TEXT NOT NULL,
+                request TEXT NOT NULL,
+                sink TEXT NOT NULL,
+                token TEXT,
+                correlator TEXT,
+                accepted INTEGER NOT NULL,
+                payload TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt INTEGER NOT NULL,
+                delivered INTEGER,
+                last_error TEXT);
+            CREATE INDEX sink_delivery_due ON sink_delivery (next_attempt) WHERE delivered IS NULL;
+            """),
     ];
 }

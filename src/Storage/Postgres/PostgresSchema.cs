@@ -160,5 +160,21 @@ internal static class PostgresSchema
                 FROM (SELECT DISTINCT ON (alert_id) alert_id, area, place, kind, at FROM alert_event ORDER BY alert_id, sequence DESC) latest
                 WHERE kind NOT IN ('resolved', 'expired') ORDER BY area, place, at DESC;
             """),
+        new(4, "CAMARA sink deliveries: an asynchronous request kept until its answer reached the client's sink", """
+            CREATE TABLE sink_delivery (
+                operation_id text PRIMARY KEY,
+                api text NOT NULL,
+                request text NOT NULL,
+                sink text NOT NULL,
+                token text,
+                correlator text,
+                accepted bigint NOT NULL,
+                payload text,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt bigint NOT NULL,
+                delivered bigint,
+                last_error text);
+            CREATE INDEX sink_delivery_due ON sink_delivery (next_attempt) WHERE delivered IS NULL;
+            """),
     ];
 }

@@ -11,7 +11,7 @@ namespace CrowdWatch.Dashboard.Tests.Camara;
 /// </summary>
 internal sealed class CamaraFactory : WebApplicationFactory<Program>
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "crowdwatch-camara-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder;
     private readonly (string Key, string Value)[] _settings;
 
     public CamaraFactory(params (string Key, string Value)[] settings)
@@ -21,7 +21,14 @@ internal sealed class CamaraFactory : WebApplicationFactory<Program>
 
     /// <summary>With <paramref name="services"/> changed last (a store that fails, for example).</summary>
     public CamaraFactory(Action<IServiceCollection>? services, params (string Key, string Value)[] settings)
+        : this(null, services, settings)
     {
+    }
+
+    /// <summary>On <paramref name="folder"/>'s deployment and store, kept when disposed (a host started again on them); null: a new folder of its own.</summary>
+    public CamaraFactory(string? folder, Action<IServiceCollection>? services, params (string Key, string Value)[] settings)
+    {
+        (_folder, _keep) = folder is null ? (Path.Combine(Path.GetTempPath(), "crowdwatch-camara-" + Guid.NewGuid().ToString("N")), false) : (folder, true);
         _settings = settings;
         _services = services;
         Directory.CreateDirectory(_folder);
@@ -38,6 +45,10 @@ internal sealed class CamaraFactory : WebApplicationFactory<Program>
     }
 
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _keep;
+
+    /// <summary>The folder of the deployment and the store.</summary>
+    public string Folder => _folder;
 
     public IReadOnlyDictionary<string, string> Keys { get; private set; } = new Dictionary<string, string>();
 
@@ -57,7 +68,7 @@ internal sealed class CamaraFactory : WebApplicationFactory<Program>
         _ = Server;
         var keys = Services.GetRequiredService<IApiKeys>();
         var issued = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var role in Security.Roles.All) issued[role] = await keys.IssueAsync($"camara-{role}", role);
+        foreach (var role in Security.Roles.All) issued[role] = await keys.IssueAsync($"camara-{role}-{Guid.NewGuid():N}", role);
         Keys = issued;
         return this;
     }
@@ -72,7 +83,7 @@ internal sealed class CamaraFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (!disposing) return;
+        if (!disposing || _keep) return;
         try
         {
             Directory.Delete(_folder, recursive: true);
