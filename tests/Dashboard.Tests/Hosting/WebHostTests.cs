@@ -34,6 +34,7 @@ public class WebHostTests
             Assert.Contains("/api/alerts/{id}/acknowledge", paths);
             // CAMARA's endpoints under the definitions' server paths, with the definitions' operation ids.
             Assert.Equal("retrievePopulationDensity", openApi.RootElement.GetProperty("paths").GetProperty("/population-density-data/vwip/retrieve").GetProperty("post").GetProperty("operationId").GetString());
+            Assert.Equal("count", openApi.RootElement.GetProperty("paths").GetProperty("/regionDeviceCount/vwip/count").GetProperty("post").GetProperty("operationId").GetString());
             // Every operation is named and summarised, so the reference (not a hand-kept table) tells what each does.
             var operations = openApi.RootElement.GetProperty("paths").EnumerateObject()
                 .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Verb: o.Name, Operation: o.Value))).ToList();
