@@ -80,10 +80,12 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
         double[][][] values;
         if (future)
         {
+            // The newest run must reach the slot holding startTime.
             var run = await forecasts.LatestRunAsync(area.Name, cancellationToken).ConfigureAwait(false);
-            var last = run?.Values.Count > 0 ? run.Values.Max(v => v.TargetSlotMs) + (area.Settings.SlotMinutes * 60_000L) : 0;
-            if (run is null || request.Start.ToUnixTimeMilliseconds() >= last)
-                return Fail(400, "POPULATION_DENSITY_DATA.MAX_STARTTIME_EXCEEDED", $"Indicated startTime is greater than the maximum allowed (the newest forecast reaches {DateTimeOffset.FromUnixTimeMilliseconds(last):yyyy-MM-ddTHH:mm:ssZ})");
+            var slotMs = area.Settings.SlotMinutes * 60_000L;
+            var first = request.Start.ToUnixTimeMilliseconds() / slotMs * slotMs;
+            if (run is null || (await forecasts.SlotValuesAsync(run.Id, first, isZone: false, cancellationToken).ConfigureAwait(false)).Count == 0)
+                return Fail(400, "POPULATION_DENSITY_DATA.MAX_STARTTIME_EXCEEDED", "Indicated startTime is greater than the maximum allowed: the newest forecast does not reach it");
             if (checkOnly) return (null, null);
             values = await ForecastAsync(area, run, cells, hours, cancellationToken).ConfigureAwait(false);
         }

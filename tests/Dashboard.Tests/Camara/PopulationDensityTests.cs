@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrowdWatch.Dashboard.Hosting;
+using CrowdWatch.Forecast.Storage;
 using CrowdWatch.Geo.Geohashes;
 using CrowdWatch.Geo.Storage;
 using NetTopologySuite.Geometries;
@@ -120,6 +121,68 @@ public sealed class PopulationDensityTests : IAsyncLifetime
 
         Assert.True(compared >= 10, $"only {compared} cells had numbers");
         Assert.True(walkableMatters, "no cell where the walkable share differs from the ground's: the test cannot tell them apart");
+    }
+
+    // Independently: each grid cell's share of a geohash cell's walkable area, and the km² of it our grid covers.
+    private (double[] Shares, double Km2) Shares(string hash)
+    {
+        var area = _factory.Services.GetRequiredService<AreaCatalog>().Areas["riverside"];
+        var grid = area.Grid;
+        var walkable = UnaryUnionOp.Union(area.WalkableSurfaces.Select(grid.Projection.Forward).ToList());
+        var factory = new GeometryFactory();
+        var extent = factory.ToGeometry(new Envelope(grid.Spec.OriginX, grid.Spec.MaxX, grid.Spec.OriginY, grid.Spec.MaxY));
+        var g = grid.Projection.Forward(Geohash.Bounds(hash).ToPolygon(factory));
+        var shares = new double[grid.Spec.CellCount];
+        for (var id = 0; id < shares.Length; id++)
+        {
+            var square = factory.ToGeometry(grid.CellEnvelope(grid.CellAt(id)));
+            var inCell = walkable.Intersection(square);
+            shares[id] = inCell.Area > 0 ? inCell.Intersection(g).Area / inCell.Area : square.Intersection(g).Area / square.Area;
+        }
+
+        return (shares, g.Intersection(extent).Area / 1e6);
+    }
+
+    [Fact]
+    public async Task A_future_hour_comes_from_the_newest_forecast_its_mean_and_summed_80_percent_intervals()
+    {
+        // A run issued now for the four slots of the hour after next: mean, and an 80% interval around it, by cell and slot.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var hour = ((now / Hour) + 2) * Hour;
+        var cells = _factory.Services.GetRequiredService<AreaCatalog>().Areas["riverside"].Grid.Spec.CellCount;
+        static double Mean(int cell, int slot) => (40 + (cell % 30)) * (1 + (0.05 * slot));
+        var values = Enumerable.Range(0, 4).SelectMany(s => Enumerable.Range(0, cells).Select(c => new ForecastValue(
+            c.ToString(System.Globalization.CultureInfo.InvariantCulture), false, 9 + s, hour + (s * SlotMs), Mean(c, s), Mean(c, s) * 0.8, Mean(c, s) * 1.3, Mean(c, s) * 0.7, Mean(c, s) * 1.5, []))).ToList();
+        await _factory.Services.GetRequiredService<IForecastStore>().SaveRunAsync(new ForecastRun(Guid.NewGuid(), "riverside", now, now / SlotMs * SlotMs, "test", values));
+
+        using var client = _factory.ClientAs("viewer");
+        using var response = await client.PostAsJsonAsync(Retrieve, Square(106.5790, 29.5630, 0.0020, 0.0018, hour + 60_000, hour + (59 * 60_000)));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        using var json = JsonDocument.Parse(text);
+        Assert.Empty(CamaraSchemas.Errors("population-density-data.PopulationDensityResponse", json.RootElement));
+        var interval = Assert.Single(json.RootElement.GetProperty("timedPopulationDensityData").EnumerateArray());
+        Assert.Equal(At(hour), interval.GetProperty("startTime").GetString());
+        var compared = 0;
+        foreach (var cell in interval.GetProperty("cellPopulationDensityData").EnumerateArray())
+        {
+            Assert.Equal("DENSITY_ESTIMATION", cell.GetProperty("dataType").GetString());
+            var (shares, km2) = Shares(cell.GetProperty("geohash").GetString()!);
+            double Sum(int slot, double scale) => Enumerable.Range(0, cells).Sum(c => shares[c] * Mean(c, slot) * scale);
+            var mean = Enumerable.Range(0, 4).Average(s => Sum(s, 1)) / km2;
+            var low = Enumerable.Range(0, 4).Min(s => Sum(s, 0.8)) / km2;
+            var high = Enumerable.Range(0, 4).Max(s => Sum(s, 1.3)) / km2;
+            Assert.InRange(cell.GetProperty("pplDensity").GetInt32(), mean * 0.99, mean * 1.01);
+            Assert.InRange(cell.GetProperty("minPplDensity").GetInt32(), low * 0.99, low * 1.01);
+            Assert.InRange(cell.GetProperty("maxPplDensity").GetInt32(), high * 0.99, high * 1.01);
+            compared++;
+        }
+
+        Assert.True(compared >= 4, $"only {compared} cells");
+        // The hour after the run's last slot is beyond the newest forecast.
+        using var beyond = await client.PostAsJsonAsync(Retrieve, Square(106.5790, 29.5630, 0.0020, 0.0018, hour + Hour + 60_000, hour + Hour + (59 * 60_000)));
+        Assert.Equal(HttpStatusCode.BadRequest, beyond.StatusCode);
+        Assert.Contains("POPULATION_DENSITY_DATA.MAX_STARTTIME_EXCEEDED", await beyond.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

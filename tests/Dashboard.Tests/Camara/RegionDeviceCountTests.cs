@@ -112,6 +112,28 @@ public sealed class RegionDeviceCountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_polygon_counts_the_walkable_share_of_our_cells()
+    {
+        // A quadrilateral across the promenade.
+        (double Lon, double Lat)[] corners = [(106.5770, 29.5615), (106.5812, 29.5618), (106.5808, 29.5646), (106.5773, 29.5642)];
+        var body = new JsonObject
+        {
+            ["area"] = new JsonObject
+            {
+                ["areaType"] = "POLYGON",
+                ["boundary"] = new JsonArray([.. corners.Select(c => (JsonNode)new JsonObject { ["latitude"] = c.Lat, ["longitude"] = c.Lon })]),
+            },
+        };
+        var (status, json, _) = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(CamaraSchemas.Errors("region-device-count.RegionDeviceCountResponse", json));
+        Assert.Equal("SUPPORTED_AREA", json.GetProperty("status").GetString());
+        var ring = corners.Append(corners[0]).Select(c => new Coordinate(c.Lon, c.Lat)).ToArray();
+        var expected = Expected(grid => grid.Projection.Forward(new GeometryFactory().CreatePolygon(ring)), 3);
+        Assert.InRange(json.GetProperty("count").GetDouble(), expected * 0.99, expected * 1.01);
+    }
+
+    [Fact]
     public async Task Statuses_say_where_we_have_no_grid_no_data_or_too_few_people()
     {
         async Task<string> StatusAsync(JsonObject body)
