@@ -90,30 +90,52 @@ public sealed class SinkTests
     public async Task An_accepted_request_is_answered_after_a_restart()
     {
         await using var receiver = new Receiver();
-        string folder;
-        string operation;
-        // Accepted while the sink is down; the host stops before it could deliver.
-        using (var first = new CamaraFactory(null, Settings))
+        // Both hosts on one folder (deployment and store), kept between them and removed at the end.
+        var folder = Path.Combine(Path.GetTempPath(), "crowdwatch-camara-restart-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            await first.StartAsync();
-            operation = await AcceptAsync(first, Request(await WriteHourAsync(first), receiver.Url), "before-restart");
-            await Task.Delay(1500);
-            folder = first.Folder;
+            string operation;
+            // Accepted while the sink is down; the host stops before it could deliver.
+            using (var first = new CamaraFactory(folder, null, Settings))
+            {
+                await first.StartAsync();
+                operation = await AcceptAsync(first, Request(await WriteHourAsync(first), receiver.Url), "before-restart");
+                await Task.Delay(1500);
+            }
+
+            await receiver.StartAsync();
+            using var again = new CamaraFactory(folder, null, Settings);
+            await again.StartAsync();
+            var got = await DeliveredAsync(receiver, TimeSpan.FromSeconds(30));
+            Assert.Equal(operation, got.Headers["ce-id"]);
+            Assert.Equal("before-restart", got.Headers["x-correlator"]);
+            using (var body = JsonDocument.Parse(got.Body))
+                Assert.Equal("SUPPORTED_AREA", body.RootElement.GetProperty("status").GetString());
+
+            // Kept as delivered (once the sink's answer is back), the sink's token forgotten.
+            var sinks = again.Services.GetRequiredService<Store>().Sinks;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            var stored = await sinks.FindAsync(operation);
+            while (stored?.DeliveredMs is null && waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(50);
+                stored = await sinks.FindAsync(operation);
+            }
+
+            Assert.NotNull(stored!.DeliveredMs);
+            Assert.Null(stored.Token);
         }
-
-        await receiver.StartAsync();
-        using var again = new CamaraFactory(folder, null, Settings);
-        await again.StartAsync();
-        var got = await DeliveredAsync(receiver, TimeSpan.FromSeconds(30));
-        Assert.Equal(operation, got.Headers["ce-id"]);
-        Assert.Equal("before-restart", got.Headers["x-correlator"]);
-        using (var body = JsonDocument.Parse(got.Body))
-            Assert.Equal("SUPPORTED_AREA", body.RootElement.GetProperty("status").GetString());
-
-        // Kept as delivered, the sink's token forgotten.
-        var stored = await again.Services.GetRequiredService<Store>().Sinks.FindAsync(operation);
-        Assert.NotNull(stored!.DeliveredMs);
-        Assert.Null(stored.Token);
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The store's file may still be closing; the temp folder is cleaned later.
+            }
+        }
     }
 
     [Fact]
