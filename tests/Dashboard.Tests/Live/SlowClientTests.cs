@@ -144,8 +144,9 @@ public sealed class SlowClientTests : IDisposable
 
         Assert.True(after > 0, $"the silent client's buffers never filled in {written} frames: the test proves nothing");
 
-        // It reads again: frames come until one is of the newest slot. That one is whole, and the ones skipped never come.
-        var got = new List<(long SlotMs, bool Full, int Count)>();
+        // It reads again: frames come until one is of the newest slot. The skipped ones never come, and the first
+        // frame after a gap is whole, so a client applying what it gets holds the newest slot exactly.
+        var got = new List<HeatFrame>();
         var reader = new ServerFrames(stuck);
         var reading = Stopwatch.StartNew();
         while (!got.Any(f => f.SlotMs == newest) && reading.Elapsed < TimeSpan.FromSeconds(20))
@@ -155,17 +156,31 @@ public sealed class SlowClientTests : IDisposable
             using var json = System.Text.Json.JsonDocument.Parse(message);
             // The handshake's answer ({}) and pings pass by.
             if (!json.RootElement.TryGetProperty("target", out var target) || target.GetString() != nameof(ILiveClient.HeatFrame)) continue;
-            var frame = json.RootElement.GetProperty("arguments")[0];
-            got.Add((frame.GetProperty("slotMs").GetInt64(), frame.GetProperty("full").GetBoolean(), frame.GetProperty("count").GetInt32()));
+            var f = json.RootElement.GetProperty("arguments")[0];
+            got.Add(new HeatFrame(f.GetProperty("area").GetString()!, f.GetProperty("slot").GetString()!, f.GetProperty("slotMs").GetInt64(), f.GetProperty("full").GetBoolean(),
+                f.GetProperty("count").GetInt32(), Convert.FromBase64String(f.GetProperty("cells").GetString()!)));
         }
 
-        var last = Assert.Single(got, f => f.SlotMs == newest);
-        Assert.True(last.Full, "the frame after falling behind holds only changes: the client's map would miss what it skipped");
-        Assert.Equal(Side * Side, last.Count);
+        Assert.Single(got, f => f.SlotMs == newest);
         Assert.True(got.Count < written, $"the client got {got.Count} of {written} frames: a backlog, nothing skipped");
         Assert.True(fanOut.CaughtUp > 0);
-        // In slot order, each once: nothing old after the whole frame.
+        // In slot order, each once; after every gap a whole frame.
         Assert.Equal(got.Select(f => f.SlotMs).Order(), got.Select(f => f.SlotMs));
+        for (var i = 1; i < got.Count; i++)
+            if (got[i].SlotMs != got[i - 1].SlotMs + SlotMs) Assert.True(got[i].Full, $"frame {i} follows a gap with changes only: the map would miss what was skipped");
+        Assert.Contains(got.Skip(1), f => f.Full);
+        var map = new Dictionary<int, int?>();
+        foreach (var frame in got)
+        {
+            if (frame.Full) map.Clear();
+            foreach (var (cell, people, _) in frame.Rows())
+                if (people == 0) map.Remove(cell);
+                else map[cell] = people;
+        }
+
+        Assert.Equal(Side * Side, map.Count);
+        var last = written - 1;
+        Assert.All(map, c => Assert.Equal(20 + (((c.Key * 7) + (last * 13)) % 400), c.Value));
     }
 
     // The messages a server sends on a raw WebSocket (unmasked frames, text split by the SignalR record separator).
