@@ -49,7 +49,7 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
         Geometry? polygon = null;
         if (request.Boundary is { } boundary)
         {
-            if (Polygon(boundary) is not { } p) return Fail(400, "POPULATION_DENSITY_DATA.INVALID_AREA", "The area is not a simple polygon (it crosses itself or has no area)");
+            if (CamaraEndpoints.Polygon(boundary, _factory) is not { } p) return Fail(400, "POPULATION_DENSITY_DATA.INVALID_AREA", "The area is not a simple polygon (it crosses itself or has no area)");
             polygon = p;
             if (request.Precision < o.MinPrecision || request.Precision > o.MaxPrecision)
                 return Fail(422, "POPULATION_DENSITY_DATA.UNSUPPORTED_PRECISION", $"Indicated cell precision (Geohash length) is not supported: {o.MinPrecision} to {o.MaxPrecision}");
@@ -185,15 +185,6 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
         }
 
         return result;
-    }
-
-    private Polygon? Polygon(IReadOnlyList<(double Lon, double Lat)> boundary)
-    {
-        var ring = boundary.Select(p => new Coordinate(p.Lon, p.Lat)).ToList();
-        if (!ring[0].Equals2D(ring[^1])) ring.Add(ring[0].Copy());
-        if (ring.Count < 4) return null;
-        var polygon = _factory.CreatePolygon([.. ring]);
-        return polygon.IsValid && polygon.IsSimple && polygon.Area > 0 ? polygon : null;
     }
 
     private Geometry Union(IEnumerable<string> hashes) => _factory.BuildGeometry(hashes.Select(h => Geohash.Bounds(h).ToPolygon(_factory))).Envelope;

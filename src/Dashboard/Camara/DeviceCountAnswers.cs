@@ -22,10 +22,7 @@ public sealed class DeviceCountAnswers(ICountStore counts, AreaRegions regions, 
         Geometry wgs84;
         if (request.Boundary is { } boundary)
         {
-            var ring = boundary.Select(p => new Coordinate(p.Lon, p.Lat)).ToList();
-            if (!ring[0].Equals2D(ring[^1])) ring.Add(ring[0].Copy());
-            var polygon = ring.Count >= 4 ? _factory.CreatePolygon([.. ring]) : null;
-            if (polygon is null || !polygon.IsValid || !polygon.IsSimple || polygon.Area <= 0)
+            if (CamaraEndpoints.Polygon(boundary, _factory) is not { } polygon)
                 return (null, new CamaraError(400, "REGION_DEVICE_COUNT.INVALID_POLYGON_AREA", "The area is not a polygon shape or has an arbitrary complexity: it crosses itself or has no area."));
             wgs84 = polygon;
         }

@@ -23,16 +23,8 @@ public static class PopulationDensityApi
         {
             var dispatcher = services.GetService<SinkDispatcher>();
             if (Caller(http) is { } denied) return denied.ToResult();
-            JsonElement body;
-            try
-            {
-                using var document = await JsonDocument.ParseAsync(http.Request.Body, default, cancellationToken);
-                body = document.RootElement.Clone();
-            }
-            catch (JsonException e)
-            {
-                return CamaraError.InvalidArgument($"the body is not JSON: {e.Message}").ToResult();
-            }
+            var (body, notJson) = await CamaraEndpoints.BodyAsync(http.Request, cancellationToken);
+            if (notJson is not null) return notJson.ToResult();
 
             var (request, invalid) = DensityRequest.Parse(body, camara.Value);
             if (invalid is not null) return invalid.ToResult();
@@ -59,9 +51,7 @@ public static class PopulationDensityApi
             .WithTags("CAMARA Population Density Data")
             .WithName("retrievePopulationDensity")
             .WithSummary("Population density per geohash cell and hour, past (stored counts) or future (forecast)");
-        // Anything else under the base path: the definition's 404, in its body.
-        app.Map(options.DensityBase + "/{**rest}", (string? rest) => new CamaraError(404, "NOT_FOUND", $"The specified resource is not found: '{rest}'").ToResult())
-            .AllowAnonymous().AddEndpointFilter(Correlator.Filter).ExcludeFromDescription();
+        app.MapNotFound(options.DensityBase);
         return app;
     }
 

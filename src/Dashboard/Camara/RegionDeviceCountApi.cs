@@ -18,16 +18,8 @@ public static class RegionDeviceCountApi
             CamaraFailures.GuardAsync(async () =>
             {
                 if (PopulationDensityApi.Caller(http) is { } denied) return denied.ToResult();
-                JsonElement body;
-                try
-                {
-                    using var document = await JsonDocument.ParseAsync(http.Request.Body, default, cancellationToken);
-                    body = document.RootElement.Clone();
-                }
-                catch (JsonException e)
-                {
-                    return CamaraError.InvalidArgument($"the body is not JSON: {e.Message}").ToResult();
-                }
+                var (body, notJson) = await CamaraEndpoints.BodyAsync(http.Request, cancellationToken);
+                if (notJson is not null) return notJson.ToResult();
 
                 var (request, invalid) = DeviceCountRequest.Parse(body);
                 if (invalid is not null) return invalid.ToResult();
@@ -43,8 +35,7 @@ public static class RegionDeviceCountApi
             .WithTags("CAMARA Region Device Count")
             .WithName("count")
             .WithSummary("People (devices) in a circle or polygon now, or the most at once in a window");
-        app.Map(options.DeviceCountBase + "/{**rest}", (string? rest) => new CamaraError(404, "NOT_FOUND", $"The specified resource is not found: '{rest}'").ToResult())
-            .AllowAnonymous().AddEndpointFilter(Correlator.Filter).ExcludeFromDescription();
+        app.MapNotFound(options.DeviceCountBase);
         return app;
     }
 }
