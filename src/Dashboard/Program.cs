@@ -19,4 +19,4 @@ static int Serve(string[] args)
 
 return CrowdWatchCli.IsServe(args)
     ? Serve(args)
-    : CrowdWatchCli.Create(Console.In, Console.Out, Console.Error, Serve).Parse(args).Invoke();
+    : CrowdWatchCli.Invoke(CrowdWatchCli.Create(Console.In, Console.Out, Console.Error, Serve), args, Console.Out, Console.Error);

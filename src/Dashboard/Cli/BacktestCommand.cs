@@ -23,10 +23,10 @@ internal static class BacktestCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var area = new AreaOptions();
-        var (history, counts, channel, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir) = Options();
+        var (history, counts, values, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir) = Options();
         var command = new Command("backtest", "Fit every model before a test window and score its forecasts across it (RMSE, MAE, MAPE, interval coverage, Winkler, Brier)");
         area.AddTo(command);
-        foreach (var o in new Option[] { history, counts, channel, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir }) command.Options.Add(o);
+        foreach (var o in new Option[] { history, counts, values, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir }) command.Options.Add(o);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var clock = Stopwatch.StartNew();
@@ -43,8 +43,16 @@ internal static class BacktestCommand
             if (parse.GetValue(counts) is { } countsFile)
             {
                 (zone, calendar) = CountsCalendar(parse.GetValue(area.TimeZone), parse.GetValue(calendarFile));
-                var panel = LongCountsPanel.Read(countsFile, parse.GetValue(key), parse.GetValue(channel), parse.GetValue(area.SlotMinutes), log);
-                panels.Add(("series", panel, null));
+                var panel = LongCountsPanel.Read(countsFile, new LongCountsOptions
+                {
+                    Keys = List(parse.GetValue(key)),
+                    Values = List(parse.GetValue(values)),
+                    SlotMinutes = parse.GetValue(area.SlotMinutes),
+                    TimeZone = parse.GetValue(area.TimeZone) is null ? null : zone,
+                }, log, out var read);
+                progress.Report($"read {countsFile}: {report.Accepted:N0} rows accepted, {report.Rejected:N0} rejected; {read.Places} places{(read.Grid ? " on a grid (neighbours from row and col)" : "")}, "
+                    + $"channels {string.Join(", ", read.Channels)}, {panel.Length} slots of {panel.SlotMinutes} min, {read.MissingSlots:N0} place-slots missing (not counted as zero)");
+                panels.Add((read.Channels.Count == 1 ? read.Channels[0] : string.Join(" + ", read.Channels), panel, null));
                 source = countsFile;
             }
             else
@@ -77,7 +85,8 @@ internal static class BacktestCommand
             {
                 var panel = whole.Skip(from);
                 var busiest = Enumerable.Range(0, panel.Count).OrderByDescending(s => Mean(panel.Values(s)[(testStart - from)..])).Take(parse.GetValue(charts)).ToArray();
-                var result = Backtest.Run([.. names.Select(n => ModelCatalog.Create(n, h, progress))], panel, calendar, new BacktestOptions
+                var modelList = names.Select(n => ModelCatalog.Create(n, h, progress)).ToList();
+                var result = Backtest.Run(modelList, panel, calendar, new BacktestOptions
                 {
                     TestStart = testStart - from,
                     Horizons = h,
@@ -88,9 +97,18 @@ internal static class BacktestCommand
                     Traced = busiest,
                 }, progress);
                 int[] shown = [.. new[] { 1, 2, 4, 8, 16, 48 }.Where(x => x <= h)];
-                md.Append(ci, $"\n## {name} ({panel.Count})\n\n").Append(Backtest.Markdown(result.Scores, shown, first.SlotMinutes))
-                  .Append('\n').Append(BacktestReport.IntervalMarkdown(result.Scores, [.. new[] { 1, 4, 16, 48 }.Where(x => x <= h)], first.SlotMinutes));
+                int[] intervalsShown = [.. new[] { 1, 4, 16, 48 }.Where(x => x <= h)];
+                md.Append(ci, $"\n## {name} ({panel.Count} series{(panel.Channels is null ? "" : ", every channel pooled")})\n\n").Append(Backtest.Markdown(result.Scores, shown, first.SlotMinutes))
+                  .Append('\n').Append(BacktestReport.IntervalMarkdown(result.Scores, intervalsShown, first.SlotMinutes));
                 BacktestReport.AppendCsv(csv, name, result.Scores, first.SlotMinutes);
+                foreach (var (channelName, channelScores) in result.ByChannel)
+                {
+                    md.Append(ci, $"\n### channel {channelName}\n\n").Append(Backtest.Markdown(channelScores, shown, first.SlotMinutes))
+                      .Append('\n').Append(BacktestReport.IntervalMarkdown(channelScores, intervalsShown, first.SlotMinutes));
+                    BacktestReport.AppendCsv(csv, channelName, channelScores, first.SlotMinutes);
+                }
+
+                md.Append('\n').Append(BacktestReport.NotesMarkdown(result, modelList, first.SlotMinutes));
                 WriteTraceCharts(output, dir, name, busiest.Select(s => panel.Keys[s]), result, zone);
             }
 
@@ -99,6 +117,8 @@ internal static class BacktestCommand
         }));
         return command;
     }
+
+    private static string[]? List(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } l ? l : null;
 
     private static HolidayCalendar ReadCalendar(string path)
     {
@@ -116,12 +136,12 @@ internal static class BacktestCommand
     }
 
     // The verb's options, as the command line names them.
-    private static (Option<string?> History, Option<string?> Counts, Option<string?> Channel, Option<string?> Key, Option<string?> CalendarFile, Option<int> TestDays, Option<int> TrainingDays, Option<int> Horizons, Option<int> Step, Option<int> CalibrationDays, Option<double> Widening, Option<string> Models, Option<int> Charts, Option<string> OutDir) Options() =>
+    private static (Option<string?> History, Option<string?> Counts, Option<string?> Values, Option<string?> Key, Option<string?> CalendarFile, Option<int> TestDays, Option<int> TrainingDays, Option<int> Horizons, Option<int> Step, Option<int> CalibrationDays, Option<double> Widening, Option<string> Models, Option<int> Charts, Option<string> OutDir) Options() =>
     (
         new Option<string?>("--history") { Description = "Wide history file (default: the deployment's history, e.g. the sample city's eight weeks)" },
         new Option<string?>("--counts") { Description = "Instead: a long counts CSV (timestamp, a key column, value columns), e.g. bike-share or pedestrian counters" },
-        new Option<string?>("--channel") { Description = "With --counts: the value column to forecast (default: the first)" },
-        new Option<string?>("--key") { Description = "With --counts: the key column (default: key, series, sensor_id, station or cell)" },
+        new Option<string?>("--values", "--channel") { Description = "With --counts: the value columns to forecast, comma-separated, each a channel scored alone and pooled (default: the only one beside timestamp and key)" },
+        new Option<string?>("--key") { Description = "With --counts: the key columns naming a place, comma-separated (default: key, series, sensor_id, station or cell; or row,col, read as a grid)" },
         new Option<string?>("--calendar") { Description = "With --counts: holidays and events JSON (as data/samples/chongqing/calendar.json)" },
         new Option<int>("--test-days") { Description = "Test window: the last N days", DefaultValueFactory = _ => 14 },
         new Option<int>("--training-days") { Description = "Training window: the N days before the test window (default: all of them)" },

@@ -28,6 +28,26 @@ internal static class CrowdWatchCli
         return root;
     }
 
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. A malformed command line prints what was wrong and where to look
+    /// (not the whole help, which buries the one line that matters) and exits 2.
+    /// </summary>
+    public static int Invoke(RootCommand root, string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(error);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
+            var verb = string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')));
+            error.WriteLine(verb.Length == 0 ? "see: crowdwatch --help" : $"see: crowdwatch {verb} --help");
+            return 2;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
     /// <summary>Whether <paramref name="args"/> name no verb, so the host should start.</summary>
     public static bool IsServe(string[] args) =>
         args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CrowdWatch.Dashboard.Charts;
 using CrowdWatch.Forecast.Evaluation;
+using CrowdWatch.Forecast.Models;
 using ScottPlot;
 
 namespace CrowdWatch.Dashboard.Forecasting;
@@ -24,6 +25,28 @@ internal static class BacktestReport
                 if (scores.FirstOrDefault(x => x.Model == model && x.Horizon == h) is not { } s) continue;
                 sb.Append(ci, $"| {model} | {h * slotMinutes} min | {Percent(s.Coverage80)} | {Percent(s.Coverage90)} | {Percent(s.Coverage95)} | {Number(s.Winkler90, "0.0")} | {Number(s.Brier, "0.0000")} |\n");
             }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// What a reader of the tables needs beside them: each model's time, forecasts a model could not give (left out
+    /// of its scores), and the ensemble's choice of members per horizon with the validation errors behind it.
+    /// </summary>
+    public static string NotesMarkdown(BacktestResult result, IReadOnlyList<IForecastModel> models, int slotMinutes)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("| Model | Fit and calibration | In all |\n|---|---:|---:|\n");
+        foreach (var (model, (fit, total)) in result.Timings) sb.Append(ci, $"| {model} | {fit.TotalSeconds:0.0} s | {total.TotalSeconds:0.0} s |\n");
+        foreach (var g in result.Scores.Where(s => s.Unforecast > 0).GroupBy(s => s.Model))
+            sb.Append(ci, $"\n{g.Key} gave no forecast for {g.Sum(s => s.Unforecast):N0} observed slots (all horizons); its scores leave them out.\n");
+        foreach (var e in models.OfType<WeightedEnsemble>())
+        {
+            sb.Append("\nThe ensemble's choice per horizon, by mean squared error on the last days of the training (its members fitted without them):\n\n| Horizon | Chosen | ")
+              .Append(string.Join(" | ", e.Members.Select(m => $"MSE {m.Name}"))).Append(" | MSE chosen |\n|---|---|").Append(string.Concat(e.Members.Select(_ => "---:|"))).Append("---:|\n");
+            foreach (var c in e.Choices)
+                sb.Append(ci, $"| {c.Horizon * slotMinutes} min | {c.Description} | ").Append(string.Join(" | ", c.MemberErrors.Select(x => x.ToString("0.00", ci)))).Append(ci, $" | {c.ChosenError:0.00} |\n");
         }
 
         return sb.ToString();

@@ -33,13 +33,24 @@ public static class Backtest
         // The models learn from the training slots alone: nothing of the test window can leak into them.
         var training = panel.Take(options.TestStart);
         var scores = new List<BacktestScore>();
+        var channels = panel.Channels;
+        var channelNames = channels?.Names ?? [];
+        var timings = new Dictionary<string, (TimeSpan Fit, TimeSpan Total)>();
+        var byChannel = channelNames.ToDictionary(c => c, _ => new List<BacktestScore>());
         var traces = new List<BacktestTrace>();
         var testSlots = length - options.TestStart;
+        // Traces a few slots ahead where the model forecasts that far, else at its longest horizon.
+        var lead = Math.Min(options.TraceLead, horizons);
         foreach (var model in models)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            progress?.Report($"{model.Name}: fitting on {options.TestStart} slots of {panel.Count} series");
             var engine = new ForecastEngine(model, new ForecastEngineOptions { Horizons = horizons, CalibrationDays = options.CalibrationDays, CalibrationStep = options.OriginStep, UnprecedentedWidening = options.UnprecedentedWidening });
             engine.Fit(training, calendar, progress);
+            var fitted = clock.Elapsed;
+            progress?.Report($"{model.Name}: fitted and calibrated in {fitted.TotalSeconds:0.0} s");
             var tallies = Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray();
+            var channelTallies = channelNames.Select(_ => Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray()).ToArray();
             var kept = options.Traced.Select(_ => Enumerable.Range(0, 6).Select(_ => Filled(testSlots)).ToArray()).ToArray();
             var origins = 0;
             for (var origin = options.TestStart; origin < length; origin += options.OriginStep)
@@ -53,6 +64,8 @@ public static class Backtest
                     {
                         var a = actual[origin + h];
                         tallies[h].Add(a, f.Mean[s][h], f.Low80[s][h], f.High80[s][h], f.Low90[s][h], f.High90[s][h], f.Low95[s][h], f.High95[s][h]);
+                        if (channels is not null)
+                            channelTallies[channels.ChannelOf(s)][h].Add(a, f.Mean[s][h], f.Low80[s][h], f.High80[s][h], f.Low90[s][h], f.High90[s][h], f.Low95[s][h], f.High95[s][h]);
                         for (var k = 0; k < levels.Length; k++) tallies[h].AddBrier(f.Exceedance[s][h][k], a >= levels[k]);
                     }
                 }
@@ -61,7 +74,7 @@ public static class Backtest
                 for (var i = 0; i < options.Traced.Count; i++)
                 {
                     var s = options.Traced[i];
-                    for (var h = options.TraceLead; h < options.TraceLead + options.OriginStep && h <= horizons; h++)
+                    for (var h = lead; h < lead + options.OriginStep && h <= horizons; h++)
                     {
                         var t = origin + h - 1;
                         if (t >= length) break;
@@ -75,21 +88,24 @@ public static class Backtest
                     }
                 }
 
-                if (++origins % 96 == 0) progress?.Report($"{model.Name}: {origins} origins forecast");
+                if (++origins % 48 == 0) progress?.Report($"{model.Name}: {origins} of {(testSlots + options.OriginStep - 1) / options.OriginStep} origins forecast");
             }
 
             for (var h = 0; h < horizons; h++) scores.Add(tallies[h].Score(model.Name, h + 1));
+            for (var c = 0; c < channelNames.Count; c++)
+                for (var h = 0; h < horizons; h++) byChannel[channelNames[c]].Add(channelTallies[c][h].Score(model.Name, h + 1));
             var starts = Enumerable.Range(options.TestStart, testSlots).Select(i => panel.SlotStart(i)).ToArray();
             for (var i = 0; i < options.Traced.Count; i++)
             {
                 var k = kept[i];
-                traces.Add(new BacktestTrace(model.Name, panel.Keys[options.Traced[i]], options.TraceLead, starts, k[0], k[1], k[2], k[3], k[4], k[5]));
+                traces.Add(new BacktestTrace(model.Name, panel.Keys[options.Traced[i]], lead, starts, k[0], k[1], k[2], k[3], k[4], k[5]));
             }
 
-            progress?.Report($"{model.Name}: {panel.Count} series scored from {origins} origins");
+            progress?.Report($"{model.Name}: {panel.Count} series scored from {origins} origins; {clock.Elapsed.TotalSeconds:0.0} s in all");
+            timings[model.Name] = (fitted, clock.Elapsed);
         }
 
-        return new BacktestResult(scores, traces);
+        return new BacktestResult(scores, traces, byChannel.ToDictionary(p => p.Key, p => (IReadOnlyList<BacktestScore>)p.Value), timings);
     }
 
     private static double[] Filled(int n)

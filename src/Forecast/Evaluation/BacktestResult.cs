@@ -1,6 +1,9 @@
 namespace CrowdWatch.Forecast.Evaluation;
 
 /// <summary>A backtest's scores (per model and horizon) and the traces kept for charts.</summary>
-/// <param name="Scores">Per model and horizon.</param>
+/// <param name="Scores">Per model and horizon, over every series (every channel pooled).</param>
 /// <param name="Traces">Per model and traced place.</param>
-public sealed record BacktestResult(IReadOnlyList<BacktestScore> Scores, IReadOnlyList<BacktestTrace> Traces);
+/// <param name="ByChannel">Where the panel's places carry several channels, the scores of each channel alone; empty otherwise.</param>
+/// <param name="Timings">Per model, the time to fit and calibrate it and the time in all (fit and every origin).</param>
+public sealed record BacktestResult(IReadOnlyList<BacktestScore> Scores, IReadOnlyList<BacktestTrace> Traces,
+    IReadOnlyDictionary<string, IReadOnlyList<BacktestScore>> ByChannel, IReadOnlyDictionary<string, (TimeSpan Fit, TimeSpan Total)> Timings);

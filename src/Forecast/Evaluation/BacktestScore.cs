@@ -15,5 +15,7 @@ namespace CrowdWatch.Forecast.Evaluation;
 /// <param name="Coverage95">Share inside the 95% intervals.</param>
 /// <param name="Winkler90">Mean Winkler score of the 90% intervals.</param>
 /// <param name="Brier">Mean Brier score of the danger-level probabilities (NaN when no levels were given).</param>
+/// <param name="Unforecast">Observed slots the model gave no forecast for (not in the scores: a table must say so).</param>
 public sealed record BacktestScore(string Model, int Horizon, double Rmse, double Mae, double Mape, int Pairs,
-    double Coverage80 = double.NaN, double Coverage90 = double.NaN, double Coverage95 = double.NaN, double Winkler90 = double.NaN, double Brier = double.NaN);
+    double Coverage80 = double.NaN, double Coverage90 = double.NaN, double Coverage95 = double.NaN, double Winkler90 = double.NaN, double Brier = double.NaN,
+    int Unforecast = 0);

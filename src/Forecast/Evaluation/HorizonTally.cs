@@ -4,11 +4,17 @@ namespace CrowdWatch.Forecast.Evaluation;
 internal sealed class HorizonTally
 {
     private double _squared, _absolute, _percent, _winkler, _brier;
-    private int _pairs, _percentPairs, _intervals, _in80, _in90, _in95, _brierCount;
+    private int _pairs, _unforecast, _percentPairs, _intervals, _in80, _in90, _in95, _brierCount;
 
     public void Add(double actual, double mean, double low80, double high80, double low90, double high90, double low95, double high95)
     {
-        if (double.IsNaN(actual) || double.IsNaN(mean)) return;
+        if (double.IsNaN(actual)) return;
+        if (double.IsNaN(mean))
+        {
+            _unforecast++;
+            return;
+        }
+
         var e = actual - mean;
         _squared += e * e;
         _absolute += Math.Abs(e);
@@ -40,6 +46,6 @@ internal sealed class HorizonTally
     {
         static double Ratio(double a, int n) => n == 0 ? double.NaN : a / n;
         return new BacktestScore(model, horizon, Math.Sqrt(Ratio(_squared, _pairs)), Ratio(_absolute, _pairs), 100 * Ratio(_percent, _percentPairs), _pairs,
-            Ratio(_in80, _intervals), Ratio(_in90, _intervals), Ratio(_in95, _intervals), Ratio(_winkler, _intervals), Ratio(_brier, _brierCount));
+            Ratio(_in80, _intervals), Ratio(_in90, _intervals), Ratio(_in95, _intervals), Ratio(_winkler, _intervals), Ratio(_brier, _brierCount), _unforecast);
     }
 }

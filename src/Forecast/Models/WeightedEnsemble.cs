@@ -4,9 +4,10 @@ namespace CrowdWatch.Forecast.Models;
 
 /// <summary>
 /// A choice among several models per horizon, learned on the last days of the training alone: the members are fitted
-/// on the training without those days and forecast them from rolling origins; at each horizon the member with the
-/// lowest mean squared error there is chosen, averaged with any other within <see cref="Tolerance"/> of it; then the
-/// members are fitted again on the whole training. The test window never has a say.
+/// on the training without those days and forecast them from rolling origins; at each horizon the combination with
+/// the lowest mean squared error there is chosen, from every member alone, every pair blended in tenths and all of
+/// them averaged. A member alone is among the candidates, so on those days the choice is never worse than the best
+/// member. Then the members are fitted again on the whole training. The test window never has a say.
 /// </summary>
 /// <param name="members">The models combined.</param>
 /// <param name="horizons">The longest horizon weighted.</param>
@@ -14,16 +15,16 @@ namespace CrowdWatch.Forecast.Models;
 /// <param name="step">Slots between validation origins.</param>
 public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int horizons = 48, int validationDays = 7, int step = 4) : IForecastModel
 {
-    private double[][] _weights = [];
-
-    /// <summary>How much worse than the best (in mean squared error) a member may be and still share a horizon.</summary>
-    public const double Tolerance = 0.05;
+    private EnsembleChoice[] _choices = [];
 
     /// <summary>The members.</summary>
     public IReadOnlyList<IForecastModel> Members { get; } = members is { Count: > 0 } ? members : throw new ArgumentException("at least one member", nameof(members));
 
-    /// <summary>Weights per horizon (index 0 is one slot ahead) and member, as learned by the last fit.</summary>
-    public IReadOnlyList<double[]> Weights => _weights;
+    /// <summary>Per horizon (index 0 is one slot ahead), the weights chosen by the last fit and why.</summary>
+    public IReadOnlyList<EnsembleChoice> Choices => _choices;
+
+    /// <summary>Weights per horizon and member, as learned by the last fit.</summary>
+    public IReadOnlyList<double[]> Weights => [.. _choices.Select(c => c.Weights)];
 
     /// <inheritdoc />
     public string Name => "ensemble";
@@ -34,37 +35,43 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         ArgumentNullException.ThrowIfNull(training);
         var cut = training.Length - (validationDays * training.SlotsPerDay);
         if (cut < 2 * training.SlotsPerDay) throw new ArgumentException($"the training has {training.Length} slots: too short to hold out {validationDays} days to weigh the members", nameof(training));
-        var errors = Members.Select(_ => Enumerable.Range(0, horizons).Select(_ => (Sum: 0.0, Count: 0)).ToArray()).ToArray();
-        for (var m = 0; m < Members.Count; m++)
+        var candidates = Candidates(Members.Count);
+        var squared = new double[horizons, candidates.Length];
+        var counted = new long[horizons];
+        foreach (var m in Members) m.Fit(training.Take(cut), calendar);
+        var forecasts = new double[Members.Count][][];
+        for (var origin = cut; origin < training.Length; origin += step)
         {
-            Members[m].Fit(training.Take(cut), calendar);
-            for (var origin = cut; origin < training.Length; origin += step)
+            for (var m = 0; m < Members.Count; m++) forecasts[m] = Members[m].Forecast(training.Take(origin), horizons, calendar);
+            for (var s = 0; s < training.Count; s++)
             {
-                var f = Members[m].Forecast(training.Take(origin), horizons, calendar);
-                for (var s = 0; s < training.Count; s++)
+                var actual = training.Values(s);
+                for (var h = 0; h < horizons && origin + h < training.Length; h++)
                 {
-                    var actual = training.Values(s);
-                    for (var h = 0; h < horizons && origin + h < training.Length; h++)
+                    var a = actual[origin + h];
+                    if (double.IsNaN(a) || forecasts.Any(f => double.IsNaN(f[s][h]))) continue;
+                    counted[h]++;
+                    for (var c = 0; c < candidates.Length; c++)
                     {
-                        var e = actual[origin + h] - f[s][h];
-                        if (double.IsNaN(e)) continue;
-                        errors[m][h].Sum += e * e;
-                        errors[m][h].Count++;
+                        double f = 0;
+                        var w = candidates[c];
+                        for (var m = 0; m < w.Length; m++) f += w[m] * forecasts[m][s][h];
+                        squared[h, c] += (a - f) * (a - f);
                     }
                 }
             }
         }
 
-        _weights = new double[horizons][];
+        _choices = new EnsembleChoice[horizons];
         for (var h = 0; h < horizons; h++)
         {
-            var w = _weights[h] = new double[Members.Count];
-            var mse = errors.Select(e => e[h].Count == 0 ? double.PositiveInfinity : e[h].Sum / e[h].Count).ToArray();
-            var best = mse.Min();
-            for (var m = 0; m < Members.Count; m++) w[m] = double.IsFinite(mse[m]) && mse[m] <= best * (1 + Tolerance) ? 1 : 0;
-
-            var total = w.Sum();
-            for (var m = 0; m < w.Length; m++) w[m] = total > 0 ? w[m] / total : 1.0 / w.Length;
+            var n = Math.Max(1, counted[h]);
+            var best = 0;
+            for (var c = 1; c < candidates.Length; c++) if (squared[h, c] < squared[h, best]) best = c;
+            // Without validation pairs (too short a training) the members share equally.
+            var weights = counted[h] == 0 ? candidates[^1] : candidates[best];
+            _choices[h] = new EnsembleChoice(h + 1, weights, Describe(weights),
+                [.. Enumerable.Range(0, Members.Count).Select(m => squared[h, m] / n)], squared[h, counted[h] == 0 ? candidates.Length - 1 : best] / n);
         }
 
         foreach (var member in Members) member.Fit(training, calendar);
@@ -74,7 +81,7 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
     public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(history);
-        if (_weights.Length == 0) throw new InvalidOperationException("the ensemble has not been fitted");
+        if (_choices.Length == 0) throw new InvalidOperationException("the ensemble has not been fitted");
         var forecasts = Members.Select(m => m.Forecast(history, horizons, calendar)).ToArray();
         var result = new double[history.Count][];
         for (var s = 0; s < history.Count; s++)
@@ -82,7 +89,7 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
             var f = result[s] = new double[horizons];
             for (var h = 0; h < horizons; h++)
             {
-                var w = _weights[Math.Min(h, _weights.Length - 1)];
+                var w = _choices[Math.Min(h, _choices.Length - 1)].Weights;
                 double sum = 0, weight = 0;
                 for (var m = 0; m < forecasts.Length; m++)
                 {
@@ -98,4 +105,37 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
 
         return result;
     }
+
+    // Every member alone (first, so that a tie keeps the simplest), every pair in tenths, then all averaged (last).
+    private static double[][] Candidates(int members)
+    {
+        var list = new List<double[]>();
+        for (var m = 0; m < members; m++)
+        {
+            var w = new double[members];
+            w[m] = 1;
+            list.Add(w);
+        }
+
+        for (var i = 0; i < members; i++)
+        {
+            for (var j = i + 1; j < members; j++)
+            {
+                for (var tenth = 1; tenth < 10; tenth++)
+                {
+                    var w = new double[members];
+                    w[i] = tenth / 10.0;
+                    w[j] = 1 - w[i];
+                    list.Add(w);
+                }
+            }
+        }
+
+        list.Add([.. Enumerable.Repeat(1.0 / members, members)]);
+        return [.. list];
+    }
+
+    private string Describe(double[] weights) =>
+        string.Join(" + ", Enumerable.Range(0, weights.Length).Where(m => weights[m] > 0)
+            .Select(m => weights[m] == 1 ? Members[m].Name : $"{weights[m]:0.##} {Members[m].Name}"));
 }

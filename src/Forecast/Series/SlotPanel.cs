@@ -21,8 +21,9 @@ public sealed class SlotPanel
     /// <param name="search">Search heat per place over the same slots, or null when there is none.</param>
     /// <param name="neighbours">Each place's neighbours, as indices into this panel; none when null.</param>
     /// <param name="zones">The zones each place lies in (for the events scheduled there); none when null.</param>
+    /// <param name="channels">Where places carry several series, which channel and place each series is; null for one each.</param>
     public SlotPanel(IReadOnlyList<string> keys, long startMs, int slotMinutes, double[][] values, double[][]? search = null,
-        int[][]? neighbours = null, string[][]? zones = null)
+        int[][]? neighbours = null, string[][]? zones = null, PanelChannels? channels = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(values);
@@ -35,7 +36,9 @@ public sealed class SlotPanel
         if (neighbours is not null && (neighbours.Length != values.Length || neighbours.Any(n => n.Any(i => i < 0 || i >= values.Length))))
             throw new ArgumentException("neighbours need one list per place, of indices into the panel", nameof(neighbours));
         if (zones is not null && zones.Length != values.Length) throw new ArgumentException("zones need one list per place", nameof(zones));
+        if (channels is not null && channels.Series != values.Length) throw new ArgumentException("channels need one entry per series", nameof(channels));
         Keys = keys;
+        Channels = channels;
         StartMs = startMs;
         SlotMinutes = slotMinutes;
         Length = length;
@@ -47,7 +50,7 @@ public sealed class SlotPanel
 
     private SlotPanel(SlotPanel whole, int length)
     {
-        (Keys, StartMs, SlotMinutes, _values, _search, _neighbours, _zones) = (whole.Keys, whole.StartMs, whole.SlotMinutes, whole._values, whole._search, whole._neighbours, whole._zones);
+        (Keys, StartMs, SlotMinutes, _values, _search, _neighbours, _zones, Channels) = (whole.Keys, whole.StartMs, whole.SlotMinutes, whole._values, whole._search, whole._neighbours, whole._zones, whole.Channels);
         Length = length;
     }
 
@@ -71,6 +74,12 @@ public sealed class SlotPanel
 
     /// <summary>Number of slots visible.</summary>
     public int Length { get; }
+
+    /// <summary>Which channel and place each series is, where places carry several; null where each carries one.</summary>
+    public PanelChannels? Channels { get; }
+
+    /// <summary>The other channels' series of series <paramref name="series"/>'s place (none in a one-channel panel).</summary>
+    public IReadOnlyList<int> Companions(int series) => Channels?.Companions(series) ?? [];
 
     /// <summary>Whether search heat comes with the counts.</summary>
     public bool HasSearch => _search is not null;
@@ -99,7 +108,7 @@ public sealed class SlotPanel
     {
         if (slots < 0 || slots > Length) throw new ArgumentOutOfRangeException(nameof(slots), slots, $"0..{Length}");
         return new SlotPanel(Keys, SlotStart(slots), SlotMinutes, [.. _values.Select(v => v[slots..Length])],
-            _search is null ? null : [.. _search.Select(v => v[slots..Length])], _neighbours, _zones);
+            _search is null ? null : [.. _search.Select(v => v[slots..Length])], _neighbours, _zones, Channels);
     }
 
     /// <summary>One place's series (a copy up to <see cref="Length"/>).</summary>

@@ -77,9 +77,32 @@ public static class Timestamps
         return true;
     }
 
-    private static bool TryIso(ReadOnlySpan<byte> s, out long unixMs, out string? problem)
+    /// <summary>
+    /// Parses a timestamp that may lack a UTC offset: with an offset (or as Unix time) <paramref name="ms"/> is the
+    /// instant and <paramref name="local"/> false; without one it is the wall-clock time read as if it were UTC, for
+    /// <see cref="Time.LocalInstants"/> to place in a time zone, and <paramref name="local"/> true.
+    /// </summary>
+    public static bool TryParseWall(ReadOnlySpan<byte> s, out long ms, out bool local, out string? problem)
+    {
+        s = Trim(s);
+        local = false;
+        if (s.Length < 19 || s[4] != '-' || !TryIso(s, out ms, out problem, allowLocal: true, out var hasOffset) || hasOffset) return TryParse(s, out ms, out problem);
+        local = true;
+        if (ms is < MinMs or >= MaxMs)
+        {
+            problem = $"{DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, -62135596800000, 253402300799999)):yyyy-MM-dd} is outside 2000..2099; expected " + Expected;
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryIso(ReadOnlySpan<byte> s, out long unixMs, out string? problem) => TryIso(s, out unixMs, out problem, false, out _);
+
+    private static bool TryIso(ReadOnlySpan<byte> s, out long unixMs, out string? problem, bool allowLocal, out bool hasOffset)
     {
         unixMs = 0;
+        hasOffset = false;
         problem = null;
         if (!(D(s, 0, 4, out var year) && s[4] == '-' && D(s, 5, 2, out var month) && s[7] == '-' && D(s, 8, 2, out var day)
             && (s[10] == 'T' || s[10] == ' ' || s[10] == 't') && D(s, 11, 2, out var hour) && s[13] == ':' && D(s, 14, 2, out var minute)
@@ -113,13 +136,18 @@ public static class Timestamps
         }
 
         long offsetMinutes;
-        if (i == s.Length)
+        hasOffset = i < s.Length;
+        if (i == s.Length && !allowLocal)
         {
             problem = "has no UTC offset (local time is ambiguous); expected " + Expected;
             return false;
         }
 
-        if (s[i] is (byte)'Z' or (byte)'z' && i + 1 == s.Length)
+        if (i == s.Length)
+        {
+            offsetMinutes = 0;
+        }
+        else if (s[i] is (byte)'Z' or (byte)'z' && i + 1 == s.Length)
         {
             offsetMinutes = 0;
         }

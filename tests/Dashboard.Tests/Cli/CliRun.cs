@@ -9,9 +9,9 @@ internal static class CliRun
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = CrowdWatchCli.Create(new StringReader(stdin), output, error, _ => throw new InvalidOperationException("serve not expected"),
-                name => environment?.GetValueOrDefault(name))
-            .Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var root = CrowdWatchCli.Create(new StringReader(stdin), output, error, _ => throw new InvalidOperationException("serve not expected"),
+            name => environment?.GetValueOrDefault(name));
+        var code = CrowdWatchCli.Invoke(root, args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 }
