@@ -82,6 +82,13 @@ if (args.Length == 4 && args[0] == "live-push-clients")
     return;
 }
 
+// "fit-load [CELLS] [ROUNDS]": one tree fit quiet and with a spinning process per core, LightGBM and FastTree.
+if (args.Length >= 1 && args[0] == "fit-load")
+{
+    FitUnderLoad.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 321, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // "forecast [CELLS]": the forecast engine on a synthetic city of CELLS cells (default 10 000) with eight weeks of
 // 15-minute slots: one fit of the LightGBM model with its interval calibration (what the service does once a day),
 // then forecasts of the next 48 slots for every cell (what it does every slot), timed, with peak memory.

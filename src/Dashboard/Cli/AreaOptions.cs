@@ -32,7 +32,7 @@ internal sealed class AreaOptions
 
     public Option<int?> Epsg { get; } = new("--epsg") { Description = "Ad-hoc grid: EPSG code of the projected CRS (default: UTM zone of the centre)" };
 
-    public Option<string?> TimeZone { get; } = new("--time-zone") { Description = "Ad-hoc grid: IANA time zone for slots (default Asia/Shanghai)" };
+    public Option<string?> TimeZone { get; } = new("--time-zone") { Description = "IANA time zone of the slots: an ad-hoc grid's (default Asia/Shanghai); with --counts, the zone of timestamps without a UTC offset and of the calendar (default UTC, and local timestamps refused)" };
 
     public Option<int?> SlotMinutes { get; } = new("--slot-minutes") { Description = "Ad-hoc grid: slot length, 5/10/15/30/60 (default 15)" };
 

@@ -108,7 +108,8 @@ internal static class BacktestCommand
                     BacktestReport.AppendCsv(csv, channelName, channelScores, first.SlotMinutes);
                 }
 
-                md.Append('\n').Append(BacktestReport.NotesMarkdown(result, modelList, first.SlotMinutes));
+                md.Append('\n').Append(BacktestReport.NotesMarkdown(result, modelList, first.SlotMinutes))
+                  .Append(BacktestReport.SpecialDaysMarkdown(result, calendar, first.SlotMinutes));
                 WriteTraceCharts(output, dir, name, busiest.Select(s => panel.Keys[s]), result, zone);
             }
 
@@ -118,7 +119,7 @@ internal static class BacktestCommand
         return command;
     }
 
-    private static string[]? List(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } l ? l : null;
+    internal static string[]? List(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } l ? l : null;
 
     private static HolidayCalendar ReadCalendar(string path)
     {
@@ -154,7 +155,7 @@ internal static class BacktestCommand
         new Option<string>("--out", "-o") { Description = "Folder for backtest.md, scores.csv and the charts", DefaultValueFactory = _ => "backtest" });
 
     // A counts file's time zone (UTC unless named) and calendar (none unless a file is given).
-    private static (TimeZoneInfo Zone, SlotCalendar Calendar) CountsCalendar(string? timeZone, string? calendarFile)
+    internal static (TimeZoneInfo Zone, SlotCalendar Calendar) CountsCalendar(string? timeZone, string? calendarFile)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone ?? "UTC");
         return (zone, new SlotCalendar(zone, calendarFile is { } c ? ReadCalendar(c) : HolidayCalendar.Empty));
@@ -166,11 +167,13 @@ internal static class BacktestCommand
     {
         foreach (var k in keys)
         {
-            var path = Path.Combine(dir, $"{name}-{string.Concat(k.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'))}.png");
+            var path = Path.Combine(dir, $"{FileName(name)}-{FileName(k)}.png");
             BacktestReport.Chart(path, $"{name} {k}: observed and forecast", [.. result.Traces.Where(t => t.Key == k).OrderBy(t => t.Model == "lightgbm" ? 0 : 1)], zone);
             output.WriteLine($"wrote {path}");
         }
     }
+
+    private static string FileName(string text) => string.Concat(text.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'));
 
     // backtest.md and scores.csv in the folder, and the tables on the console.
     private static void WriteReport(TextWriter output, string dir, string markdown, string csv, TimeSpan took)

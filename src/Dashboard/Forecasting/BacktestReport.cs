@@ -3,6 +3,7 @@ using System.Text;
 using CrowdWatch.Dashboard.Charts;
 using CrowdWatch.Forecast.Evaluation;
 using CrowdWatch.Forecast.Models;
+using CrowdWatch.Forecast.Series;
 using ScottPlot;
 
 namespace CrowdWatch.Dashboard.Forecasting;
@@ -50,6 +51,40 @@ internal static class BacktestReport
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// For each holiday and dated event of the calendar in the test window: the whole panel at that day's peak slot,
+    /// observed against each model's forecast one slot and the trace lead ahead. The days a planner asks about.
+    /// </summary>
+    public static string SpecialDaysMarkdown(BacktestResult result, SlotCalendar calendar, int slotMinutes)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var first = result.Totals.Values.FirstOrDefault();
+        if (first is null || first.SlotStartMs.Length == 0) return "";
+        var days = first.SlotStartMs.Select(ms => DateOnly.FromDateTime(calendar.Local(ms))).Distinct().ToArray();
+        var sb = new StringBuilder("\nHolidays and events of the calendar in the test window, every place summed at the day's peak slot:\n\n");
+        var rows = 0;
+        foreach (var day in days)
+        {
+            var what = new List<string>();
+            if (calendar.Holidays.HolidayOn(day) is { } holiday) what.Add(holiday.NameEn);
+            what.AddRange(calendar.Holidays.EventsOn(day).Where(e => e.From is not null).Select(e => $"{e.NameEn} ({e.Zone})"));
+            if (what.Count == 0) continue;
+            var slots = Enumerable.Range(0, first.SlotStartMs.Length).Where(j => DateOnly.FromDateTime(calendar.Local(first.SlotStartMs[j])) == day).ToArray();
+            var peak = slots.MaxBy(j => first.Actual[j]);
+            if (rows++ == 0)
+            {
+                sb.Append("| Day | What | Peak | Observed | ").Append(string.Join(" | ", result.Totals.Keys.Select(m => $"{m} {slotMinutes} / {first.Lead * slotMinutes} min ahead")))
+                  .Append(" |\n|---|---|---|---:|").Append(string.Concat(result.Totals.Keys.Select(_ => "---:|"))).Append('\n');
+            }
+
+            sb.Append(ci, $"| {day:yyyy-MM-dd} | {string.Join("; ", what)} | {calendar.Local(first.SlotStartMs[peak]):HH:mm} | {first.Actual[peak]:0} |");
+            foreach (var t in result.Totals.Values) sb.Append(ci, $" {Number(t.Ahead1[peak], "0")} / {Number(t.AheadLead[peak], "0")} |");
+            sb.Append('\n');
+        }
+
+        return rows == 0 ? "\nNo holiday or dated event of the calendar falls in the test window.\n" : sb.ToString();
     }
 
     /// <summary>Appends every score as CSV rows, <paramref name="panel"/> naming what was forecast (cells, zones ...).</summary>

@@ -80,9 +80,14 @@ public sealed class ForecastEngine
         Observe(history);
         var origin = history.Length;
         var mean = Model.Forecast(history, _options.Horizons, calendar);
-        Remember(origin, mean);
         var places = history.Count;
         var horizons = _options.Horizons;
+        // Events the history never saw: added to the forecast, and the interval reaches from the crowd without them
+        // to above the crowd with them, at the widening of a day unlike any seen.
+        var uplift = EventUplift.For(history, calendar, mean, horizons);
+        var without = mean;
+        if (uplift is not null) mean = [.. mean.Select((m, s) => m.Select((v, h) => v + uplift[s][h]).ToArray())];
+        Remember(origin, mean);
         var widen = Widening(history, calendar);
         double[][] New() => [.. Enumerable.Range(0, places).Select(_ => new double[horizons])];
         var (l80, h80, l90, h90, l95, h95) = (New(), New(), New(), New(), New(), New());
@@ -91,13 +96,25 @@ public sealed class ForecastEngine
         {
             var lv = levels?[s] ?? [];
             exceed[s] = new double[horizons][];
+            // The errors' scale never falls below that of half the last count: a forecast of nobody an hour after
+            // thousands passed must not come with an interval of nobody.
+            var recent = origin > 0 && !double.IsNaN(history.Values(s)[origin - 1]) ? history.Values(s)[origin - 1] / 2 : 0;
             for (var h = 0; h < horizons; h++)
             {
                 var m = mean[s][h];
-                var w = widen[h];
-                (l80[s][h], h80[s][h]) = _calibration.Interval(h + 1, m, 0.8, w);
-                (l90[s][h], h90[s][h]) = _calibration.Interval(h + 1, m, 0.9, w);
-                (l95[s][h], h95[s][h]) = _calibration.Interval(h + 1, m, 0.95, w);
+                var evented = uplift is not null && uplift[s][h] > 0;
+                var w = evented ? Math.Max(widen[h], _options.UnprecedentedWidening) : widen[h];
+                (l80[s][h], h80[s][h]) = _calibration.Interval(h + 1, m, 0.8, w, recent);
+                (l90[s][h], h90[s][h]) = _calibration.Interval(h + 1, m, 0.9, w, recent);
+                (l95[s][h], h95[s][h]) = _calibration.Interval(h + 1, m, 0.95, w, recent);
+                if (evented)
+                {
+                    var b = without[s][h];
+                    l80[s][h] = Math.Min(l80[s][h], _calibration.Interval(h + 1, b, 0.8, w, recent).Low);
+                    l90[s][h] = Math.Min(l90[s][h], _calibration.Interval(h + 1, b, 0.9, w, recent).Low);
+                    l95[s][h] = Math.Min(l95[s][h], _calibration.Interval(h + 1, b, 0.95, w, recent).Low);
+                }
+
                 var p = exceed[s][h] = new double[lv.Length];
                 for (var k = 0; k < lv.Length; k++) p[k] = _calibration.Exceedance(h + 1, m, lv[k], w);
             }

@@ -36,6 +36,7 @@ public static class Backtest
         var channels = panel.Channels;
         var channelNames = channels?.Names ?? [];
         var timings = new Dictionary<string, (TimeSpan Fit, TimeSpan Total)>();
+        var totals = new Dictionary<string, PanelTotals>();
         var byChannel = channelNames.ToDictionary(c => c, _ => new List<BacktestScore>());
         var traces = new List<BacktestTrace>();
         var testSlots = length - options.TestStart;
@@ -51,6 +52,7 @@ public static class Backtest
             progress?.Report($"{model.Name}: fitted and calibrated in {fitted.TotalSeconds:0.0} s");
             var tallies = Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray();
             var channelTallies = channelNames.Select(_ => Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray()).ToArray();
+            var total = new PanelTotals([.. Enumerable.Range(options.TestStart, testSlots).Select(panel.SlotStart)], Observed(panel, options.TestStart), Filled(testSlots), Filled(testSlots), lead);
             var kept = options.Traced.Select(_ => Enumerable.Range(0, 6).Select(_ => Filled(testSlots)).ToArray()).ToArray();
             var origins = 0;
             for (var origin = options.TestStart; origin < length; origin += options.OriginStep)
@@ -63,6 +65,13 @@ public static class Backtest
                     for (var h = 0; h < horizons && origin + h < length; h++)
                     {
                         var a = actual[origin + h];
+                        if (!double.IsNaN(a) && (h == 0 || h == lead - 1))
+                        {
+                            var j = origin + h - options.TestStart;
+                            if (h == 0) total.Ahead1[j] = Add(total.Ahead1[j], f.Mean[s][h]);
+                            if (h == lead - 1) total.AheadLead[j] = Add(total.AheadLead[j], f.Mean[s][h]);
+                        }
+
                         tallies[h].Add(a, f.Mean[s][h], f.Low80[s][h], f.High80[s][h], f.Low90[s][h], f.High90[s][h], f.Low95[s][h], f.High95[s][h]);
                         if (channels is not null)
                             channelTallies[channels.ChannelOf(s)][h].Add(a, f.Mean[s][h], f.Low80[s][h], f.High80[s][h], f.Low90[s][h], f.High90[s][h], f.Low95[s][h], f.High95[s][h]);
@@ -103,9 +112,25 @@ public static class Backtest
 
             progress?.Report($"{model.Name}: {panel.Count} series scored from {origins} origins; {clock.Elapsed.TotalSeconds:0.0} s in all");
             timings[model.Name] = (fitted, clock.Elapsed);
+            totals[model.Name] = total;
         }
 
-        return new BacktestResult(scores, traces, byChannel.ToDictionary(p => p.Key, p => (IReadOnlyList<BacktestScore>)p.Value), timings);
+        return new BacktestResult(scores, traces, byChannel.ToDictionary(p => p.Key, p => (IReadOnlyList<BacktestScore>)p.Value), timings, totals);
+    }
+
+    private static double Add(double sum, double value) => double.IsNaN(value) ? sum : (double.IsNaN(sum) ? 0 : sum) + value;
+
+    // Every place's observed values summed per slot from the test window's start (missing values left out).
+    private static double[] Observed(SlotPanel panel, int from)
+    {
+        var sums = new double[panel.Length - from];
+        for (var s = 0; s < panel.Count; s++)
+        {
+            var v = panel.Values(s);
+            for (var t = from; t < panel.Length; t++) if (!double.IsNaN(v[t])) sums[t - from] += v[t];
+        }
+
+        return sums;
     }
 
     private static double[] Filled(int n)

@@ -93,7 +93,8 @@ public sealed class ConformalCalibration
     /// <param name="forecast">The forecast.</param>
     /// <param name="coverage">The share of outcomes the interval should hold.</param>
     /// <param name="widen">A factor on the errors' scale, above 1 where the target is less like the errors' past.</param>
-    public (double Low, double High) Interval(int horizon, double forecast, double coverage, double widen = 1)
+    /// <param name="floor">A count whose scale the errors' scale never falls below (a recent level), 0 for none.</param>
+    public (double Low, double High) Interval(int horizon, double forecast, double coverage, double widen = 1, double floor = 0)
     {
         if (coverage is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(coverage), coverage, "between 0 and 1, e.g. 0.8");
         var h = horizon - 1;
@@ -114,7 +115,7 @@ public sealed class ConformalCalibration
             }
         }
 
-        var scale = Scale(forecast) * widen;
+        var scale = Scale(Math.Max(forecast, floor)) * widen;
         return (Math.Max(0, forecast + (q.Low * scale)), Math.Max(0, forecast + (q.High * scale)));
     }
 

@@ -17,7 +17,8 @@ public static class ModelCatalog
         "lightgbm" => new GradientBoostedTrees(new TreeModelOptions { Horizons = horizons }) { Progress = progress },
         "ssa" => new SingularSpectrum(),
         "ensemble" => new WeightedEnsemble([new HistoricalAverage(), new SingularSpectrum(), Create("lightgbm", horizons, progress)], horizons),
-        "fasttree" => new GradientBoostedTrees(new TreeModelOptions { Learner = TreeLearner.FastTree, Horizons = horizons }) { Progress = progress },
+        // FastTree's managed trees take about three times LightGBM's time: its own settings from before bagging.
+        "fasttree" => new GradientBoostedTrees(new TreeModelOptions { Learner = TreeLearner.FastTree, Horizons = horizons, Trees = 200, LearningRate = 0.08, Bags = 1 }) { Progress = progress },
         _ => throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}"),
     };
 }

@@ -42,9 +42,25 @@ public sealed class SingularSpectrum(int window = 0, int rank = 8, int trainingD
         {
             var values = history.Values(s);
             var r = _fitted.GetValueOrDefault(history.Keys[s]) ?? Decompose(values, history.SlotsPerDay);
-            result[s] = r is null ? Enumerable.Repeat(double.NaN, horizons).ToArray() : r.Continue(values, horizons);
+            // A series too short or too flat to decompose (a cell nobody uses) is forecast as its recent mean, not
+            // left out: a backtest must score every model on the same slots.
+            result[s] = r is null ? Enumerable.Repeat(RecentMean(values, history.SlotsPerDay), horizons).ToArray() : r.Continue(values, horizons);
         });
         return result;
+    }
+
+    private static double RecentMean(ReadOnlySpan<double> values, int perDay)
+    {
+        double sum = 0;
+        var n = 0;
+        foreach (var v in values[Math.Max(0, values.Length - (7 * perDay))..])
+        {
+            if (double.IsNaN(v)) continue;
+            sum += v;
+            n++;
+        }
+
+        return n == 0 ? double.NaN : sum / n;
     }
 
     // The signal space and its recurrence from the last trainingDays of a series; null when too short or degenerate.

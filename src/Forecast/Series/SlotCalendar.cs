@@ -28,6 +28,20 @@ public sealed class SlotCalendar
     /// <summary>The local date and time of an instant.</summary>
     public DateTime Local(long unixMs) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), _zone).DateTime;
 
+    /// <summary>
+    /// The instant showing the same local time <paramref name="days"/> days before <paramref name="unixMs"/> (so a
+    /// week before 09:00 after a clock change is 09:00, not 08:00 or 10:00); a time the clocks skipped that day is
+    /// read one hour on, as the clock showed it.
+    /// </summary>
+    public long SameLocalTimeBefore(long unixMs, int days)
+    {
+        var local = Local(unixMs).AddDays(-days);
+        var wall = (long)(local - DateTime.UnixEpoch).TotalMilliseconds;
+        return Geo.Time.LocalInstants.Resolve(wall, _zone, second: false, out var ms) == Geo.Time.LocalTimeKind.Skipped
+            ? SameLocalTimeBefore(unixMs + 3_600_000, days)
+            : ms;
+    }
+
     /// <summary>Index of the slot within its local day (0 at midnight).</summary>
     public int SlotOfDay(long unixMs, int slotMinutes)
     {
@@ -105,14 +119,22 @@ public sealed class SlotCalendar
         double sum = 0;
         foreach (var e in _holidays.Events)
         {
-            if (!zones.Contains(e.Zone)) continue;
-            // An event past midnight belongs to the date it started on.
-            var running = e.End > e.Start
-                ? e.OccursOn(date) && time >= e.Start && time < e.End
-                : (e.OccursOn(date) && time >= e.Start) || (e.OccursOn(date.AddDays(-1)) && time < e.End);
-            if (running) sum += e.Attendance;
+            if (zones.Contains(e.Zone) && Running(e, date, time)) sum += e.Attendance;
         }
 
         return sum;
     }
+
+    /// <summary>Whether <paramref name="e"/> is under way at the local time of <paramref name="unixMs"/>.</summary>
+    public bool IsRunning(CrowdEvent e, long unixMs)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var local = Local(unixMs);
+        return Running(e, DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local));
+    }
+
+    // An event past midnight belongs to the date it started on.
+    private static bool Running(CrowdEvent e, DateOnly date, TimeOnly time) => e.End > e.Start
+        ? e.OccursOn(date) && time >= e.Start && time < e.End
+        : (e.OccursOn(date) && time >= e.Start) || (e.OccursOn(date.AddDays(-1)) && time < e.End);
 }

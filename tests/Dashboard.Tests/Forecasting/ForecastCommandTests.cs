@@ -54,8 +54,8 @@ public sealed class ForecastCommandTests : IDisposable
         var rows = File.ReadAllLines(Path.Combine(outDir, "scores.csv"));
         Assert.Equal(1 + (3 * 6), rows.Length);
         // 7 test days of hourly origins every 3 slots: 56 origins x 3 counters at horizon 1.
-        Assert.Equal("168", rows.Single(r => r.StartsWith("series,naive-last-week,1,", StringComparison.Ordinal)).Split(',')[7]);
-        Assert.Equal(2, Directory.GetFiles(outDir, "series-*.png").Length);
+        Assert.Equal("168", rows.Single(r => r.StartsWith("pedestrians,naive-last-week,1,", StringComparison.Ordinal)).Split(',')[7]);
+        Assert.Equal(2, Directory.GetFiles(outDir, "pedestrians-*.png").Length);
         Assert.Contains("wrote", output, StringComparison.Ordinal);
     }
 
@@ -94,5 +94,87 @@ public sealed class ForecastCommandTests : IDisposable
         var (code, _, error) = CliRun.Run("", new() { ["Store__DataDirectory"] = Path.Combine(_dir, "empty") }, "forecast", "-d", SampleDeployment.Locate(), "--model", "ssa");
         Assert.Equal(2, code);
         Assert.Contains("holds no counts of area 'chongqing'", error, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<(string Place, int Horizon), double[]> ReadForecastCsv(string path) =>
+        File.ReadLines(path).Skip(1).Select(l => l.Split(',')).ToDictionary(
+            f => (f[0], int.Parse(f[2], CultureInfo.InvariantCulture)), f => f[3..].Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray());
+
+    [Fact]
+    public void Forecast_of_a_counts_csv_writes_every_place_and_an_event_in_the_calendar_raises_that_night()
+    {
+        var csv = CountsCsv();
+        var plain = Path.Combine(_dir, "plain.csv");
+        var (code, output, error) = CliRun.Run("", null, "forecast", "--counts", csv, "--model", "historical-average", "--horizons", "24", "--out", plain);
+        Assert.True(code == 0, error);
+        Assert.Contains("counter-2", output, StringComparison.Ordinal);
+        var before = ReadForecastCsv(plain);
+        Assert.Equal(3 * 24, before.Count);
+        // Monday 31 March, 21:00 UTC (horizon 22): the weekly rhythm gives counter-1 2 x (10 + 21) = 62.
+        Assert.Equal(62, before[("counter-1", 22)][0], 6);
+        Assert.All(before.Values, v => Assert.True(v[1] <= v[0] && v[0] <= v[2] && v[3] <= v[1] && v[2] <= v[4]));
+
+        var calendar = Path.Combine(_dir, "calendar.json");
+        File.WriteAllText(calendar, """
+            { "holidays": [], "events": [ { "name_en": "Concert", "name_zh": "演唱会", "zone": "counter-1", "from": "2025-03-31", "to": "2025-03-31",
+              "start": "20:00", "end": "23:00", "attendance": 500 } ] }
+            """);
+        var evented = Path.Combine(_dir, "evented.csv");
+        (code, _, error) = CliRun.Run("", null, "forecast", "--counts", csv, "--model", "historical-average", "--horizons", "24", "--calendar", calendar, "--out", evented);
+        Assert.True(code == 0, error);
+        var after = ReadForecastCsv(evented);
+        for (var h = 21; h <= 23; h++)
+        {
+            var (b, a) = (before[("counter-1", h)], after[("counter-1", h)]);
+            Assert.Equal(b[0] + 500, a[0], 6);
+            // Wider: from about the crowd without the concert to above the crowd with it.
+            Assert.True(a[2] - a[1] > b[2] - b[1], $"80% {a[1]}-{a[2]} against {b[1]}-{b[2]}");
+            Assert.True(a[1] <= b[0], $"low {a[1]} above the forecast without the event {b[0]}");
+        }
+
+        // Before the concert, and at the other counters, nothing moves.
+        Assert.Equal(before[("counter-1", 20)], after[("counter-1", 20)]);
+        Assert.Equal(before[("counter-2", 22)], after[("counter-2", 22)]);
+    }
+
+    [Fact]
+    public void Backtest_of_a_grid_with_two_channels_scores_each_channel_and_both_pooled()
+    {
+        var sb = new StringBuilder("timestamp,row,col,new_flow,end_flow\n");
+        var start = new DateTime(2014, 8, 1, 0, 0, 0);
+        for (var t = 0; t < 21 * 24; t++)
+            for (var r = 0; r < 2; r++)
+                for (var c = 0; c < 2; c++)
+                    sb.Append(CultureInfo.InvariantCulture, $"{start.AddHours(t):yyyy-MM-ddTHH:mm:ss},{r},{c},{(r + 1) * (5 + (t % 24))},{(c + 1) * (3 + (t % 24))}\n");
+        var csv = Path.Combine(_dir, "grid.csv");
+        File.WriteAllText(csv, sb.ToString());
+        var outDir = Path.Combine(_dir, "grid-bt");
+        var (code, output, error) = CliRun.Run("", null, "backtest", "--counts", csv, "--key", "row,col", "--values", "new_flow,end_flow", "--time-zone", "America/New_York",
+            "--test-days", "3", "--horizons", "2", "--step", "1", "--models", "historical-average,naive-yesterday", "--charts", "1", "--out", outDir);
+        Assert.True(code == 0, error);
+        Assert.Contains("4 places on a grid", error, StringComparison.Ordinal);
+        var table = File.ReadAllText(Path.Combine(outDir, "backtest.md"));
+        Assert.Contains("### channel new_flow", table, StringComparison.Ordinal);
+        Assert.Contains("### channel end_flow", table, StringComparison.Ordinal);
+        Assert.Contains("every channel pooled", table, StringComparison.Ordinal);
+        // A daily rhythm: yesterday's value is exact on every channel; 3 days x 24 origins x 8 series at horizon 1.
+        var rows = File.ReadAllLines(Path.Combine(outDir, "scores.csv"));
+        var pooled = rows.Single(r => r.Contains(",naive-yesterday,1,", StringComparison.Ordinal) && r.StartsWith("new_flow + end_flow", StringComparison.Ordinal)).Split(',');
+        Assert.Equal("0", pooled[4]);
+        Assert.Equal("576", pooled[7]);
+        Assert.Equal("288", rows.Single(r => r.StartsWith("end_flow,naive-yesterday,1,", StringComparison.Ordinal)).Split(',')[7]);
+        // Charts are drawn even with fewer horizons than the usual lead.
+        Assert.NotEmpty(Directory.GetFiles(outDir, "*.png"));
+        Assert.Contains("wrote", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_option_value_prints_the_error_and_where_to_look_not_the_whole_help()
+    {
+        var (code, _, error) = CliRun.Run("", null, "backtest", "--test-days", "66.875");
+        Assert.Equal(2, code);
+        Assert.Contains("66.875", error, StringComparison.Ordinal);
+        Assert.Contains("see: crowdwatch backtest --help", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("--unprecedented-widening", error, StringComparison.Ordinal);
     }
 }

@@ -116,4 +116,24 @@ public class BaselineTests
         for (var m = 0; m < before.Count; m++) Assert.Equal(before[m], after[m]);
         Assert.All(after, f => Assert.True(f.Max() < 1000));
     }
+
+    [Fact]
+    public void Naive_forecasts_step_back_local_days_so_a_clock_change_does_not_shift_them_an_hour()
+    {
+        // Hourly counts in New York, equal to the local hour, for two weeks up to the morning after the clocks went
+        // back (2 November 2014): the same local time a day and a week ago is still the same hour of the day.
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var calendar = new SlotCalendar(newYork, HolidayCalendar.Empty);
+        var start = new DateTimeOffset(2014, 10, 20, 0, 0, 0, TimeSpan.FromHours(-4)).ToUnixTimeMilliseconds();
+        var end = new DateTimeOffset(2014, 11, 3, 6, 0, 0, TimeSpan.FromHours(-5)).ToUnixTimeMilliseconds();
+        var slots = (int)((end - start) / 3_600_000);
+        var values = Enumerable.Range(0, slots).Select(i => (double)calendar.Local(start + (i * 3_600_000L)).Hour).ToArray();
+        var history = new SlotSeries("a", start, 60, values);
+        foreach (var days in new[] { 1, 7 })
+        {
+            var forecast = One(new SeasonalNaive(days), history, 4, calendar);
+            // 06:00 .. 09:00 local on 3 November.
+            Assert.Equal([6.0, 7, 8, 9], forecast);
+        }
+    }
 }

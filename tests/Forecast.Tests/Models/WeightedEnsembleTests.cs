@@ -21,4 +21,42 @@ public class WeightedEnsembleTests
         var forecast = ensemble.Forecast(panel.Take(21 * PerDay), 4, Calendar)[0];
         Assert.Equal(values[(21 * PerDay)..((21 * PerDay) + 4)], forecast);
     }
+
+    private sealed class Offset(double by) : IForecastModel
+    {
+        public string Name => $"offset{by:+0;-0}";
+
+        public void Fit(SlotPanel training, SlotCalendar calendar)
+        {
+        }
+
+        public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar) =>
+            [.. Enumerable.Range(0, history.Count).Select(s => Enumerable.Range(0, horizons).Select(h => 50 + ((history.Length + h) % PerDay) + by).ToArray())];
+    }
+
+    [Fact]
+    public void A_blend_that_beats_every_member_on_the_held_out_days_is_chosen_and_never_one_worse_than_the_best()
+    {
+        var values = Enumerable.Range(0, 21 * PerDay).Select(i => 50.0 + (i % PerDay)).ToArray();
+        var panel = SlotPanel.Of([new SlotSeries("a", 0, 15, values)]);
+        // One member 6 too high, one 4 too low, one 20 too high: 0.4 / 0.6 of the first two is exact.
+        var ensemble = new WeightedEnsemble([new Offset(6), new Offset(-4), new Offset(20)], horizons: 2, validationDays: 7);
+        ensemble.Fit(panel, Calendar);
+        foreach (var choice in ensemble.Choices)
+        {
+            Assert.Equal([0.4, 0.6, 0.0], choice.Weights.Select(w => Math.Round(w, 6)));
+            Assert.Equal("0.4 offset+6 + 0.6 offset-4", choice.Description);
+            Assert.True(choice.ChosenError <= choice.MemberErrors.Min());
+            Assert.Equal(16.0, choice.MemberErrors[1], 6);
+        }
+
+        Assert.Equal(values[..2], ensemble.Forecast(panel, 2, Calendar)[0], new Tolerance());
+    }
+
+    private sealed class Tolerance : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-9;
+
+        public int GetHashCode(double obj) => 0;
+    }
 }

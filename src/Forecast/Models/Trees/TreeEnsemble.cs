@@ -27,19 +27,25 @@ public sealed class TreeEnsemble
     public int Trees => _root.Length;
 
     /// <summary>Flattens an ensemble trained by ML.NET (FastTree or LightGBM); categorical splits are not used by CrowdWatch.</summary>
-    public static TreeEnsemble From(RegressionTreeEnsemble ensemble)
+    public static TreeEnsemble From(RegressionTreeEnsemble ensemble) => From([ensemble]);
+
+    /// <summary>The mean of several ensembles (bags grown on different samples), flattened into one.</summary>
+    public static TreeEnsemble From(IReadOnlyList<RegressionTreeEnsemble> ensembles)
     {
-        ArgumentNullException.ThrowIfNull(ensemble);
+        ArgumentNullException.ThrowIfNull(ensembles);
+        if (ensembles.Count == 0) throw new ArgumentException("at least one ensemble", nameof(ensembles));
         var feature = new List<int>();
         var threshold = new List<float>();
         var left = new List<int>();
         var right = new List<int>();
         var leaf = new List<double>();
         var root = new List<int>();
+        var share = 1.0 / ensembles.Count;
+        foreach (var ensemble in ensembles)
         for (var t = 0; t < ensemble.Trees.Count; t++)
         {
             var tree = ensemble.Trees[t];
-            var weight = ensemble.TreeWeights[t];
+            var weight = share * ensemble.TreeWeights[t];
             int nodeBase = feature.Count, leafBase = leaf.Count;
             if (tree.NumberOfNodes == 0)
             {
@@ -68,7 +74,7 @@ public sealed class TreeEnsemble
             int Shift(int child) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
         }
 
-        return new TreeEnsemble([.. feature], [.. threshold], [.. left], [.. right], [.. leaf], [.. root], ensemble.Bias);
+        return new TreeEnsemble([.. feature], [.. threshold], [.. left], [.. right], [.. leaf], [.. root], ensembles.Average(e => e.Bias));
     }
 
     /// <summary>The ensemble's output for one feature vector.</summary>

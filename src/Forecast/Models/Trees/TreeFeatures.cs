@@ -15,7 +15,7 @@ public static class TreeFeatures
     public const double DampingSlots = 16;
 
     /// <summary>Number of features.</summary>
-    public const int Count = 36;
+    public const int Count = 43;
 
     /// <summary>The features' names, in order (for reports and importance tables).</summary>
     public static readonly string[] Names =
@@ -25,6 +25,7 @@ public static class TreeFeatures
         "same_slot_last_week", "same_slot_2_weeks", "yesterday_at_origin", "last_week_at_origin", "yesterday_scaled", "last_week_scaled",
         "weeks_mean", "search_last", "search_change_hour", "search_vs_yesterday", "search_at_target_yesterday", "neighbours_change",
         "neighbours_vs_last_week", "neighbours_level", "scale", "same_class_mean", "same_class_at_origin", "same_class_scaled", "same_class_days",
+        "channel", "other_channels_last", "other_channels_change", "other_channels_at_target_yesterday", "day_type_mean", "day_type_scaled", "cross_place_forecast",
     ];
 
     /// <summary>
@@ -113,12 +114,36 @@ public static class TreeFeatures
             features[28] = features[29] = features[30] = 0;
         }
 
+        // A place's other channels (trips ended where trips start, people out where people come in) move with its own.
+        var companions = panel.Companions(series);
+        features[36] = panel.Channels is { } ch ? ch.ChannelOf(series) : 0;
+        if (companions.Count > 0 && origin > 1)
+        {
+            double last = 0, change = 0;
+            foreach (var j in companions)
+            {
+                var v = panel.Values(j)[..origin];
+                var l = At(v, origin - 1, 0);
+                last += l;
+                change += l - At(v, origin - 2, l);
+            }
+
+            features[37] = (float)((last / companions.Count) * inv);
+            features[38] = (float)((change / companions.Count) * inv);
+        }
+        else
+        {
+            features[37] = features[38] = 0;
+        }
+
         features[31] = (float)Math.Log(scale);
         var (originMean, _) = origin > 0 ? SameClassMean(y, origin - 1, origin, perDay, times) : (double.NaN, 0);
         if (double.IsNaN(originMean)) originMean = a;
         features[33] = (float)((originMean - a) * inv);
-        // How busy today is compared with yesterday, last week and recent days of its class, at the origin's slot.
-        return new OriginState(a, inv,
+        var typeAtOrigin = origin > 0 ? DayTypeMean(y, origin - 1, origin, perDay, times) : double.NaN;
+        if (double.IsNaN(typeAtOrigin)) typeAtOrigin = a;
+        // How busy today is compared with yesterday, last week and recent days of its class and type, at the origin's slot.
+        return new OriginState(a, inv, Math.Clamp((a + 1) / (typeAtOrigin + 1), 0.2, 5),
             Math.Clamp((a + 1) / (At(y, origin - 1 - perDay, a) + 1), 0.2, 5),
             Math.Clamp((a + 1) / (At(y, origin - 1 - week, a) + 1), 0.2, 5),
             Math.Clamp((a + 1) / (originMean + 1), 0.2, 5));
@@ -132,7 +157,7 @@ public static class TreeFeatures
     /// change from the last value would not). Only slots before the origin are read.
     /// </summary>
     public static double WriteHorizon(Span<float> features, in OriginState state, SlotPanel panel, int series, int origin, int horizon, SlotTimes times,
-        EventLoad events, double searchScale, bool seasonal)
+        EventLoad events, double searchScale, bool seasonal, double crossPlace = double.NaN)
     {
         var y = panel.Values(series)[..origin];
         var perDay = panel.SlotsPerDay;
@@ -157,6 +182,18 @@ public static class TreeFeatures
         features[21] = (float)((((At(y, d1, a) + 1) * state.RatioDay) - 1 - a) * inv);
         features[22] = (float)((((At(y, w1, a) + 1) * state.RatioWeek) - 1 - a) * inv);
         features[23] = (float)((((At(y, w1, a) + At(y, w2, a) + At(y, Back(t, week, 3, origin), a)) / 3) - a) * inv);
+        var companions = panel.Companions(series);
+        if (companions.Count > 0)
+        {
+            double sum = 0;
+            foreach (var j in companions) sum += At(panel.Values(j)[..origin], d1, 0);
+            features[39] = (float)((sum / companions.Count) * inv);
+        }
+        else
+        {
+            features[39] = 0;
+        }
+
         features[27] = panel.HasSearch ? (float)(At(panel.Search(series)[..origin], d1, 0) / searchScale) : 0;
 
         // The historical average's view: the same slot on the last few days of the same class (weekday, or holiday),
@@ -166,6 +203,11 @@ public static class TreeFeatures
         features[32] = (float)((classMean - a) * inv);
         features[34] = (float)((((classMean + 1) * state.RatioClass) - 1 - a) * inv);
         features[35] = days;
+        // The profile of the day's type (working day or rest day) over many weeks: steadier than four days of its class.
+        var typeMean = DayTypeMean(y, t, origin, perDay, times);
+        features[40] = double.IsNaN(typeMean) ? 0 : (float)((typeMean - a) * inv);
+        features[41] = double.IsNaN(typeMean) ? 0 : (float)((((typeMean + 1) * state.RatioType) - 1 - a) * inv);
+        features[42] = double.IsNaN(crossPlace) ? 0 : (float)((crossPlace - a) * inv);
         // Today's difference from the class fades with the horizon: it says much about the next hours, little about tonight.
         var damped = Math.Pow(state.RatioClass, DampingSlots / (DampingSlots + (double)horizon));
         return seasonal ? Math.Max(0, ((classMean + 1) * damped) - 1) : a;
@@ -211,6 +253,29 @@ public static class TreeFeatures
 
         return (double.NaN, 0);
     }
+
+    /// <summary>
+    /// The mean at slot <paramref name="index"/>'s time of day over up to 20 days before the origin of the same type
+    /// (a working day, or a weekend day or holiday), up to eight weeks back; NaN when none.
+    /// </summary>
+    public static double DayTypeMean(ReadOnlySpan<double> values, int index, int origin, int perDay, SlotTimes times)
+    {
+        var rest = IsRestDay(times.DayClass[index]);
+        double sum = 0;
+        var found = 0;
+        for (var j = 1; j <= 56 && found < 40; j++)
+        {
+            var i = index - (j * perDay);
+            if (i < 0) break;
+            if (i >= origin || IsRestDay(times.DayClass[i]) != rest || double.IsNaN(values[i])) continue;
+            sum += values[i];
+            found++;
+        }
+
+        return found == 0 ? double.NaN : sum / found;
+    }
+
+    private static bool IsRestDay(int dayClass) => dayClass is 0 or 6 or SlotCalendar.HolidayClass;
 
     /// <summary>The training target: the target slot's value less the baseline, in units of the scale.</summary>
     public static float Target(ReadOnlySpan<double> values, int target, double baseline, double scale) =>
