@@ -32,8 +32,7 @@ internal static class BacktestCommand
             var clock = Stopwatch.StartNew();
             var progress = new ElapsedProgress(error, clock);
             var names = parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var h = parse.GetValue(horizons);
-            if (h <= 0) throw new ArgumentException("--horizons: at least 1");
+
             var report = new IngestReport();
             var log = new RejectLog(report, observer: r => error.WriteLine($"warning: {r}"));
             var panels = new List<(string Name, SlotPanel Panel, double[][]? Levels)>();
@@ -70,6 +69,9 @@ internal static class BacktestCommand
 
             if (report.FileErrors.Count > 0) return 1;
             var first = panels[0].Panel;
+            // Twelve hours ahead unless told: 48 fifteen-minute slots, 12 hourly ones.
+            var h = parse.GetValue(horizons) ?? Math.Max(1, 720 / first.SlotMinutes);
+            if (h <= 0) throw new ArgumentException("--horizons: at least 1");
             var perDay = first.SlotsPerDay;
             var testStart = first.Length - (parse.GetValue(testDays) * perDay);
             if (testStart <= 0) throw new ArgumentException($"--test-days {parse.GetValue(testDays)}: the series have {first.Length / (double)perDay:0.#} days");
@@ -137,7 +139,7 @@ internal static class BacktestCommand
     }
 
     // The verb's options, as the command line names them.
-    private static (Option<string?> History, Option<string?> Counts, Option<string?> Values, Option<string?> Key, Option<string?> CalendarFile, Option<int> TestDays, Option<int> TrainingDays, Option<int> Horizons, Option<int> Step, Option<int> CalibrationDays, Option<double> Widening, Option<string> Models, Option<int> Charts, Option<string> OutDir) Options() =>
+    private static (Option<string?> History, Option<string?> Counts, Option<string?> Values, Option<string?> Key, Option<string?> CalendarFile, Option<int> TestDays, Option<int> TrainingDays, Option<int?> Horizons, Option<int> Step, Option<int> CalibrationDays, Option<double> Widening, Option<string> Models, Option<int> Charts, Option<string> OutDir) Options() =>
     (
         new Option<string?>("--history") { Description = "Wide history file (default: the deployment's history, e.g. the sample city's eight weeks)" },
         new Option<string?>("--counts") { Description = "Instead: a long counts CSV (timestamp, a key column, value columns), e.g. bike-share or pedestrian counters" },
@@ -146,7 +148,7 @@ internal static class BacktestCommand
         new Option<string?>("--calendar") { Description = "With --counts: holidays and events JSON (as data/samples/chongqing/calendar.json)" },
         new Option<int>("--test-days") { Description = "Test window: the last N days", DefaultValueFactory = _ => 14 },
         new Option<int>("--training-days") { Description = "Training window: the N days before the test window (default: all of them)" },
-        new Option<int>("--horizons") { Description = "Slots ahead to forecast from each origin", DefaultValueFactory = _ => 48 },
+        new Option<int?>("--horizons") { Description = "Slots ahead to forecast from each origin (default: 12 hours of slots)" },
         new Option<int>("--step") { Description = "Slots between origins", DefaultValueFactory = _ => 4 },
         new Option<int>("--calibration-days") { Description = "Days at the end of the training held out to calibrate the intervals", DefaultValueFactory = _ => 7 },
         new Option<double>("--unprecedented-widening") { Description = "Factor on the interval width for holiday days of a kind the history has not seen (1: off)", DefaultValueFactory = _ => 2 },

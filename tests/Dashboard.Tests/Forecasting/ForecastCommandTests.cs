@@ -149,8 +149,13 @@ public sealed class ForecastCommandTests : IDisposable
         var csv = Path.Combine(_dir, "grid.csv");
         File.WriteAllText(csv, sb.ToString());
         var outDir = Path.Combine(_dir, "grid-bt");
+        var calendar = Path.Combine(_dir, "grid-calendar.json");
+        File.WriteAllText(calendar, """
+            { "holidays": [], "events": [ { "name_en": "Street fair", "name_zh": "街头集市", "zone": "*", "from": "2014-08-20", "to": "2014-08-20",
+              "start": "10:00", "end": "12:00", "attendance": 40 } ] }
+            """);
         var (code, output, error) = CliRun.Run("", null, "backtest", "--counts", csv, "--key", "row,col", "--values", "new_flow,end_flow", "--time-zone", "America/New_York",
-            "--test-days", "3", "--horizons", "2", "--step", "1", "--models", "historical-average,naive-yesterday", "--charts", "1", "--out", outDir);
+            "--test-days", "3", "--horizons", "2", "--step", "1", "--models", "historical-average,naive-yesterday", "--charts", "1", "--calendar", calendar, "--out", outDir);
         Assert.True(code == 0, error);
         Assert.Contains("4 places on a grid", error, StringComparison.Ordinal);
         var table = File.ReadAllText(Path.Combine(outDir, "backtest.md"));
@@ -163,6 +168,12 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Equal("0", pooled[4]);
         Assert.Equal("576", pooled[7]);
         Assert.Equal("288", rows.Single(r => r.StartsWith("end_flow,naive-yesterday,1,", StringComparison.Ordinal)).Split(',')[7]);
+        // The fair's day, every place summed at its peak (23:00: trips started 168, ended 156), observed against each
+        // model's forecast one and two slots ahead; yesterday's value is exact.
+        var fair = table.Split('\n').Single(l => l.StartsWith("| 2014-08-20 |", StringComparison.Ordinal));
+        Assert.StartsWith("| 2014-08-20 | Street fair (*) | 23:00 | 324 |", fair, StringComparison.Ordinal);
+        Assert.EndsWith("| 324 / 324 |", fair, StringComparison.Ordinal);
+        Assert.Contains("| naive-yesterday 60 / 120 min ahead |", table, StringComparison.Ordinal);
         // Charts are drawn even with fewer horizons than the usual lead.
         Assert.NotEmpty(Directory.GetFiles(outDir, "*.png"));
         Assert.Contains("wrote", output, StringComparison.Ordinal);

@@ -56,4 +56,18 @@ public class ConformalCalibrationTests
         calibration.Observe(1, 29, 10, 10);
         Assert.Equal((10, 10), calibration.Interval(1, 10, 0.9));
     }
+
+    [Fact]
+    public void A_forecast_of_nobody_after_a_busy_slot_keeps_an_interval_as_wide_as_that_level_needs()
+    {
+        var random = new Random(3);
+        var calibration = new ConformalCalibration(horizons: 1, windowSlots: 1_000_000);
+        for (var i = 0; i < 5_000; i++) calibration.Observe(1, i, Math.Max(0, 500 + (50 * Gaussian(random))), 500);
+        var (_, bare) = calibration.Interval(1, 0, 0.95);
+        // An hour after 3,016 people passed: the scale is that of half of them, not of zero.
+        var (low, high) = calibration.Interval(1, 0, 0.95, floor: 1508);
+        Assert.True(bare < 5, $"without the floor the interval is 0-{bare}");
+        Assert.Equal(0, low);
+        Assert.True(high > 100, $"with the floor 0-{high}");
+    }
 }
