@@ -6,7 +6,8 @@ namespace CrowdWatch.Forecast.Engine;
 /// What a planner's calendar adds where the history cannot: an event that never took place in the history (a New
 /// Year's Eve, a first concert) is invisible to every model, so its expected attendance is added to the forecast of
 /// the places in its zone while it runs, shared in proportion to their forecasts (a zone's own series takes all of
-/// it). Events the history holds (a daily show, last month's fair) are left to the models, which learned them.
+/// it). Events the history holds (a daily show, last month's fair) are left to the models, which learned them, and so
+/// is an event already under way at the origin: the last counts show it.
 /// </summary>
 public static class EventUplift
 {
@@ -26,8 +27,9 @@ public static class EventUplift
         double[][]? uplift = null;
         foreach (var e in events)
         {
-            // A daily event, or one whose dates the history covers, has been seen.
-            if (e.From is null || (e.From <= last && e.To >= first)) continue;
+            // A daily event, or one whose dates the history covers, has been seen; one under way at the origin shows
+            // in the last counts, which the models read.
+            if (e.From is null || (e.From <= last && e.To >= first) || calendar.IsRunning(e, history.SlotStart(history.Length - 1))) continue;
             var places = Enumerable.Range(0, history.Count).Where(s => history.ZonesOf(s).Contains(e.Zone)).ToArray();
             if (places.Length == 0) continue;
             for (var h = 0; h < horizons; h++)

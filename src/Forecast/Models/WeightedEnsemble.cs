@@ -16,6 +16,7 @@ namespace CrowdWatch.Forecast.Models;
 public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int horizons = 48, int validationDays = 7, int step = 4) : IForecastModel
 {
     private EnsembleChoice[] _choices = [];
+    private (SlotPanel Panel, SlotCalendar Calendar)? _fittedOn;
 
     /// <summary>The members.</summary>
     public IReadOnlyList<IForecastModel> Members { get; } = members is { Count: > 0 } ? members : throw new ArgumentException("at least one member", nameof(members));
@@ -38,7 +39,11 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         var candidates = Candidates(Members.Count);
         var squared = new double[horizons, candidates.Length];
         var counted = new long[horizons];
-        foreach (var m in Members) m.Fit(training.Take(cut), calendar);
+        // The engine fits on its training without the calibration days, then on all of it: the members' second fit
+        // on the shorter panel would repeat the last one.
+        var validation = training.Take(cut);
+        if (_fittedOn is not { } last || !last.Panel.SameAs(validation) || last.Calendar != calendar)
+            foreach (var m in Members) m.Fit(validation, calendar);
         var forecasts = new double[Members.Count][][];
         for (var origin = cut; origin < training.Length; origin += step)
         {
@@ -75,6 +80,7 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         }
 
         foreach (var member in Members) member.Fit(training, calendar);
+        _fittedOn = (training, calendar);
     }
 
     /// <inheritdoc />

@@ -111,6 +111,10 @@ public sealed class SlotPanel
             _search is null ? null : [.. _search.Select(v => v[slots..Length])], _neighbours, _zones, Channels);
     }
 
+    /// <summary>Whether <paramref name="other"/> shows the very same series over the same slots (one a cut of the other to the same length).</summary>
+    internal bool SameAs(SlotPanel? other) =>
+        other is not null && ReferenceEquals(_values, other._values) && Length == other.Length && StartMs == other.StartMs;
+
     /// <summary>One place's series (a copy up to <see cref="Length"/>).</summary>
     public SlotSeries Series(int series) => new(Keys[series], StartMs, SlotMinutes, Values(series).ToArray());
 
