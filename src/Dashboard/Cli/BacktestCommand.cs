@@ -87,7 +87,7 @@ internal static class BacktestCommand
             {
                 var panel = whole.Skip(from);
                 var busiest = Enumerable.Range(0, panel.Count).OrderByDescending(s => Mean(panel.Values(s)[(testStart - from)..])).Take(parse.GetValue(charts)).ToArray();
-                var modelList = names.Select(n => ModelCatalog.Create(n, h, progress)).ToList();
+                var modelList = names.Select(n => ModelCatalog.Create(n, h, progress, thorough: parse.GetValue(counts) is not null)).ToList();
                 var result = Backtest.Run(modelList, panel, calendar, new BacktestOptions
                 {
                     TestStart = testStart - from,

@@ -115,7 +115,7 @@ internal static class ForecastCommand
             panel = panel.Take(n);
         }
 
-        var engine = new Forecast.Engine.ForecastEngine(ModelCatalog.Create(modelName, horizons, progress), new Forecast.Engine.ForecastEngineOptions { Horizons = horizons });
+        var engine = new Forecast.Engine.ForecastEngine(ModelCatalog.Create(modelName, horizons, progress, thorough: true), new Forecast.Engine.ForecastEngineOptions { Horizons = horizons });
         engine.Fit(panel, calendar, progress);
         var f = engine.Forecast(panel, calendar);
         var ci = CultureInfo.InvariantCulture;

@@ -9,14 +9,18 @@ public static class ModelCatalog
     public static readonly string[] Names = ["historical-average", "naive-yesterday", "naive-last-week", "ssa", "lightgbm", "fasttree", "ensemble"];
 
     /// <summary>A new model by name, for horizons up to <paramref name="horizons"/>.</summary>
-    public static IForecastModel Create(string name, int horizons, IProgress<string>? progress = null) => name switch
+    /// <param name="name">The model's name.</param>
+    /// <param name="horizons">The longest horizon.</param>
+    /// <param name="progress">Where fitting reports.</param>
+    /// <param name="thorough">LightGBM with <see cref="TreeModelOptions.Thorough"/> (counts files) rather than the defaults.</param>
+    public static IForecastModel Create(string name, int horizons, IProgress<string>? progress = null, bool thorough = false) => name switch
     {
         "historical-average" => new HistoricalAverage(),
         "naive-yesterday" => new SeasonalNaive(1),
         "naive-last-week" => new SeasonalNaive(7),
-        "lightgbm" => new GradientBoostedTrees(new TreeModelOptions { Horizons = horizons }) { Progress = progress },
+        "lightgbm" => new GradientBoostedTrees(thorough ? TreeModelOptions.Thorough(horizons) : new TreeModelOptions { Horizons = horizons }) { Progress = progress },
         "ssa" => new SingularSpectrum(),
-        "ensemble" => new WeightedEnsemble([new HistoricalAverage(), new SingularSpectrum(), Create("lightgbm", horizons, progress)], horizons),
+        "ensemble" => new WeightedEnsemble([new HistoricalAverage(), new SingularSpectrum(), Create("lightgbm", horizons, progress, thorough)], horizons),
         // FastTree's managed trees take about three times LightGBM's time: its own settings from before bagging.
         "fasttree" => new GradientBoostedTrees(new TreeModelOptions { Learner = TreeLearner.FastTree, Horizons = horizons, Trees = 200, LearningRate = 0.08, Bags = 1 }) { Progress = progress },
         _ => throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}"),
