@@ -84,10 +84,11 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
             var run = await forecasts.LatestRunAsync(area.Name, cancellationToken).ConfigureAwait(false);
             var slotMs = area.Settings.SlotMinutes * 60_000L;
             var first = request.Start.ToUnixTimeMilliseconds() / slotMs * slotMs;
-            if (run is null || (await forecasts.SlotValuesAsync(run.Id, first, isZone: false, cancellationToken).ConfigureAwait(false)).Count == 0)
+            var firstValues = run is null ? [] : await forecasts.SlotValuesAsync(run.Id, first, isZone: false, cancellationToken).ConfigureAwait(false);
+            if (run is null || firstValues.Count == 0)
                 return Fail(400, "POPULATION_DENSITY_DATA.MAX_STARTTIME_EXCEEDED", "Indicated startTime is greater than the maximum allowed: the newest forecast does not reach it");
             if (checkOnly) return (null, null);
-            values = await ForecastAsync(area, run, cells, hours, cancellationToken).ConfigureAwait(false);
+            values = await ForecastAsync(area, run, cells, hours, (first, firstValues), cancellationToken).ConfigureAwait(false);
         }
         else if (checkOnly) return (null, null);
         else values = await ObservedAsync(area, cells, hours, cancellationToken).ConfigureAwait(false);
@@ -155,7 +156,9 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
         return result;
     }
 
-    private async Task<double[][][]> ForecastAsync(Area area, ForecastRun run, GeohashCell[] cells, long[] hours, CancellationToken cancellationToken)
+    // read: the slot the time check has already read, not read again.
+    private async Task<double[][][]> ForecastAsync(Area area, ForecastRun run, GeohashCell[] cells, long[] hours, (long Slot, IReadOnlyList<ForecastValue> Values) read,
+        CancellationToken cancellationToken)
     {
         var slotMs = area.Settings.SlotMinutes * 60_000L;
         var perSlot = (int)(Hour / slotMs);
@@ -168,7 +171,7 @@ public sealed class DensityAnswers(ICountStore counts, IForecastStore forecasts,
             for (var s = 0; s < perSlot; s++)
             {
                 var slot = hours[h] + (s * slotMs);
-                var values = await forecasts.SlotValuesAsync(run.Id, slot, isZone: false, cancellationToken).ConfigureAwait(false);
+                var values = slot == read.Slot ? read.Values : await forecasts.SlotValuesAsync(run.Id, slot, isZone: false, cancellationToken).ConfigureAwait(false);
                 if (values.Count == 0) continue;
                 Array.Clear(mean);
                 Array.Clear(low);

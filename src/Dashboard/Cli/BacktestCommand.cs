@@ -26,7 +26,8 @@ internal static class BacktestCommand
         var (history, counts, values, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir) = Options();
         var command = new Command("backtest", "Fit every model before a test window and score its forecasts across it (RMSE, MAE, MAPE, interval coverage, Winkler, Brier)");
         area.AddTo(command);
-        foreach (var o in new Option[] { history, counts, values, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, charts, outDir }) command.Options.Add(o);
+        var seed = new Option<int>("--seed") { Description = "Seed of the tree models' draw of rows (a score that moves with it is noise)", DefaultValueFactory = _ => 1 };
+        foreach (var o in new Option[] { history, counts, values, key, calendarFile, testDays, trainingDays, horizons, step, calibrationDays, widening, models, seed, charts, outDir }) command.Options.Add(o);
         command.SetAction(parse => CliErrors.Run(error, () =>
         {
             var clock = Stopwatch.StartNew();
@@ -87,7 +88,7 @@ internal static class BacktestCommand
             {
                 var panel = whole.Skip(from);
                 var busiest = Enumerable.Range(0, panel.Count).OrderByDescending(s => Mean(panel.Values(s)[(testStart - from)..])).Take(parse.GetValue(charts)).ToArray();
-                var modelList = names.Select(n => ModelCatalog.Create(n, h, progress, thorough: parse.GetValue(counts) is not null)).ToList();
+                var modelList = names.Select(n => ModelCatalog.Create(n, h, progress, thorough: parse.GetValue(counts) is not null, seed: parse.GetValue(seed))).ToList();
                 var result = Backtest.Run(modelList, panel, calendar, new BacktestOptions
                 {
                     TestStart = testStart - from,

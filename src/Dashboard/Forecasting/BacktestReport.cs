@@ -75,7 +75,7 @@ internal static class BacktestReport
             var peak = slots.MaxBy(j => first.Actual[j]);
             if (rows++ == 0)
             {
-                sb.Append("| Day | What | Peak | Observed | ").Append(string.Join(" | ", result.Totals.Keys.Select(m => $"{m} {slotMinutes} / {first.Lead * slotMinutes} min ahead")))
+                sb.Append("| Day | What | Peak | Observed | ").Append(string.Join(" | ", result.Totals.Keys.Select(m => $"{m} {Ahead(1, first.Step, slotMinutes)} / {Ahead(first.Lead, first.Step, slotMinutes)} min ahead")))
                   .Append(" |\n|---|---|---|---:|").Append(string.Concat(result.Totals.Keys.Select(_ => "---:|"))).Append('\n');
             }
 
@@ -123,6 +123,10 @@ internal static class BacktestReport
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, 1600, 600);
     }
+
+    // "15" with origins every slot, "15–60" with origins every 4 slots: each slot comes from the latest origin.
+    private static string Ahead(int lead, int step, int slotMinutes) =>
+        step == 1 ? (lead * slotMinutes).ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{lead * slotMinutes}–{(lead + step - 1) * slotMinutes}");
 
     private static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 

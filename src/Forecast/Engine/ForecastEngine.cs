@@ -96,12 +96,15 @@ public sealed class ForecastEngine
         {
             var lv = levels?[s] ?? [];
             exceed[s] = new double[horizons][];
-            // The errors' scale never falls below that of half the last count: a forecast of nobody an hour after
-            // thousands passed must not come with an interval of nobody.
-            var recent = origin > 0 && !double.IsNaN(history.Values(s)[origin - 1]) ? history.Values(s)[origin - 1] / 2 : 0;
+            // Within the first hour the errors' scale never falls below that of half the last count: a forecast of
+            // nobody an hour after thousands passed must not come with an interval of nobody. Further ahead the last
+            // count says little (tonight's crowd is gone by morning) and the floor only over-covered.
+            var last = origin > 0 && !double.IsNaN(history.Values(s)[origin - 1]) ? history.Values(s)[origin - 1] / 2 : 0;
+            var floored = Math.Max(1, 60 / history.SlotMinutes);
             for (var h = 0; h < horizons; h++)
             {
                 var m = mean[s][h];
+                var recent = h < floored ? last : 0;
                 var evented = uplift is not null && uplift[s][h] > 0;
                 var w = evented ? Math.Max(widen[h], _options.UnprecedentedWidening) : widen[h];
                 (l80[s][h], h80[s][h]) = _calibration.Interval(h + 1, m, 0.8, w, recent);

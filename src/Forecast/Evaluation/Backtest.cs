@@ -52,7 +52,7 @@ public static class Backtest
             progress?.Report($"{model.Name}: fitted and calibrated in {fitted.TotalSeconds:0.0} s");
             var tallies = Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray();
             var channelTallies = channelNames.Select(_ => Enumerable.Range(0, horizons).Select(_ => new HorizonTally()).ToArray()).ToArray();
-            var total = new PanelTotals([.. Enumerable.Range(options.TestStart, testSlots).Select(panel.SlotStart)], Observed(panel, options.TestStart), Filled(testSlots), Filled(testSlots), lead);
+            var total = new PanelTotals([.. Enumerable.Range(options.TestStart, testSlots).Select(panel.SlotStart)], Observed(panel, options.TestStart), Filled(testSlots), Filled(testSlots), lead, options.OriginStep);
             var kept = options.Traced.Select(_ => Enumerable.Range(0, 6).Select(_ => Filled(testSlots)).ToArray()).ToArray();
             var origins = 0;
             for (var origin = options.TestStart; origin < length; origin += options.OriginStep)
@@ -65,11 +65,12 @@ public static class Backtest
                     for (var h = 0; h < horizons && origin + h < length; h++)
                     {
                         var a = actual[origin + h];
-                        if (!double.IsNaN(a) && (h == 0 || h == lead - 1))
+                        if (!double.IsNaN(a))
                         {
+                            // As the traces: each slot from the latest origin at least 1 (or lead) slots before it.
                             var j = origin + h - options.TestStart;
-                            if (h == 0) total.Ahead1[j] = Add(total.Ahead1[j], f.Mean[s][h]);
-                            if (h == lead - 1) total.AheadLead[j] = Add(total.AheadLead[j], f.Mean[s][h]);
+                            if (h < options.OriginStep) total.Ahead1[j] = Add(total.Ahead1[j], f.Mean[s][h]);
+                            if (h >= lead - 1 && h < lead - 1 + options.OriginStep) total.AheadLead[j] = Add(total.AheadLead[j], f.Mean[s][h]);
                         }
 
                         tallies[h].Add(a, f.Mean[s][h], f.Low80[s][h], f.High80[s][h], f.Low90[s][h], f.High90[s][h], f.Low95[s][h], f.High95[s][h]);

@@ -13,16 +13,17 @@ public static class ModelCatalog
     /// <param name="horizons">The longest horizon.</param>
     /// <param name="progress">Where fitting reports.</param>
     /// <param name="thorough">LightGBM with <see cref="TreeModelOptions.Thorough"/> (counts files) rather than the defaults.</param>
-    public static IForecastModel Create(string name, int horizons, IProgress<string>? progress = null, bool thorough = false) => name switch
+    /// <param name="seed">The tree models' seed (<see cref="TreeModelOptions.Seed"/>): how much a score owes to the draw of rows.</param>
+    public static IForecastModel Create(string name, int horizons, IProgress<string>? progress = null, bool thorough = false, int seed = 1) => name switch
     {
         "historical-average" => new HistoricalAverage(),
         "naive-yesterday" => new SeasonalNaive(1),
         "naive-last-week" => new SeasonalNaive(7),
-        "lightgbm" => new GradientBoostedTrees(thorough ? TreeModelOptions.Thorough(horizons) : new TreeModelOptions { Horizons = horizons }) { Progress = progress },
+        "lightgbm" => new GradientBoostedTrees((thorough ? TreeModelOptions.Thorough(horizons) : new TreeModelOptions { Horizons = horizons }) with { Seed = seed }) { Progress = progress },
         "ssa" => new SingularSpectrum(),
-        "ensemble" => new WeightedEnsemble([new HistoricalAverage(), new SingularSpectrum(), Create("lightgbm", horizons, progress, thorough)], horizons),
+        "ensemble" => new WeightedEnsemble([new HistoricalAverage(), new SingularSpectrum(), Create("lightgbm", horizons, progress, thorough, seed)], horizons),
         // FastTree's managed trees take about three times LightGBM's time: its own settings from before bagging.
-        "fasttree" => new GradientBoostedTrees(new TreeModelOptions { Learner = TreeLearner.FastTree, Horizons = horizons, Trees = 200, LearningRate = 0.08, Bags = 1 }) { Progress = progress },
+        "fasttree" => new GradientBoostedTrees(new TreeModelOptions { Learner = TreeLearner.FastTree, Horizons = horizons, Trees = 200, LearningRate = 0.08, Bags = 1, Seed = seed }) { Progress = progress },
         _ => throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}"),
     };
 }

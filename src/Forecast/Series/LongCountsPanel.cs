@@ -123,12 +123,22 @@ public static class LongCountsPanel
         // A key that names no single series (a row of a grid without its column) repeats every timestamp.
         if (duplicates > times.Count)
             throw new InvalidDataException($"{path}: {duplicates:N0} rows repeat the time and key of another; the key [{string.Join(",", ikeys.Select(i => names[i]))}] does not name one series: give every key column (e.g. --key row,col)");
-        var minutes = options.SlotMinutes ?? InferSlotMinutes(times);
+        var placeKeys = keys.OrderBy(p => p.Value).Select(p => p.Key).ToArray();
+        return Build(path, options.SlotMinutes, times, places, values, placeKeys, [.. ivalues.Select(i => names[i])], ikeys.Length == 2, out summary);
+    }
+
+    // The rows as read (times, place indices, each row's values channel by channel) put on one slot grid: a series per
+    // place and channel, gaps NaN, rows of one slot summed.
+    private static SlotPanel Build(string path, int? slotMinutes, List<long> times, List<int> places, List<double> values, string[] placeKeys, string[] channelNames,
+        bool twoKeys, out Summary summary)
+    {
+        var channels = channelNames.Length;
+        var minutes = slotMinutes ?? InferSlotMinutes(times);
         if (minutes <= 0 || 1440 % minutes != 0) throw new InvalidDataException($"{path}: slots of {minutes} minutes; expected a length that divides a day (give --slot-minutes)");
         var slotMs = minutes * 60_000L;
         var first = Floor(times.Min(), slotMs);
         var slots = (int)((Floor(times.Max(), slotMs) - first) / slotMs) + 1;
-        var count = keys.Count;
+        var count = placeKeys.Length;
         var series = new double[count * channels][];
         for (var s = 0; s < series.Length; s++) Array.Fill(series[s] = new double[slots], double.NaN);
         for (var r = 0; r < times.Count; r++)
@@ -143,9 +153,7 @@ public static class LongCountsPanel
             }
         }
 
-        var placeKeys = keys.OrderBy(p => p.Value).Select(p => p.Key).ToArray();
-        var grid = ikeys.Length == 2 ? GridOf(placeKeys) : null;
-        var channelNames = ivalues.Select(i => names[i]).ToArray();
+        var grid = twoKeys ? GridOf(placeKeys) : null;
         var neighbours = new int[series.Length][];
         var zones = new string[series.Length][];
         for (var c = 0; c < channels; c++)

@@ -42,6 +42,30 @@ public class ForecastEngineTests
     }
 
     [Fact]
+    public void After_a_crowd_the_first_hours_intervals_keep_its_scale_and_later_ones_do_not()
+    {
+        var panel = Panel(30);
+        var origin = 20 * PerDay;
+        var engine = new ForecastEngine(new SeasonalNaive(7), new ForecastEngineOptions { Horizons = 12, CalibrationDays = 7 });
+        engine.Fit(panel.Take(origin), Calendar);
+        // The last slot before the origin saw 20 000 people (a crowd passing); last week's naive forecast knows nothing of it.
+        var values = panel.Values(0)[..origin].ToArray();
+        values[^1] = 20_000;
+        var crowd = engine.Forecast(SlotPanel.Of([new SlotSeries("a", Start, 15, values)]), Calendar);
+        var plain = new ForecastEngine(new SeasonalNaive(7), new ForecastEngineOptions { Horizons = 12, CalibrationDays = 7 });
+        plain.Fit(panel.Take(origin), Calendar);
+        var usual = plain.Forecast(panel.Take(origin), Calendar);
+        for (var h = 0; h < 12; h++)
+        {
+            var (width, usualWidth) = (crowd.High95[0][h] - crowd.Low95[0][h], usual.High95[0][h] - usual.Low95[0][h]);
+            Assert.Equal(usual.Mean[0][h], crowd.Mean[0][h]);
+            // The first hour (4 slots of 15 minutes) as wide as for a forecast of half the crowd; after it as usual.
+            if (h < 4) Assert.True(width > 3 * usualWidth, $"horizon {h + 1}: {width:0} against {usualWidth:0}");
+            else Assert.Equal(usualWidth, width, 6);
+        }
+    }
+
+    [Fact]
     public void Intervals_and_level_probabilities_widen_on_an_unprecedented_holiday_only()
     {
         var panel = Panel(30);

@@ -49,6 +49,23 @@ public class BacktestTests
     }
 
     [Fact]
+    public void The_panel_totals_take_every_slot_from_the_latest_origin_when_origins_are_several_slots_apart()
+    {
+        var series = new[] { Weekly("a", 21, 1), Weekly("b", 21, 3) };
+        var result = Backtest.Run([new SeasonalNaive(7)], SlotPanel.Of(series), Calendar, Options(14 * PerDay, 8, 4));
+        var t = result.Totals["naive-last-week"];
+        Assert.Equal(4, t.Step);
+        Assert.Equal(4, t.Lead);
+        Assert.Equal(7 * PerDay, t.Actual.Length);
+        // Every slot has both forecasts (the last week repeats exactly), not one slot in four.
+        Assert.Equal(t.Actual, t.Ahead1);
+        // The lead's forecast starts once the first origin is 4 slots back.
+        Assert.All(t.AheadLead.Take(3), v => Assert.True(double.IsNaN(v)));
+        Assert.Equal(t.Actual.Skip(3), t.AheadLead.Skip(3));
+        Assert.Equal(20 + (3 * 20), t.Actual[0]); // day 14 is a week day 0: 20 at midnight, and three times that
+    }
+
+    [Fact]
     public void Models_are_fitted_on_the_slots_before_the_test_window_only()
     {
         var spy = new Spy();
