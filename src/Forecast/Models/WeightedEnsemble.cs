@@ -6,8 +6,9 @@ namespace CrowdWatch.Forecast.Models;
 /// A choice among several models per horizon, learned on the last days of the training alone: the members are fitted
 /// on the training without those days and forecast them from rolling origins; at each horizon the combination with
 /// the lowest mean squared error there is chosen, from every member alone, every pair blended in tenths and all of
-/// them averaged. A member alone is among the candidates, so on those days the choice is never worse than the best
-/// member. Then the members are fitted again on the whole training. The test window never has a say.
+/// them averaged, where a blend must beat the best member steadily (its mean daily gain above one standard error of
+/// the daily gains) to be taken. A member alone is among the candidates, so on those days the choice is never worse
+/// than the best member. Then the members are fitted again on the whole training. The test window never has a say.
 /// </summary>
 /// <param name="members">The models combined.</param>
 /// <param name="horizons">The longest horizon weighted.</param>
@@ -37,7 +38,8 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         var cut = training.Length - (validationDays * training.SlotsPerDay);
         if (cut < 2 * training.SlotsPerDay) throw new ArgumentException($"the training has {training.Length} slots: too short to hold out {validationDays} days to weigh the members", nameof(training));
         var candidates = Candidates(Members.Count);
-        var squared = new double[horizons, candidates.Length];
+        // Squared errors per horizon, candidate and validation day: the days say whether a blend's gain is steady.
+        var squared = new double[horizons, candidates.Length, validationDays];
         var counted = new long[horizons];
         // The engine fits on its training without the calibration days, then on all of it: the members' second fit
         // on the shorter panel would repeat the last one.
@@ -47,6 +49,7 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         var forecasts = new double[Members.Count][][];
         for (var origin = cut; origin < training.Length; origin += step)
         {
+            var day = Math.Min(validationDays - 1, (origin - cut) / training.SlotsPerDay);
             for (var m = 0; m < Members.Count; m++) forecasts[m] = Members[m].Forecast(training.Take(origin), horizons, calendar);
             for (var s = 0; s < training.Count; s++)
             {
@@ -61,7 +64,7 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
                         double f = 0;
                         var w = candidates[c];
                         for (var m = 0; m < w.Length; m++) f += w[m] * forecasts[m][s][h];
-                        squared[h, c] += (a - f) * (a - f);
+                        squared[h, c, day] += (a - f) * (a - f);
                     }
                 }
             }
@@ -71,12 +74,35 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         for (var h = 0; h < horizons; h++)
         {
             var n = Math.Max(1, counted[h]);
+            double Total(int c)
+            {
+                double sum = 0;
+                for (var d = 0; d < validationDays; d++) sum += squared[h, c, d];
+                return sum;
+            }
+
             var best = 0;
-            for (var c = 1; c < candidates.Length; c++) if (squared[h, c] < squared[h, best]) best = c;
+            for (var c = 1; c < candidates.Length; c++) if (Total(c) < Total(best)) best = c;
+            var member = 0;
+            for (var m = 1; m < Members.Count; m++) if (Total(m) < Total(member)) member = m;
+            // A blend replaces the best member only for a steady gain: its daily gain over that member must exceed one
+            // standard error of the daily gains (the one-standard-error rule). A gain one odd day gives is chance, and
+            // days unlike the held-out ones (a first holiday) are where the member alone did better.
+            if (best != member && !Steady(h, best, member)) best = member;
             // Without validation pairs (too short a training) the members share equally.
-            var weights = counted[h] == 0 ? candidates[^1] : candidates[best];
+            var chosen = counted[h] == 0 ? candidates.Length - 1 : best;
+            var weights = candidates[chosen];
             _choices[h] = new EnsembleChoice(h + 1, weights, Describe(weights),
-                [.. Enumerable.Range(0, Members.Count).Select(m => squared[h, m] / n)], squared[h, counted[h] == 0 ? candidates.Length - 1 : best] / n);
+                [.. Enumerable.Range(0, Members.Count).Select(m => Total(m) / n)], Total(chosen) / n);
+        }
+
+        bool Steady(int h, int blend, int member)
+        {
+            var gains = new double[validationDays];
+            for (var d = 0; d < validationDays; d++) gains[d] = squared[h, member, d] - squared[h, blend, d];
+            var mean = gains.Average();
+            var sd = Math.Sqrt(gains.Sum(g => (g - mean) * (g - mean)) / Math.Max(1, validationDays - 1));
+            return mean > sd / Math.Sqrt(validationDays);
         }
 
         foreach (var member in Members) member.Fit(training, calendar);

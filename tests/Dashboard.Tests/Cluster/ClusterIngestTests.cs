@@ -49,7 +49,7 @@ public sealed class ClusterIngestTests(PostgresServer server) : IDisposable
         {
             await PostAllAsync(nodes, key, _fixture.Posts);
             await using var store = await Stores.OpenAsync(new StoreOptions { Provider = StoreOptions.Postgres }, connection);
-            var held = await ClusterFixture.WaitForAsync(store.Counts, expected, TimeSpan.FromSeconds(60));
+            var held = await ClusterFixture.WaitForAsync(store.Counts, expected, TimeSpan.FromSeconds(90));
             Assert.Equal(expected.OrderBy(e => e.Key), held.OrderBy(e => e.Key));
 
             // The four blocks were shared out: every node binned some, none all.
@@ -102,7 +102,7 @@ public sealed class ClusterIngestTests(PostgresServer server) : IDisposable
             // Three-second leases, renewed every quarter: taken over within a lease and a renewal round.
             Assert.True(takeover < TimeSpan.FromSeconds(3 + 1.5), $"taken over after {takeover.TotalSeconds:F1} s");
             await using var store = await Stores.OpenAsync(new StoreOptions { Provider = StoreOptions.Postgres }, connection);
-            var held = await ClusterFixture.WaitForAsync(store.Counts, expected, TimeSpan.FromSeconds(60));
+            var held = await ClusterFixture.WaitForAsync(store.Counts, expected, TimeSpan.FromSeconds(90));
             Assert.Equal(expected.OrderBy(e => e.Key), held.OrderBy(e => e.Key));
             Assert.Contains(survivors, n => n.Output.Contains("Partition hongyadong/0: taken (", StringComparison.Ordinal) && !n.Output.Contains("hongyadong/0: taken (0 ", StringComparison.Ordinal));
         }

@@ -62,7 +62,7 @@ public sealed class ClusterOutageTests(PostgresServer server) : IDisposable
         }
 
         var expected = await _fixture.OneProcessAsync();
-        var held = await ClusterFixture.WaitForAsync(host.Services.GetRequiredService<CrowdWatch.Geo.Storage.ICountStore>(), expected, TimeSpan.FromSeconds(60));
+        var held = await ClusterFixture.WaitForAsync(host.Services.GetRequiredService<CrowdWatch.Geo.Storage.ICountStore>(), expected, TimeSpan.FromSeconds(90));
         Assert.Equal(expected.OrderBy(e => e.Key), held.OrderBy(e => e.Key));
     }
 
@@ -94,7 +94,7 @@ public sealed class ClusterOutageTests(PostgresServer server) : IDisposable
         }
 
         await using var store = await Stores.OpenAsync(new StoreOptions { Provider = StoreOptions.Postgres }, connection);
-        var held = await ClusterFixture.WaitForAsync(store.Counts, expected, TimeSpan.FromSeconds(60));
+        var held = await ClusterFixture.WaitForAsync(store.Counts, expected, TimeSpan.FromSeconds(90));
         Assert.Equal(expected.OrderBy(e => e.Key), held.OrderBy(e => e.Key));
     }
 }
