@@ -86,8 +86,7 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
             var member = 0;
             for (var m = 1; m < Members.Count; m++) if (Total(m) < Total(member)) member = m;
             // A blend replaces the best member only for a steady gain: its daily gain over that member must exceed one
-            // standard error of the daily gains (the one-standard-error rule). A gain one odd day gives is chance, and
-            // days unlike the held-out ones (a first holiday) are where the member alone did better.
+            // standard error of the daily gains (the one-standard-error rule): a gain that one odd day gives is chance.
             if (best != member && !Steady(h, best, member)) best = member;
             // Without validation pairs (too short a training) the members share equally.
             var chosen = counted[h] == 0 ? candidates.Length - 1 : best;
