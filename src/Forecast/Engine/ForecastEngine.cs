@@ -92,6 +92,8 @@ public sealed class ForecastEngine
         double[][] New() => [.. Enumerable.Range(0, places).Select(_ => new double[horizons])];
         var (l80, h80, l90, h90, l95, h95) = (New(), New(), New(), New(), New(), New());
         var exceed = new double[places][][];
+        // The horizons within the first hour, where the last count's floor holds.
+        var floored = Math.Max(1, 60 / history.SlotMinutes);
         Parallel.For(0, places, s =>
         {
             var lv = levels?[s] ?? [];
@@ -99,8 +101,8 @@ public sealed class ForecastEngine
             // Within the first hour the errors' scale never falls below that of half the last count: a forecast of
             // nobody an hour after thousands passed must not come with an interval of nobody. Further ahead the last
             // count says little (tonight's crowd is gone by morning) and the floor only over-covered.
-            var last = origin > 0 && !double.IsNaN(history.Values(s)[origin - 1]) ? history.Values(s)[origin - 1] / 2 : 0;
-            var floored = Math.Max(1, 60 / history.SlotMinutes);
+            var lastCount = origin > 0 ? history.Values(s)[origin - 1] : double.NaN;
+            var last = double.IsNaN(lastCount) ? 0 : lastCount / 2;
             for (var h = 0; h < horizons; h++)
             {
                 var m = mean[s][h];

@@ -74,17 +74,13 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
         for (var h = 0; h < horizons; h++)
         {
             var n = Math.Max(1, counted[h]);
-            double Total(int c)
-            {
-                double sum = 0;
-                for (var d = 0; d < validationDays; d++) sum += squared[h, c, d];
-                return sum;
-            }
-
+            var total = new double[candidates.Length];
+            for (var c = 0; c < candidates.Length; c++)
+                for (var d = 0; d < validationDays; d++) total[c] += squared[h, c, d];
             var best = 0;
-            for (var c = 1; c < candidates.Length; c++) if (Total(c) < Total(best)) best = c;
+            for (var c = 1; c < candidates.Length; c++) if (total[c] < total[best]) best = c;
             var member = 0;
-            for (var m = 1; m < Members.Count; m++) if (Total(m) < Total(member)) member = m;
+            for (var m = 1; m < Members.Count; m++) if (total[m] < total[member]) member = m;
             // A blend replaces the best member only for a steady gain: its daily gain over that member must exceed one
             // standard error of the daily gains (the one-standard-error rule): a gain that one odd day gives is chance.
             if (best != member && !Steady(h, best, member)) best = member;
@@ -92,7 +88,7 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
             var chosen = counted[h] == 0 ? candidates.Length - 1 : best;
             var weights = candidates[chosen];
             _choices[h] = new EnsembleChoice(h + 1, weights, Describe(weights),
-                [.. Enumerable.Range(0, Members.Count).Select(m => Total(m) / n)], Total(chosen) / n);
+                [.. Enumerable.Range(0, Members.Count).Select(m => total[m] / n)], total[chosen] / n);
         }
 
         bool Steady(int h, int blend, int member)
