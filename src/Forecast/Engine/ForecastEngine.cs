@@ -153,7 +153,9 @@ public sealed class ForecastEngine
     /// <summary>
     /// Per horizon, the factor on the error scale: <see cref="ForecastEngineOptions.UnprecedentedWidening"/> for
     /// targets on a holiday's first, middle or last day when <paramref name="history"/> holds no day of that kind
-    /// (travel days at the ends of a holiday differ from its middle), 1 otherwise.
+    /// (travel days at the ends of a holiday differ from its middle); its square root when the history holds that kind
+    /// but no slot of it in the hour up to the target's time of day (a holiday's morning says little about its
+    /// evening); 1 otherwise.
     /// </summary>
     public double[] Widening(SlotPanel history, SlotCalendar calendar)
     {
@@ -165,25 +167,37 @@ public sealed class ForecastEngine
         var perDay = history.SlotsPerDay;
         var origin = history.Length;
         var times = calendar.Times(history.StartMs, history.SlotMinutes, origin + _options.Horizons + perDay);
-        var seen = new bool[4];
-        for (var i = 0; i < origin; i++) seen[HolidayDay(times, i, perDay)] = true;
+        // Per kind of day and slot of day (a day of 23 or 25 hours has fewer or more slots: up to two days' worth).
+        var seen = new bool[SlotTimes.HolidayDayKinds, 2 * perDay];
+        var seenKind = new bool[SlotTimes.HolidayDayKinds];
+        for (var i = 0; i < origin; i++)
+        {
+            var kind = times.HolidayDay(i, perDay);
+            seen[kind, Math.Min(times.SlotOfDay[i], (2 * perDay) - 1)] = seenKind[kind] = true;
+        }
+
+        // A kind of day seen, but not at this time of day (a holiday's morning, asked about its evening): the errors
+        // already hold some of that kind, so half the widening (in the exponent: its square root).
+        var partial = Math.Sqrt(_options.UnprecedentedWidening);
         for (var h = 0; h < widen.Length; h++)
         {
-            var kind = HolidayDay(times, origin + h, perDay);
-            if (kind != 0 && !seen[kind]) widen[h] = _options.UnprecedentedWidening;
+            var t = origin + h;
+            var kind = times.HolidayDay(t, perDay);
+            if (kind == 0 || SeenWithinHour(kind, times.SlotOfDay[t])) continue;
+            widen[h] = seenKind[kind] ? partial : _options.UnprecedentedWidening;
         }
 
         return widen;
-    }
 
-    // 0 outside holidays, 1 a holiday's first day, 2 its last, 3 a day between.
-    private static int HolidayDay(SlotTimes times, int slot, int perDay) => times.DayIntoHoliday[slot] switch
-    {
-        0 => 0,
-        1 => 1,
-        _ when times.DayIntoHoliday[slot + perDay] == 0 => 2,
-        _ => 3,
-    };
+        // Whether the history holds a slot of that kind of day in the hour up to that time of day.
+        bool SeenWithinHour(int kind, int slotOfDay)
+        {
+            var hour = Math.Max(1, 60 / history.SlotMinutes);
+            for (var k = Math.Max(0, slotOfDay - hour + 1); k <= slotOfDay; k++)
+                if (seen[kind, Math.Min(k, (2 * perDay) - 1)]) return true;
+            return false;
+        }
+    }
 
     private void Remember(int origin, double[][] mean) => _pending[origin] = (mean, 0);
 

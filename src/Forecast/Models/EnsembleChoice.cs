@@ -6,4 +6,5 @@ namespace CrowdWatch.Forecast.Models;
 /// <param name="Description">The choice in words, e.g. "0.7 lightgbm + 0.3 historical-average".</param>
 /// <param name="MemberErrors">Each member's mean squared error alone on the validation days.</param>
 /// <param name="ChosenError">The chosen combination's mean squared error there (never above the lowest of <paramref name="MemberErrors"/>).</param>
-public sealed record EnsembleChoice(int Horizon, double[] Weights, string Description, IReadOnlyList<double> MemberErrors, double ChosenError);
+/// <param name="Reason">Why, in words: the best blend's daily gain over the best member and whether it was steady enough to be taken.</param>
+public sealed record EnsembleChoice(int Horizon, double[] Weights, string Description, IReadOnlyList<double> MemberErrors, double ChosenError, string Reason = "");

@@ -14,4 +14,20 @@ public sealed record SlotTimes(int[] DayClass, int[] SlotOfDay, int[] DayOfWeek,
 {
     /// <summary>Number of slots described.</summary>
     public int Count => DayClass.Length;
+
+    /// <summary>
+    /// The kind of holiday day slot <paramref name="slot"/> lies on: 0 outside holidays, 1 a holiday's first day, 2 its
+    /// last, 3 a day between (travel days at a holiday's ends differ from its middle). The last day is told by the slot
+    /// a day later; where that lies past the run, the day counts as one between.
+    /// </summary>
+    public int HolidayDay(int slot, int perDay) => DayIntoHoliday[slot] switch
+    {
+        0 => 0,
+        1 => 1,
+        _ when slot + perDay < Count && DayIntoHoliday[slot + perDay] == 0 => 2,
+        _ => 3,
+    };
+
+    /// <summary>Number of kinds <see cref="HolidayDay"/> tells apart.</summary>
+    public const int HolidayDayKinds = 4;
 }

@@ -23,22 +23,32 @@ public class ForecastEngineTests
     }
 
     [Fact]
-    public void Holiday_days_of_a_kind_the_history_has_not_seen_are_widened_and_others_are_not()
+    public void Holiday_days_of_a_kind_the_history_has_not_seen_are_widened_and_less_where_only_that_time_of_day_is_new()
     {
+        // A four-day holiday, 1-4 October: a first day, two days between, a last day.
+        var calendar = new SlotCalendar(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"),
+            new HolidayCalendar([new Holiday("Test Day", "测试节", new DateOnly(2025, 10, 1), new DateOnly(2025, 10, 4), [])], []));
         var engine = new ForecastEngine(new SeasonalNaive(7), new ForecastEngineOptions { Horizons = PerDay, UnprecedentedWidening = 2 });
         var panel = Panel(40);
         // From 30 September noon: the first 48 slots are an ordinary day, the next 48 the holiday's unseen first day.
-        var beforeHoliday = engine.Widening(panel.Take((29 * PerDay) + 48), Calendar);
+        var beforeHoliday = engine.Widening(panel.Take((29 * PerDay) + 48), calendar);
         Assert.All(beforeHoliday[..48], w => Assert.Equal(1, w));
         Assert.All(beforeHoliday[48..], w => Assert.Equal(2, w));
-        // From 2 October midnight the first day is known, but not a middle day.
-        Assert.All(engine.Widening(panel.Take(31 * PerDay), Calendar), w => Assert.Equal(2, w));
-        // From 2 October noon a middle day is in the history.
-        Assert.All(engine.Widening(panel.Take((31 * PerDay) + 48), Calendar)[..48], w => Assert.Equal(1, w));
-        // The last day (3 October) has no precedent until it starts.
-        Assert.All(engine.Widening(panel.Take((31 * PerDay) + 48), Calendar)[48..], w => Assert.Equal(2, w));
+        // From 2 October midnight the first day is known, but not a day between.
+        Assert.All(engine.Widening(panel.Take(31 * PerDay), calendar), w => Assert.Equal(2, w));
+        // From 2 October noon the history holds a day between's morning, not its afternoon: the afternoon past the
+        // next three slots (which have history of their kind within the hour) is widened by the square root,
+        // 3 October's morning not at all.
+        var secondNoon = engine.Widening(panel.Take((31 * PerDay) + 48), calendar);
+        Assert.All(secondNoon[..3], w => Assert.Equal(1, w));
+        Assert.All(secondNoon[3..48], w => Assert.Equal(Math.Sqrt(2), w, 12));
+        Assert.All(secondNoon[48..], w => Assert.Equal(1, w));
+        // From 3 October noon its afternoon was seen the day before; the last day (4 October) has no precedent.
+        var thirdNoon = engine.Widening(panel.Take((32 * PerDay) + 48), calendar);
+        Assert.All(thirdNoon[..48], w => Assert.Equal(1, w));
+        Assert.All(thirdNoon[48..], w => Assert.Equal(2, w));
         // Once the history holds the whole holiday, the next one's days are each seen.
-        Assert.All(engine.Widening(panel.Take(39 * PerDay), Calendar), w => Assert.Equal(1, w));
+        Assert.All(engine.Widening(panel.Take(39 * PerDay), calendar), w => Assert.Equal(1, w));
     }
 
     [Fact]

@@ -84,6 +84,54 @@ public class WeightedEnsembleTests
         }
     }
 
+    // Exact at one horizon and 10 too high at the other.
+    private sealed class ExactAt(int horizon) : IForecastModel
+    {
+        public string Name => $"exact{horizon}";
+
+        public void Fit(SlotPanel training, SlotCalendar calendar)
+        {
+        }
+
+        public double[][] Forecast(SlotPanel history, int horizons, SlotCalendar calendar) =>
+            [.. Enumerable.Range(0, history.Count).Select(s => Enumerable.Range(0, horizons).Select(h =>
+                50 + ((history.Length + h) % PerDay) + (h + 1 == horizon ? 0 : 10.0)).ToArray())];
+    }
+
+    [Fact]
+    public void On_a_kind_of_day_the_validation_never_held_every_horizon_takes_the_one_slot_ahead_choice()
+    {
+        var values = Enumerable.Range(0, 28 * PerDay).Select(i => 50.0 + (i % PerDay)).ToArray();
+        var panel = SlotPanel.Of([new SlotSeries("a", 0, 15, values)]);
+        // A holiday from day 21 (22 January 1970), after the training and its validation days (14-20).
+        var calendar = new SlotCalendar(TimeZoneInfo.Utc, new HolidayCalendar([new Holiday("Test Day", "测试节", new DateOnly(1970, 1, 22), new DateOnly(1970, 1, 24), [])], []));
+        var ensemble = new WeightedEnsemble([new ExactAt(1), new ExactAt(2)], horizons: 2, validationDays: 7);
+        ensemble.Fit(panel.Take(21 * PerDay), calendar);
+        Assert.Equal([1.0, 0.0], ensemble.Choices[0].Weights);
+        Assert.Equal([0.0, 1.0], ensemble.Choices[1].Weights);
+        Assert.Equal([true, false, false, false], ensemble.HeldDayKinds);
+        // An ordinary day: each horizon its own choice, exact.
+        Assert.Equal(values[(20 * PerDay)..((20 * PerDay) + 2)], ensemble.Forecast(panel.Take(20 * PerDay), 2, calendar)[0]);
+        // The holiday's first day: both horizons take the first's choice, 10 too high two slots ahead.
+        var holiday = ensemble.Forecast(panel.Take(21 * PerDay), 2, calendar)[0];
+        Assert.Equal(values[21 * PerDay], holiday[0]);
+        Assert.Equal(values[(21 * PerDay) + 1] + 10, holiday[1]);
+    }
+
+    [Fact]
+    public void The_choice_says_why_a_blend_was_taken_or_not()
+    {
+        var values = Enumerable.Range(0, 21 * PerDay).Select(i => 50.0 + (i % PerDay)).ToArray();
+        var panel = SlotPanel.Of([new SlotSeries("a", 0, 15, values)]);
+        var steady = new WeightedEnsemble([new Offset(6), new Offset(-4)], horizons: 1, validationDays: 7);
+        steady.Fit(panel, Calendar);
+        Assert.Contains("lower MSE than offset-4", steady.Choices[0].Reason, StringComparison.Ordinal);
+        Assert.EndsWith("taken", steady.Choices[0].Reason, StringComparison.Ordinal);
+        var odd = new WeightedEnsemble([new OddDay(2, 20), new OddDay(3, -20)], horizons: 1, validationDays: 7);
+        odd.Fit(panel, Calendar);
+        Assert.EndsWith("odd+2 kept", odd.Choices[0].Reason, StringComparison.Ordinal);
+    }
+
     private sealed class Tolerance : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-9;

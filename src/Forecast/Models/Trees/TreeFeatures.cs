@@ -15,7 +15,7 @@ public static class TreeFeatures
     public const double DampingSlots = 16;
 
     /// <summary>Number of features.</summary>
-    public const int Count = 43;
+    public const int Count = 42;
 
     /// <summary>The features' names, in order (for reports and importance tables).</summary>
     public static readonly string[] Names =
@@ -25,7 +25,7 @@ public static class TreeFeatures
         "same_slot_last_week", "same_slot_2_weeks", "yesterday_at_origin", "last_week_at_origin", "yesterday_scaled", "last_week_scaled",
         "weeks_mean", "search_last", "search_change_hour", "search_vs_yesterday", "search_at_target_yesterday", "neighbours_change",
         "neighbours_vs_last_week", "neighbours_level", "scale", "same_class_mean", "same_class_at_origin", "same_class_scaled", "same_class_days",
-        "channel", "other_channels_last", "other_channels_change", "other_channels_at_target_yesterday", "day_type_mean", "day_type_scaled", "cross_place_forecast",
+        "channel", "other_channels_last", "other_channels_change", "other_channels_at_target_yesterday", "day_type_scaled", "cross_place_forecast",
     ];
 
     /// <summary>
@@ -203,11 +203,13 @@ public static class TreeFeatures
         features[32] = (float)((classMean - a) * inv);
         features[34] = (float)((((classMean + 1) * state.RatioClass) - 1 - a) * inv);
         features[35] = days;
-        // The profile of the day's type (working day or rest day) over many weeks: steadier than four days of its class.
+        // The profile of the day's type (working day or rest day) over many weeks, steadier than four days of its class,
+        // scaled by how today compares with it. Only scaled: the profile's own level less the last value taught the
+        // trees to pull a crowd back towards an ordinary day's level, wrong on a holiday (sample city, cells 15 minutes
+        // ahead: RMSE 75.5 with that feature, 62.0 without; BikeNYC 4.55 with it, 4.54 without).
         var typeMean = DayTypeMean(y, t, origin, perDay, times);
-        features[40] = double.IsNaN(typeMean) ? 0 : (float)((typeMean - a) * inv);
-        features[41] = double.IsNaN(typeMean) ? 0 : (float)((((typeMean + 1) * state.RatioType) - 1 - a) * inv);
-        features[42] = double.IsNaN(crossPlace) ? 0 : (float)((crossPlace - a) * inv);
+        features[40] = double.IsNaN(typeMean) ? 0 : (float)((((typeMean + 1) * state.RatioType) - 1 - a) * inv);
+        features[41] = double.IsNaN(crossPlace) ? 0 : (float)((crossPlace - a) * inv);
         // Today's difference from the class fades with the horizon: it says much about the next hours, little about tonight.
         var damped = Math.Pow(state.RatioClass, DampingSlots / (DampingSlots + (double)horizon));
         return seasonal ? Math.Max(0, ((classMean + 1) * damped) - 1) : a;
