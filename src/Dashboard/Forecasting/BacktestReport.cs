@@ -48,8 +48,7 @@ internal static class BacktestReport
               .Append(string.Join(" | ", e.Members.Select(m => $"MSE {m.Name}"))).Append(" | MSE chosen | Why |\n|---|---|").Append(string.Concat(e.Members.Select(_ => "---:|"))).Append("---:|---|\n");
             foreach (var c in e.Choices)
                 sb.Append(ci, $"| {c.Horizon * slotMinutes} min | {c.Description} | ").Append(string.Join(" | ", c.MemberErrors.Select(x => x.ToString("0.00", ci)))).Append(ci, $" | {c.ChosenError:0.00} | {(c.Reason.Length > 0 ? c.Reason : "the best member alone had the lowest error")} |\n");
-            string[] kinds = ["ordinary days", "a holiday's first day", "a holiday's last day", "the days between a holiday's first and last"];
-            var unheld = kinds.Where((_, k) => !e.HeldDayKinds[k]).ToArray();
+            var unheld = SlotTimes.HolidayDayNames.Where((_, k) => !e.HeldDayKinds[k]).ToArray();
             if (unheld.Length > 0 && e.Choices.Count > 0)
                 sb.Append(ci, $"\nThe validation days held no slot of {string.Join(", ", unheld)}: targets on such days take the {slotMinutes} min choice ({e.Choices[0].Description}) at every horizon.\n");
         }

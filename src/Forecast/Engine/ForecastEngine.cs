@@ -170,6 +170,7 @@ public sealed class ForecastEngine
         // Per kind of day and slot of day (a day of 23 or 25 hours has fewer or more slots: up to two days' worth).
         var seen = new bool[SlotTimes.HolidayDayKinds, 2 * perDay];
         var seenKind = new bool[SlotTimes.HolidayDayKinds];
+        var hour = Math.Max(1, 60 / history.SlotMinutes);
         for (var i = 0; i < origin; i++)
         {
             var kind = times.HolidayDay(i, perDay);
@@ -192,7 +193,6 @@ public sealed class ForecastEngine
         // Whether the history holds a slot of that kind of day in the hour up to that time of day.
         bool SeenWithinHour(int kind, int slotOfDay)
         {
-            var hour = Math.Max(1, 60 / history.SlotMinutes);
             for (var k = Math.Max(0, slotOfDay - hour + 1); k <= slotOfDay; k++)
                 if (seen[kind, Math.Min(k, (2 * perDay) - 1)]) return true;
             return false;

@@ -103,8 +103,8 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
             var member = 0;
             for (var m = 1; m < Members.Count; m++) if (total[m] < total[member]) member = m;
             // A blend replaces the best member only for a steady gain (see GainT).
-            var reason = "";
-            if (best != member)
+            var reason = counted[h] == 0 ? "no validation pairs: all averaged" : "";
+            if (best != member && counted[h] > 0)
             {
                 var (gain, t) = Gain(h, best, member);
                 var taken = t > GainT;
@@ -115,7 +115,6 @@ public sealed class WeightedEnsemble(IReadOnlyList<IForecastModel> members, int 
 
             // Without validation pairs (too short a training) the members share equally.
             var chosen = counted[h] == 0 ? candidates.Length - 1 : best;
-            if (counted[h] == 0) reason = "no validation pairs: all averaged";
             var weights = candidates[chosen];
             _choices[h] = new EnsembleChoice(h + 1, weights, Describe(weights),
                 [.. Enumerable.Range(0, Members.Count).Select(m => total[m] / n)], total[chosen] / n, reason);

@@ -30,4 +30,8 @@ public sealed record SlotTimes(int[] DayClass, int[] SlotOfDay, int[] DayOfWeek,
 
     /// <summary>Number of kinds <see cref="HolidayDay"/> tells apart.</summary>
     public const int HolidayDayKinds = 4;
+
+    /// <summary>The kinds of <see cref="HolidayDay"/> in words, by kind.</summary>
+    public static readonly IReadOnlyList<string> HolidayDayNames =
+        ["ordinary days", "a holiday's first day", "a holiday's last day", "the days between a holiday's first and last"];
 }
