@@ -34,10 +34,12 @@ public static class IngestApi
     {
         var group = app.MapGroup("/api/areas/{name}/ingest").WithTags("Ingest").RequireAuthorization(Security.Roles.CanIngest);
         group.MapPost("/counts", async Task<Results<Ok<IngestSummary>, ProblemHttpResult>> (string name, HttpContext http, AreaCatalog catalog, ICountStore store,
-            CancellationToken cancellationToken) =>
+            TimeProvider time, Microsoft.Extensions.Options.IOptions<IngestOptions> ingest, CancellationToken cancellationToken) =>
         {
             if (!catalog.Areas.TryGetValue(name, out var area)) return AreaProblems.Unknown(name);
             var clock = area.NewClock();
+            var future = new Geo.Ingest.FutureBound(time, TimeSpan.FromMinutes(ingest.Value.FutureToleranceMinutes));
+            var notAfter = future.NotAfterMs;
             var bySlot = new SortedDictionary<long, List<(int, string, double)>>();
             var problems = new List<LineProblem>();
             var (accepted, rejected, number) = (0, 0, 0);
@@ -47,6 +49,7 @@ public static class IngestApi
                 number++;
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 var (problem, at, row) = Parse(line, number, area.Grid.Spec.CellCount);
+                if (problem is null && at > notAfter) problem = new LineProblem(number, "slotStart", $"{Geo.Ingest.FutureBound.Reason}: {future.Describe(at, notAfter)}");
                 if (problem is not null)
                 {
                     rejected++;
@@ -157,8 +160,8 @@ public static class IngestApi
                 return (new LineProblem(number, "cell", $"expected a cell id from 0 to {cells - 1}"), 0, default);
             if (!r.TryGetProperty("channel", out var ch) || ch.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(ch.GetString()) || ch.GetString()!.Length > 64)
                 return (new LineProblem(number, "channel", "expected a channel name such as people, devices, inflow, outflow or search"), 0, default);
-            if (!r.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()) || v.GetDouble() < 0)
-                return (new LineProblem(number, "value", "expected a number of 0 or more"), 0, default);
+            if (!r.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()) || v.GetDouble() is < 0 or > SlotBatches.MaxValue)
+                return (new LineProblem(number, "value", "expected a number from 0 to 1e12"), 0, default);
             return (null, at, (cell, ch.GetString()!, v.GetDouble()));
         }
     }

@@ -52,8 +52,9 @@ public static class LayersApi
         {
             if (!catalog.Calendars.TryGetValue(name, out var calendar)) return AreaProblems.Unknown(name);
             if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
-                || !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last))
-                return TypedResults.Problem("from and to must be dates, yyyy-MM-dd", title: "Bad date", statusCode: StatusCodes.Status400BadRequest);
+                || !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last)
+                || !Geo.Ingest.Timestamps.InRange(first) || !Geo.Ingest.Timestamps.InRange(last))
+                return TypedResults.Problem($"from and to must be dates, yyyy-MM-dd, in {Geo.Ingest.Timestamps.FirstYear}..{Geo.Ingest.Timestamps.LastYear}", title: "Bad date", statusCode: StatusCodes.Status400BadRequest);
             if (last < first || last.DayNumber - first.DayNumber >= MaxCalendarDays)
                 return TypedResults.Problem($"to must be on or after from, and the range at most {MaxCalendarDays} days", title: "Bad range", statusCode: StatusCodes.Status400BadRequest);
             var days = new List<CalendarDay>();

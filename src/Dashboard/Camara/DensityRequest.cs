@@ -121,7 +121,7 @@ public sealed partial record DensityRequest(IReadOnlyList<(double Lon, double La
 
     private static DateTimeOffset? Time(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: <= 64 } text && Rfc3339().IsMatch(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null;
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) && Geo.Ingest.Timestamps.InRange(t.ToUnixTimeMilliseconds()) ? t : null;
 
     // RFC 3339 date-time: a time zone is required (Z or an offset).
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]

@@ -62,7 +62,7 @@ public sealed record DeviceCountRequest((double Lon, double Lat)? Centre, double
     {
         if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return (null, null);
         return v.ValueKind == JsonValueKind.String && v.GetString() is { Length: <= 64 } text && DensityRequest.IsRfc3339(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) && Geo.Ingest.Timestamps.InRange(t.ToUnixTimeMilliseconds())
             ? (t, null) : (null, $"{name}: expected an RFC 3339 date-time with a time zone");
     }
 }

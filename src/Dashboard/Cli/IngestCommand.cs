@@ -79,7 +79,7 @@ internal static class IngestCommand
             using var pseudonymiser = new Pseudonymiser(key!); // Refusal above: there is a key.
             var devices = new DeviceDirectory(pseudonymiser);
             var evictAfter = gap + late + TimeSpan.FromMinutes(area.Settings.SlotMinutes);
-            var pingIngest = new PingIngest(devices, binner, parse.GetValue(maxAccuracy), evictAfter);
+            var pingIngest = new PingIngest(devices, binner, parse.GetValue(maxAccuracy), evictAfter) { Future = Future };
             ReadPings(pingIngest, pingFiles, log, error);
             pingIngest.Complete();
 
@@ -124,12 +124,15 @@ internal static class IngestCommand
     }
 
     // The map searches (placed through the POI gazetteer) and the pre-aggregated counts, into one sum binner.
+    // A file's record dated past the machine's clock would move the binners past every real record after it.
+    private static readonly FutureBound Future = new(TimeProvider.System, TimeSpan.FromMinutes(10));
+
     private static void ReadAggregates(Area area, SumBinner sums, string[] searchFiles, string[] countFiles, string? poiFile, StreamWriter? rejects, RejectLog log)
     {
         PoiGazetteer? gazetteer = null;
         if (poiFile is not null && TryOpen(poiFile, log, out var poiStream))
             using (poiStream) gazetteer = PoiGazetteer.Load(poiStream!, poiFile, new RejectLog(new IngestReport(), rejects));
-        var searchIngest = new SearchIngest(area.Grid, sums, gazetteer);
+        var searchIngest = new SearchIngest(area.Grid, sums, gazetteer) { Future = Future };
         foreach (var file in searchFiles)
         {
             if (log.LimitReached) break;
@@ -139,7 +142,7 @@ internal static class IngestCommand
                 searchIngest.ReadCsv(input, file, log);
         }
 
-        var countIngest = new CountIngest(area.Grid, sums);
+        var countIngest = new CountIngest(area.Grid, sums) { Future = Future };
         foreach (var file in countFiles)
         {
             if (log.LimitReached) break;

@@ -13,7 +13,8 @@ namespace CrowdWatch.Dashboard.Cluster;
 /// workers bin and store the slots, so this feed stores none, and lateness and same-second duplicates are settled
 /// there (they are not in the post's answer).
 /// </summary>
-internal sealed class LoggedAreaFeed(Area area, IngestLog log, PseudonymKey key, CellBlocks blocks, PoiGazetteer? gazetteer, double maxAccuracyM) : IAreaFeed
+internal sealed class LoggedAreaFeed(Area area, IngestLog log, PseudonymKey key, CellBlocks blocks, PoiGazetteer? gazetteer, double maxAccuracyM,
+    FutureBound? future = null) : IAreaFeed
 {
     // Entries of at most this many bytes (about 9,000 pings): Redis takes large posts in pieces it can interleave.
     private const int EntryBytes = 256 * 1024;
@@ -33,7 +34,7 @@ internal sealed class LoggedAreaFeed(Area area, IngestLog log, PseudonymKey key,
         {
             var devices = new DeviceDirectory(pseudonymiser);
             target = new LoggedPings(Area.Grid, blocks, devices);
-            var pings = new PingIngest(devices, target, maxAccuracyM, TimeSpan.FromDays(365));
+            var pings = new PingIngest(devices, target, maxAccuracyM, TimeSpan.FromDays(365)) { Future = future };
             if (ndjson) pings.ReadNdjson(input, name, new RejectLog(report, observer: rejected));
             else pings.ReadCsv(input, name, new RejectLog(report, observer: rejected));
         }
@@ -47,7 +48,7 @@ internal sealed class LoggedAreaFeed(Area area, IngestLog log, PseudonymKey key,
     {
         var report = new IngestReport();
         var target = new LoggedSums(blocks);
-        new SearchIngest(Area.Grid, target, gazetteer).ReadCsv(input, name, new RejectLog(report, observer: rejected));
+        new SearchIngest(Area.Grid, target, gazetteer) { Future = future }.ReadCsv(input, name, new RejectLog(report, observer: rejected));
         await log.AppendAsync(Entries(target.ByBlock, LogRecords.Sums, 0)).ConfigureAwait(false);
         return report;
     }

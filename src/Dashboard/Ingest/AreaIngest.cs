@@ -30,8 +30,9 @@ public sealed class AreaIngest : IAreaFeed, IDisposable
     private readonly List<CountBatch> _closed = [];
     private readonly TimeProvider _time;
 
-    /// <summary>Prepares the binners of <paramref name="area"/>.</summary>
-    public AreaIngest(Area area, ICountStore store, PseudonymKey key, PoiGazetteer? gazetteer, TimeSpan lateness, double maxAccuracyM, TimeProvider? time = null)
+    /// <summary>Prepares the binners of <paramref name="area"/>; records dated past <paramref name="future"/> are refused.</summary>
+    public AreaIngest(Area area, ICountStore store, PseudonymKey key, PoiGazetteer? gazetteer, TimeSpan lateness, double maxAccuracyM, TimeProvider? time = null,
+        FutureBound? future = null)
     {
         _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(area);
@@ -42,9 +43,9 @@ public sealed class AreaIngest : IAreaFeed, IDisposable
         _binner = new PingBinner(area.Name, area.Grid, area.NewClock(), area.Zones, new PingBinnerOptions(lateness, gap, area.Settings.PanelFactor),
             c => _closed.Add(batches.Of(PingSource, c)));
         _pseudonymiser = new Pseudonymiser(key);
-        _pings = new PingIngest(new DeviceDirectory(_pseudonymiser), _binner, maxAccuracyM, gap + lateness + TimeSpan.FromMinutes(area.Settings.SlotMinutes));
+        _pings = new PingIngest(new DeviceDirectory(_pseudonymiser), _binner, maxAccuracyM, gap + lateness + TimeSpan.FromMinutes(area.Settings.SlotMinutes)) { Future = future };
         _sums = new SumBinner(area.Name, area.Grid.Spec.CellCount, area.NewClock(), lateness, c => _closed.Add(batches.Of(SearchSource, c)));
-        _searches = new SearchIngest(area.Grid, _sums, gazetteer);
+        _searches = new SearchIngest(area.Grid, _sums, gazetteer) { Future = future };
     }
 
     /// <summary>The area binned.</summary>

@@ -32,6 +32,13 @@ public sealed class IngestOptions
     /// <summary>The area the drop folder's files are for (default: the first).</summary>
     public string? DropArea { get; set; }
 
+    /// <summary>
+    /// Minutes a record may be dated ahead of the host's clock (devices' clocks run a little fast); a later record is
+    /// refused as <c>future</c>, since it would move the binners past every real record to come.
+    /// </summary>
+    [Range(0, 1440)]
+    public double FutureToleranceMinutes { get; set; } = 10;
+
     /// <summary>Pings with a coarser accuracy radius (m) are rejected.</summary>
     [Range(1, 100_000)]
     public double MaxAccuracyM { get; set; } = 150;

@@ -38,6 +38,7 @@ public sealed partial class LiveIngest : BackgroundService
         if (shared is not null && key.IsEphemeral)
             throw new InvalidOperationException("Cluster:Redis is set: every node must pseudonymise with the same key; set Ingest:PseudonymKey or CROWDWATCH_PSEUDONYM_KEY on every node");
         if (key.IsEphemeral) ThrowAwayKey(log);
+        var future = new FutureBound(time, TimeSpan.FromMinutes(_options.FutureToleranceMinutes));
         foreach (var area in catalog.Areas.Values)
         {
             PoiGazetteer? gazetteer = null;
@@ -48,8 +49,8 @@ public sealed partial class LiveIngest : BackgroundService
             }
 
             _areas[area.Name] = shared is not null && ingestLog is not null
-                ? new Cluster.LoggedAreaFeed(area, ingestLog, key, CellBlocks.Of(area.Grid.Spec, shared.BlockCells), gazetteer, _options.MaxAccuracyM)
-                : new AreaIngest(area, store, key, gazetteer, TimeSpan.FromMinutes(_options.LatenessMinutes), _options.MaxAccuracyM, time);
+                ? new Cluster.LoggedAreaFeed(area, ingestLog, key, CellBlocks.Of(area.Grid.Spec, shared.BlockCells), gazetteer, _options.MaxAccuracyM, future)
+                : new AreaIngest(area, store, key, gazetteer, TimeSpan.FromMinutes(_options.LatenessMinutes), _options.MaxAccuracyM, time, future);
         }
 
         DropArea = _options.DropArea ?? catalog.Areas.Keys.FirstOrDefault();

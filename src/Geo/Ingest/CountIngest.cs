@@ -15,6 +15,9 @@ public sealed class CountIngest(Grid grid, SumBinner binner)
     /// <summary>Prefix of channel names in the binned series, so channels never collide with CrowdWatch's own.</summary>
     public const string ChannelPrefix = "counts.";
 
+    /// <summary>Records dated past this bound are refused as <c>future</c>; none is refused when null.</summary>
+    public FutureBound? Future { get; init; }
+
     /// <summary>Reads one CSV stream.</summary>
     public void ReadCsv(Stream stream, string file, RejectLog log)
     {
@@ -42,13 +45,16 @@ public sealed class CountIngest(Grid grid, SumBinner binner)
         var values = new double[channels.Length];
         var present = new bool[channels.Length];
         var report = log.Report;
+        var notAfter = Future?.NotAfterMs ?? long.MaxValue;
         while (lines.TryReadLine(out var line))
         {
             if (line.IsEmpty) continue;
             report.Rows++;
             var n = lines.LineNumber;
+            if ((report.Rows & 0xFFFF) == 0) notAfter = Future?.NotAfterMs ?? long.MaxValue;
             if (!fields.TrySplit(line, out var data, out problem)) { if (!log.Reject(new(file, n, "line", "malformed-csv", problem!))) return; continue; }
             if (!Timestamps.TryParse(fields.Get(data, its), out var ms, out problem)) { if (!log.Reject(new(file, n, "timestamp", "bad-timestamp", problem!))) return; continue; }
+            if (ms > notAfter) { if (!log.Reject(new(file, n, "timestamp", FutureBound.Reason, Future!.Describe(ms, notAfter)))) return; continue; }
 
             var cell = CellOf(key, fields, data, (icell, irow, icol, ilat, ilon), out var badField, out var bad);
             if (bad is not null) { if (!log.Reject(new(file, n, badField!, "bad-key", bad))) return; continue; }
@@ -59,10 +65,10 @@ public sealed class CountIngest(Grid grid, SumBinner binner)
                 var text = fields.Get(data, channels[k].Index);
                 present[k] = !text.IsEmpty;
                 if (!present[k]) continue;
-                if (!Numbers.TryParse(text, out values[k]) || values[k] < 0)
+                if (!Numbers.TryParse(text, out values[k]) || values[k] is < 0 or > Storage.SlotBatches.MaxValue)
                 {
                     valid = false;
-                    if (!log.Reject(new(file, n, channels[k].Name, "bad-number", Numbers.DescribeBad(text, "a non-negative count or empty")))) return;
+                    if (!log.Reject(new(file, n, channels[k].Name, "bad-number", Numbers.DescribeBad(text, "a count from 0 to 1e12, or empty")))) return;
                 }
             }
 

@@ -64,7 +64,7 @@ public static class Numbers
         var t = Timestamps.Trim(text);
         if (t.IsEmpty) return "empty; expected " + expected;
         var shown = System.Text.Encoding.UTF8.GetString(t[..Math.Min(t.Length, 24)]);
-        return $"'{shown}' is not a number; expected {expected}";
+        return TryParse(t, out _) ? $"'{shown}' is out of range; expected {expected}" : $"'{shown}' is not a number; expected {expected}";
     }
 
     private static bool Slow(ReadOnlySpan<byte> s, out double value)

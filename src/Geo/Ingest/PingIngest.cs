@@ -37,6 +37,7 @@ public sealed class PingIngest
     private readonly TimestampReader _timestamps = new();
     private int _batched;
     private string _batchFile = "";
+    private long _notAfterMs = long.MaxValue;
 
     /// <summary>Creates an ingest feeding <paramref name="binner"/>.</summary>
     /// <param name="devices">Pseudonymises device ids and holds their indices.</param>
@@ -50,6 +51,12 @@ public sealed class PingIngest
         _maxAccuracyM = maxAccuracyM;
         _evictIdleMs = (long)evictIdleAfter.TotalMilliseconds;
     }
+
+    /// <summary>Records dated past this bound are refused as <c>future</c>; none is refused when null.</summary>
+    public FutureBound? Future { get; init; }
+
+    // The bound is read from the clock once per input and every 65,536 rows, not per row.
+    private void ReadBound() => _notAfterMs = Future?.NotAfterMs ?? long.MaxValue;
 
     /// <summary>Reads a CSV stream with a header line.</summary>
     public void ReadCsv(Stream stream, string file, RejectLog log, IProgress<long>? progress = null)
@@ -72,12 +79,13 @@ public sealed class PingIngest
 
         var needed = Math.Max(Math.Max(its, idev), Math.Max(ilat, Math.Max(ilon, iacc))) + 1;
         var report = log.Report;
+        ReadBound();
         while (lines.TryReadLine(out var line))
         {
             if (line.IsEmpty) continue;
             report.Rows++;
             var n = lines.LineNumber;
-            if ((report.Rows & 0xFFFF) == 0) progress?.Report(lines.BytesRead);
+            if ((report.Rows & 0xFFFF) == 0) { progress?.Report(lines.BytesRead); ReadBound(); }
             if (lines.LastLineTooLong) { if (!log.Reject(new(file, n, "line", "too-long", $"longer than {Utf8LineReader.MaxLineBytes} bytes"))) return; continue; }
             if (!fields.TrySplit(line, out var data, out problem)) { if (!log.Reject(new(file, n, "line", "malformed-csv", problem!))) return; continue; }
             if (fields.Count < needed)
@@ -100,12 +108,13 @@ public sealed class PingIngest
         ArgumentNullException.ThrowIfNull(log);
         var lines = new Utf8LineReader(stream);
         var report = log.Report;
+        ReadBound();
         while (lines.TryReadLine(out var line))
         {
             if (Timestamps.Trim(line).IsEmpty) continue;
             report.Rows++;
             var n = lines.LineNumber;
-            if ((report.Rows & 0xFFFF) == 0) progress?.Report(lines.BytesRead);
+            if ((report.Rows & 0xFFFF) == 0) { progress?.Report(lines.BytesRead); ReadBound(); }
             if (!TryReadObject(line, out var ts, out var dev, out var lat, out var lon, out var acc, out var problem))
             {
                 if (!log.Reject(new(file, n, "line", "malformed-json", problem!))) return;
@@ -126,6 +135,7 @@ public sealed class PingIngest
         ReadOnlySpan<byte> lonText, ReadOnlySpan<byte> accText, RejectLog log)
     {
         if (!_timestamps.TryParse(ts, out var ms, out var problem)) return log.Reject(new(file, n, "timestamp", "bad-timestamp", problem!));
+        if (ms > _notAfterMs) return log.Reject(new(file, n, "timestamp", FutureBound.Reason, Future!.Describe(ms, _notAfterMs)));
         dev = Timestamps.Trim(dev);
         // Nothing of the id is echoed: not even a bad one may reach a log.
         if (dev.IsEmpty) return log.Reject(new(file, n, "device_id", "missing-field", "empty; expected a device identifier"));

@@ -13,6 +13,9 @@ namespace CrowdWatch.Geo.Ingest;
 /// </summary>
 public sealed class SearchIngest(Grid grid, ISumTarget binner, PoiGazetteer? gazetteer)
 {
+    /// <summary>Records dated past this bound are refused as <c>future</c>; none is refused when null.</summary>
+    public FutureBound? Future { get; init; }
+
     /// <summary>Reads one CSV stream.</summary>
     public void ReadCsv(Stream stream, string file, RejectLog log)
     {
@@ -38,18 +41,21 @@ public sealed class SearchIngest(Grid grid, ISumTarget binner, PoiGazetteer? gaz
         }
 
         var report = log.Report;
+        var notAfter = Future?.NotAfterMs ?? long.MaxValue;
         while (lines.TryReadLine(out var line))
         {
             if (line.IsEmpty) continue;
             report.Rows++;
             var n = lines.LineNumber;
+            if ((report.Rows & 0xFFFF) == 0) notAfter = Future?.NotAfterMs ?? long.MaxValue;
             if (!fields.TrySplit(line, out var data, out problem)) { if (!log.Reject(new(file, n, "line", "malformed-csv", problem!))) return; continue; }
 
             if (!Timestamps.TryParse(fields.Get(data, its), out var ms, out problem)) { if (!log.Reject(new(file, n, "timestamp", "bad-timestamp", problem!))) return; continue; }
+            if (ms > notAfter) { if (!log.Reject(new(file, n, "timestamp", FutureBound.Reason, Future!.Describe(ms, notAfter)))) return; continue; }
             var count = 1.0;
-            if (icount >= 0 && (!Numbers.TryParse(fields.Get(data, icount), out count) || count < 0))
+            if (icount >= 0 && (!Numbers.TryParse(fields.Get(data, icount), out count) || count is < 0 or > Storage.SlotBatches.MaxValue))
             {
-                if (!log.Reject(new(file, n, "count", "bad-number", Numbers.DescribeBad(fields.Get(data, icount), "a non-negative number of searches")))) return;
+                if (!log.Reject(new(file, n, "count", "bad-number", Numbers.DescribeBad(fields.Get(data, icount), "a number of searches from 0 to 1e12")))) return;
                 continue;
             }
 

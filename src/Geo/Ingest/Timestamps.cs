@@ -4,17 +4,36 @@ namespace CrowdWatch.Geo.Ingest;
 
 /// <summary>
 /// Parses ingest timestamps to Unix milliseconds: ISO 8601 with a UTC offset (<c>2026-10-01T20:15:00+08:00</c>,
-/// <c>...Z</c>, fractions of a second allowed), or Unix seconds or milliseconds (told apart by size). A local time
-/// without an offset is refused: guessing its zone would shift every slot.
+/// <c>...Z</c>, seconds optional, fractions of a second allowed), or Unix seconds or milliseconds (told apart by size).
+/// A local time without an offset is refused: guessing its zone would shift every slot. Every form is held to the
+/// same years, <see cref="FirstYear"/> to <see cref="LastYear"/>: this is the one time rule of ingest, queries and
+/// commands.
 /// </summary>
 public static class Timestamps
 {
     /// <summary>What a timestamp field must look like, for error messages.</summary>
     public const string Expected = "ISO 8601 with a UTC offset (2026-10-01T20:15:00+08:00 or ...Z) or Unix seconds or milliseconds";
 
-    // Plausible range: 2000-01-01 .. 2100-01-01. Outside it a value is almost surely in the wrong unit.
+    /// <summary>The first year a timestamp may be in.</summary>
+    public const int FirstYear = 2000;
+
+    /// <summary>The last year a timestamp may be in.</summary>
+    public const int LastYear = 2099;
+
+    // Plausible range: 2000-01-01 .. 2100-01-01 UTC. Outside it a value is almost surely in the wrong unit, and slot
+    // arithmetic near year 9999 would overflow.
     private const long MinMs = 946_684_800_000;
     private const long MaxMs = 4_102_444_800_000;
+
+    /// <summary>Whether <paramref name="unixMs"/> lies in the years every timestamp is held to.</summary>
+    public static bool InRange(long unixMs) => unixMs is >= MinMs and < MaxMs;
+
+    /// <summary>Whether <paramref name="date"/> lies in the years every timestamp is held to.</summary>
+    public static bool InRange(DateOnly date) => date.Year is >= FirstYear and <= LastYear;
+
+    /// <summary>Why an instant outside <see cref="InRange(long)"/> is refused.</summary>
+    public static string OutOfRange(long unixMs) =>
+        $"{DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(unixMs, -62135596800000, 253402300799999)):yyyy-MM-dd} is outside {FirstYear}..{LastYear}";
 
     /// <summary>Parses a UTF-8 timestamp; on failure <paramref name="problem"/> says what is wrong.</summary>
     public static bool TryParse(ReadOnlySpan<byte> s, out long unixMs, out string? problem)
@@ -24,12 +43,12 @@ public static class Timestamps
         problem = null;
         if (s.IsEmpty) { problem = "empty; expected " + Expected; return false; }
         bool ok;
-        if (s.Length >= 19 && s[4] == '-') ok = TryIso(s, out unixMs, out problem);
+        if (s.Length >= 16 && s[4] == '-') ok = TryIso(s, out unixMs, out problem);
         else ok = TryUnix(s, out unixMs, out problem);
         if (!ok) return false;
-        if (unixMs is < MinMs or >= MaxMs)
+        if (!InRange(unixMs))
         {
-            problem = $"{DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(unixMs, -62135596800000, 253402300799999)):yyyy-MM-dd} is outside 2000..2099 (wrong unit?); expected " + Expected;
+            problem = OutOfRange(unixMs) + " (wrong unit?); expected " + Expected;
             return false;
         }
 
@@ -86,11 +105,11 @@ public static class Timestamps
     {
         s = Trim(s);
         local = false;
-        if (s.Length < 19 || s[4] != '-' || !TryIso(s, out ms, out problem, allowLocal: true, out var hasOffset) || hasOffset) return TryParse(s, out ms, out problem);
+        if (s.Length < 16 || s[4] != '-' || !TryIso(s, out ms, out problem, allowLocal: true, out var hasOffset) || hasOffset) return TryParse(s, out ms, out problem);
         local = true;
-        if (ms is < MinMs or >= MaxMs)
+        if (!InRange(ms))
         {
-            problem = $"{DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, -62135596800000, 253402300799999)):yyyy-MM-dd} is outside 2000..2099; expected " + Expected;
+            problem = OutOfRange(ms) + "; expected " + Expected;
             return false;
         }
 
@@ -105,11 +124,19 @@ public static class Timestamps
         hasOffset = false;
         problem = null;
         if (!(D(s, 0, 4, out var year) && s[4] == '-' && D(s, 5, 2, out var month) && s[7] == '-' && D(s, 8, 2, out var day)
-            && (s[10] == 'T' || s[10] == ' ' || s[10] == 't') && D(s, 11, 2, out var hour) && s[13] == ':' && D(s, 14, 2, out var minute)
-            && s[16] == ':' && D(s, 17, 2, out var second)))
+            && (s[10] == 'T' || s[10] == ' ' || s[10] == 't') && D(s, 11, 2, out var hour) && s[13] == ':' && D(s, 14, 2, out var minute)))
         {
             problem = "not a timestamp; expected " + Expected;
             return false;
+        }
+
+        // Seconds may be left out (a slot starts on the minute): the same checks hold for both forms.
+        var second = 0;
+        var i = 16;
+        if (s.Length > 16 && s[16] == ':')
+        {
+            if (!D(s, 17, 2, out second)) { problem = "not a timestamp; expected " + Expected; return false; }
+            i = 19;
         }
 
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
@@ -118,9 +145,8 @@ public static class Timestamps
             return false;
         }
 
-        var i = 19;
         var millis = 0;
-        if (i < s.Length && (s[i] == '.' || s[i] == ','))
+        if (i == 19 && i < s.Length && (s[i] == '.' || s[i] == ','))
         {
             i++;
             var digits = 0;

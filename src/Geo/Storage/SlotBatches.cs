@@ -9,6 +9,12 @@ namespace CrowdWatch.Geo.Storage;
 /// </summary>
 public sealed class SlotBatches
 {
+    /// <summary>
+    /// The largest value one record may give a cell in a slot: a hundred times the people on Earth. Readers refuse a
+    /// larger one (a unit error, or an attack), which keeps every sum of a slot, cell and zone alike, finite.
+    /// </summary>
+    public const double MaxValue = 1e12;
+
     private readonly Area _area;
     private readonly (int Zone, double Share)[][] _zonesOfCell;
 
@@ -30,26 +36,40 @@ public sealed class SlotBatches
         return Of(source, counts.SlotStartMs, SlotChannels.Of(counts, _area.Settings.PanelFactor));
     }
 
-    /// <summary>The batch of slot <paramref name="slotStartMs"/> from per-cell values by channel (cells outside the grid are skipped).</summary>
+    /// <summary>
+    /// The batch of slot <paramref name="slotStartMs"/> from per-cell values by channel: values of one cell and channel
+    /// are summed; cells outside the grid, and sums that are not finite numbers of 0 or more, are left out (a reader
+    /// of the store could not serve them).
+    /// </summary>
     public CountBatch Of(string source, long slotStartMs, IEnumerable<(int Cell, string Channel, double Value)> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var byChannel = new Dictionary<string, List<CountRecord>>(StringComparer.Ordinal);
-        var zoneTotals = new Dictionary<(int Zone, string Channel), double>();
+        var byChannel = new Dictionary<string, SortedDictionary<int, double>>(StringComparer.Ordinal);
         foreach (var (cell, channel, value) in values)
         {
             if ((uint)cell >= (uint)_zonesOfCell.Length) continue;
-            if (!byChannel.TryGetValue(channel, out var list)) byChannel[channel] = list = [];
-            list.Add(new CountRecord(slotStartMs, channel, cell, value));
-            foreach (var (zone, share) in _zonesOfCell[cell])
-                zoneTotals[(zone, channel)] = zoneTotals.GetValueOrDefault((zone, channel)) + (value * share);
+            if (!byChannel.TryGetValue(channel, out var cells)) byChannel[channel] = cells = [];
+            cells[cell] = cells.GetValueOrDefault(cell) + value;
         }
 
-        // In the store's key order (channel, then cell), which the stores take as it is.
-        var rows = byChannel.OrderBy(c => c.Key, StringComparer.Ordinal).SelectMany(c => c.Value).ToList();
+        // The check follows the summing: two finite values may sum to infinity.
+        var rows = new List<CountRecord>();
+        var zoneTotals = new Dictionary<(int Zone, string Channel), double>();
+        foreach (var (channel, cells) in byChannel.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            foreach (var (cell, value) in cells)
+            {
+                if (!double.IsFinite(value) || value < 0) continue;
+                rows.Add(new CountRecord(slotStartMs, channel, cell, value));
+                foreach (var (zone, share) in _zonesOfCell[cell])
+                    zoneTotals[(zone, channel)] = zoneTotals.GetValueOrDefault((zone, channel)) + (value * share);
+            }
+        }
+
+        // Rows are in the store's key order (channel, then cell), which the stores take as they are.
         return new CountBatch(_area.Name, source, [slotStartMs], rows)
         {
-            ZoneRows = [.. zoneTotals.Select(t => new ZoneCountRecord(slotStartMs, t.Key.Channel, _area.Zones.Zones[t.Key.Zone].Name, t.Value))],
+            ZoneRows = [.. zoneTotals.Where(t => double.IsFinite(t.Value)).Select(t => new ZoneCountRecord(slotStartMs, t.Key.Channel, _area.Zones.Zones[t.Key.Zone].Name, t.Value))],
         };
     }
 }

@@ -7,18 +7,15 @@ namespace CrowdWatch.Geo.Time;
 public static class Instants
 {
     /// <summary>What a bad instant should have looked like, for error messages.</summary>
-    public const string Expected = "an ISO 8601 instant with an offset, e.g. 2025-10-01T18:00+08:00";
+    public const string Expected = "an ISO 8601 instant with an offset in 2000..2099, e.g. 2025-10-01T18:00+08:00";
 
     /// <summary>Reads <paramref name="text"/> as Unix ms; false when it is not an instant with an offset.</summary>
     public static bool TryParse(string? text, out long unixMs)
     {
         unixMs = 0;
         if (string.IsNullOrWhiteSpace(text)) return false;
-        if (Timestamps.TryParse(text, out unixMs, out _)) return true;
-        // A slot start is on the minute, so people leave the seconds out.
-        if (!DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return false;
-        unixMs = t.ToUnixTimeMilliseconds();
-        return true;
+        // One rule with ingest: seconds optional, an offset required, the same years.
+        return Timestamps.TryParse(text, out unixMs, out _);
     }
 
     /// <summary>An instant as people read it in <paramref name="zone"/>: <c>2025-10-01 18:00 +08:00</c>.</summary>
