@@ -63,20 +63,29 @@ public sealed class AlertingOptions
         {
             var r = recipients[i];
             if (r is null) return $"{prefix}:{i} is empty";
+            // Every field is checked, nulls included (JSON may send "places": null), before anything is kept.
             var reason =
                 r.Channel is not ("webhook" or "sms" or "email") ? $"{prefix}:{i}:Channel must be webhook, sms or email, got '{r.Channel}'" :
+                r.Address is null || r.Address.Length > 2048 ? $"{prefix}:{i}:Address must be given (at most 2048 characters)" :
                 r.Channel == "webhook" && !(Uri.TryCreate(r.Address, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") ? $"{prefix}:{i}:Address must be an http(s) URL for a webhook, got '{r.Address}'" :
-                r.Channel == "sms" && string.IsNullOrWhiteSpace(r.Address) ? $"{prefix}:{i}:Address must be a phone number" :
+                r.Channel == "sms" && !IsPhoneNumber(r.Address) ? $"{prefix}:{i}:Address must be a phone number in E.164 form, e.g. +8613800138000" :
                 r.Channel == "email" && !MimeKit.MailboxAddress.TryParse(r.Address, out _) ? $"{prefix}:{i}:Address must be a mailbox such as duty@example.org, got '{r.Address}'" :
-                !RiskLevels.TryParse(r.From, out var level) || level == RiskLevel.None ? $"{prefix}:{i}:From must be blue, yellow, orange or red, got '{r.From}'" :
-                r.Stage < 0 ? $"{prefix}:{i}:Stage must not be negative" :
+                r.Places is null ? $"{prefix}:{i}:Places must be a list of place ids (empty for all), not null" :
+                r.Places.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 200) ? $"{prefix}:{i}:Places must hold place ids, each 1 to 200 characters" :
+                r.From is null || !RiskLevels.TryParse(r.From, out var level) || level == RiskLevel.None ? $"{prefix}:{i}:From must be blue, yellow, orange or red, got '{r.From}'" :
+                r.Stage is < 0 or > 20 ? $"{prefix}:{i}:Stage must be 0 to 20" :
                 r.Language is not ("zh" or "en") ? $"{prefix}:{i}:Language must be zh or en" :
+                r.Secret is { Length: > 512 } ? $"{prefix}:{i}:Secret must be at most 512 characters" :
                 null;
             if (reason is not null) return reason;
         }
 
         return null;
     }
+
+    /// <summary>Whether <paramref name="text"/> is a phone number in E.164 form: a plus, then 8 to 15 digits.</summary>
+    public static bool IsPhoneNumber(string text) =>
+        text is { Length: >= 9 and <= 16 } && text[0] == '+' && text[1] != '0' && text.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>Whether the settings make sense; otherwise why not.</summary>
     public bool IsValid(out string? reason)
@@ -127,8 +136,11 @@ public sealed class RecipientSettings
     /// <summary><c>zh</c> or <c>en</c>.</summary>
     public string Language { get; set; } = "zh";
 
-    /// <summary>This webhook's own signing secret, if any.</summary>
+    /// <summary>This webhook's own signing secret, if any; never shown back.</summary>
     public string? Secret { get; set; }
+
+    /// <summary>Whether the recipient has a secret (as shown to admins, who never see the secret itself); ignored when sent.</summary>
+    public bool HasSecret { get; set; }
 }
 
 /// <summary>The SMTP server for e-mail.</summary>

@@ -89,7 +89,7 @@ public static class AlertsApi
         group.MapPost("/{id:guid}/resolve", (Guid id, AlertAction? action, AlertService alerts, HttpContext http, CancellationToken cancellationToken) =>
             ActAsync(id, action, resolve: true, alerts, http, cancellationToken)).WithName("ResolveAlert").WithSummary("An operator resolves an open alert").RequireAuthorization(Security.Roles.CanOperate);
         // Who hears of alerts: addresses and phone numbers, so admins only. An edit holds from the next notification on.
-        group.MapGet("/recipients", (RecipientBook book) => TypedResults.Ok(book.Current.ToArray())).WithName("GetRecipients").WithSummary("Who hears of alerts (admins only)").RequireAuthorization(Security.Roles.CanAdminister);
+        group.MapGet("/recipients", (RecipientBook book) => TypedResults.Ok(book.Shown())).WithName("GetRecipients").WithSummary("Who hears of alerts (admins only)").RequireAuthorization(Security.Roles.CanAdminister);
         group.MapPut("/recipients", async Task<Results<Ok<RecipientSettings[]>, ProblemHttpResult>> (RecipientSettings[] recipients, RecipientBook book, IAuditLog audit,
             TimeProvider time, HttpContext http, CancellationToken cancellationToken) =>
         {
@@ -97,7 +97,7 @@ public static class AlertsApi
             if (book.Replace(recipients) is { } problem) return TypedResults.Problem(problem, title: "Bad recipient", statusCode: StatusCodes.Status400BadRequest);
             await audit.AppendAsync(new AuditEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), http.User.Identity?.Name ?? "unknown", "recipients.edit", book.FilePath,
                 $"{before} recipients -> {recipients.Length}: {string.Join(", ", recipients.Select(r => $"{r.Channel} {r.Address} from {r.From} stage {r.Stage}"))}"), cancellationToken);
-            return TypedResults.Ok(book.Current.ToArray());
+            return TypedResults.Ok(book.Shown());
         }).WithName("SetRecipients").WithSummary("Replace who hears of alerts (admins only)").RequireAuthorization(Security.Roles.CanAdminister);
         group.MapGet("/feed.atom", async (IAlertStore store, IOptions<AlertingOptions> options, TimeProvider time, HttpContext http, CancellationToken cancellationToken) =>
             TypedResults.Content(await FeedAsync(store, options.Value, $"{http.Request.Scheme}://{http.Request.Host}", time.GetUtcNow(), cancellationToken), "application/atom+xml; charset=utf-8")).WithName("GetAlertFeed").WithSummary("Atom feed of the active alerts' CAP messages");

@@ -26,6 +26,9 @@ public static class ZonesApi
     public sealed record ZoneView(string Name, string Place, string NameZh, string NameEn, int? Capacity, double WalkableM2,
         double[] LevelDensities, double[] LevelUses, string? Slot, double? People, double? Density, double? CapacityUse, string Level, string? Flag);
 
+    /// <summary>The largest capacity a zone may be given: more than any venue or square holds.</summary>
+    public const int MaxCapacity = 10_000_000;
+
     /// <summary>Thresholds: persons/m² from Blue to Red, and shares of capacity (0.95 is 95%); left out: the default.</summary>
     public sealed record ThresholdsEdit(double? Blue, double? Yellow, double? Orange, double? Red, double? BlueUse, double? YellowUse, double? OrangeUse, double? RedUse);
 
@@ -51,9 +54,12 @@ public static class ZonesApi
             if (index.z is null) return TypedResults.Problem($"No zone named '{zone}'.", title: "Unknown zone", statusCode: StatusCodes.Status404NotFound);
             if (!catalog.Entries.TryGetValue(name, out var entry) || entry.ZonesPath is not { } path || !File.Exists(path))
                 return TypedResults.Problem($"Area '{name}' has no zones file to write.", title: "Zones not editable", statusCode: StatusCodes.Status409Conflict);
-            if (edit.Capacity is < 1) return Bad("capacity", "capacity must be a whole number of people, 1 or more");
+            if (edit.Capacity is < 1 or > MaxCapacity) return Bad("capacity", $"capacity must be a whole number of people from 1 to {MaxCapacity}");
             var old = index.z;
-            var thresholds = edit.Thresholds is { } t ? new ZoneThresholds(t.Blue, t.Yellow, t.Orange, t.Red, t.BlueUse, t.YellowUse, t.OrangeUse, t.RedUse) : old.Thresholds;
+            // A level left out of the edit keeps the value it had.
+            var thresholds = edit.Thresholds is { } t
+                ? (old.Thresholds ?? new ZoneThresholds(null, null, null, null)).With(new ZoneThresholds(t.Blue, t.Yellow, t.Orange, t.Red, t.BlueUse, t.YellowUse, t.OrangeUse, t.RedUse))
+                : old.Thresholds;
             if (thresholds is not null && !thresholds.IsValid(out var reason)) return Bad("thresholds", $"thresholds: {reason}");
             var capacity = edit.Capacity ?? old.Capacity;
             Area updated;

@@ -8,19 +8,39 @@ namespace CrowdWatch.Geo.Zones;
 public sealed record ZoneThresholds(double? Blue, double? Yellow, double? Orange, double? Red,
     double? BlueUse = null, double? YellowUse = null, double? OrangeUse = null, double? RedUse = null)
 {
-    /// <summary>Whether the given levels are positive and rise in order.</summary>
-    public bool IsValid(out string? reason) =>
-        Rising([("blue", Blue), ("yellow", Yellow), ("orange", Orange), ("red", Red)], "a positive number of persons/m²", out reason)
-            && Rising([("blueUse", BlueUse), ("yellowUse", YellowUse), ("orangeUse", OrangeUse), ("redUse", RedUse)], "a positive share of capacity such as 0.95", out reason);
+    /// <summary>The lowest density threshold taken, persons/m²: below it every street would be a warning.</summary>
+    public const double MinDensity = 0.01;
 
-    private static bool Rising((string Name, double? Value)[] levels, string expected, out string? reason)
+    /// <summary>The highest density threshold taken, persons/m²: people cannot stand denser than about ten to the square metre.</summary>
+    public const double MaxDensity = 12;
+
+    /// <summary>The lowest share of capacity taken as a threshold.</summary>
+    public const double MinUse = 0.01;
+
+    /// <summary>The highest share of capacity taken as a threshold (five times the capacity).</summary>
+    public const double MaxUse = 5;
+
+    /// <summary>Whether the given levels lie in the ranges a crowd can reach and rise in order.</summary>
+    public bool IsValid(out string? reason) =>
+        Rising([("blue", Blue), ("yellow", Yellow), ("orange", Orange), ("red", Red)], MinDensity, MaxDensity, $"persons/m² from {MinDensity} to {MaxDensity}", out reason)
+            && Rising([("blueUse", BlueUse), ("yellowUse", YellowUse), ("orangeUse", OrangeUse), ("redUse", RedUse)], MinUse, MaxUse, $"a share of capacity from {MinUse} to {MaxUse}, such as 0.95", out reason);
+
+    /// <summary>These thresholds with each level <paramref name="edit"/> gives put in place of this one's; what it leaves out stays.</summary>
+    public ZoneThresholds With(ZoneThresholds edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        return new(edit.Blue ?? Blue, edit.Yellow ?? Yellow, edit.Orange ?? Orange, edit.Red ?? Red,
+            edit.BlueUse ?? BlueUse, edit.YellowUse ?? YellowUse, edit.OrangeUse ?? OrangeUse, edit.RedUse ?? RedUse);
+    }
+
+    private static bool Rising((string Name, double? Value)[] levels, double min, double max, string expected, out string? reason)
     {
         reason = null;
         double? previous = null;
         foreach (var (name, value) in levels)
         {
             if (value is not { } v) continue;
-            if (!(v > 0 && double.IsFinite(v))) { reason = $"threshold '{name}' must be {expected}, got {v}"; return false; }
+            if (!(v >= min && v <= max)) { reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"threshold '{name}' must be {expected}, got {v}"); return false; }
             if (previous is { } p && v <= p) { reason = $"threshold '{name}' ({v}) must be above the level before it ({p})"; return false; }
             previous = v;
         }
