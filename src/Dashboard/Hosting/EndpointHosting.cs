@@ -17,6 +17,7 @@ internal static class EndpointHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseContentSecurityPolicy();
         // The web map: index.html, our scripts, and the npm packages copied into wwwroot/lib at build time.
         app.UseDefaultFiles();
         app.UseStaticFiles();

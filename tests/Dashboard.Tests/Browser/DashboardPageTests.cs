@@ -247,4 +247,38 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
         await second.WaitForSelectorAsync("li.alert[data-place='zone:hongyadong'] ol.history li:has-text('duty-officer')", new PageWaitForSelectorOptions { Timeout = 5_000 });
         Assert.Contains("stewards sent to the lower exits", await mirroredAck.Locator("ol.history").InnerTextAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_note_with_markup_shows_as_text_in_the_history_and_runs_nothing()
+    {
+        var keys = _host.Services.GetRequiredService<IApiKeys>();
+        var ingest = await keys.IssueAsync("feed", "ingest");
+        var duty = await keys.IssueAsync("duty-officer", "operator");
+        var (hongyadong, _) = Cells();
+        var page = await OpenAsync(duty);
+        var s0 = LastCompleteSlot();
+        await PostCountsAsync(ingest, s0, hongyadong.Select(c => (c, 4000.0)));
+        await PostCountsAsync(ingest, s0 + SlotMs, hongyadong.Select(c => (c, 4000.0)));
+        var alert = page.Locator("li.alert[data-place='zone:hongyadong']");
+        await alert.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+
+        const string note = "<img src=x onerror=\"window.__xss=1\"><b>bold</b>";
+        await alert.Locator("textarea.note").FillAsync(note);
+        await alert.Locator("button.ack").ClickAsync();
+        await page.WaitForSelectorAsync("li.alert[data-place='zone:hongyadong'][data-state='acknowledged']", new PageWaitForSelectorOptions { Timeout = 10_000 });
+        var acknowledged = page.Locator("li.alert[data-place='zone:hongyadong']");
+        await acknowledged.Locator("button.show-history").ClickAsync();
+        await page.WaitForSelectorAsync("li.alert[data-place='zone:hongyadong'] ol.history li:has-text('duty-officer')", new PageWaitForSelectorOptions { Timeout = 5_000 });
+
+        // The note is the history's text, markup and all; no element of it was made and its handler never ran.
+        var history = acknowledged.Locator("ol.history");
+        Assert.Contains(note, await history.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await history.Locator("img, b").CountAsync());
+        await Task.Delay(300);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__xss === undefined"));
+
+        // And were markup to slip in, the page's policy runs no inline script.
+        var policy = string.Join(' ', (await _host.Http.GetAsync("/")).Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy.Split(';').Select(d => d.Trim()));
+    }
 }

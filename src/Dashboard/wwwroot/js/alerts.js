@@ -1,6 +1,6 @@
 // CrowdWatch web map, the alert panel: open warnings, acknowledge/resolve, history, the alarm tone.
 import { selectZone } from './charts.js';
-import { $, LEVELS, LEVEL_COLOURS, api, fmt, state, t, zoneDateTime, zoneTime } from './core.js';
+import { $, LEVELS, LEVEL_COLOURS, api, fmt, html, setHtml, state, t, zoneDateTime, zoneTime } from './core.js';
 import { TEXT } from './i18n.js';
 import { style } from './map.js';
 
@@ -12,25 +12,25 @@ export function renderAlerts() {
   const list = $('alerts');
   // As the API orders them: level, then density, then capacity use.
   const alerts = [...state.alerts.values()].sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || b.density - a.density || (b.capacityUse ?? 0) - (a.capacityUse ?? 0));
-  list.innerHTML = '';
-  if (alerts.length === 0) { list.innerHTML = `<li class="empty">${t('noAlerts')}</li>`; return; }
+  list.replaceChildren();
+  if (alerts.length === 0) { setHtml(list, html`<li class="empty">${t('noAlerts')}</li>`); return; }
   for (const a of alerts) {
     const li = document.createElement('li');
     li.className = 'alert';
     li.dataset.id = a.id; li.dataset.level = a.level; li.dataset.state = a.state.toLowerCase(); li.dataset.place = a.place;
     const name = state.lang === 'zh' ? a.nameZh : a.nameEn;
     const instruction = state.lang === 'zh' ? a.instructionZh : a.instructionEn;
-    li.innerHTML = `
+    setHtml(li, html`
       <div class="head"><span>${name}</span><span class="level" style="background:${LEVEL_COLOURS[a.level]}">${levelName(a.level)}</span></div>
-      <div class="facts"><span class="state">${t(a.state) || a.state}</span> · ${a.density == null ? t('lowDensity') : `${fmt(a.density, 2)} ${t('density')}`}${a.capacityUse != null ? ` · ${t('capacityUse')} ${fmt(a.capacityUse * 100)}%` : ''}
-        ${a.trendPerHour != null ? `· ${t('trend')} ${a.trendPerHour >= 0 ? '+' : ''}${fmt(a.trendPerHour, 2)}${t('perHour')}` : ''}${a.peakDensity != null ? ` · ${t('peak')} ${fmt(a.peakDensity, 2)} (${fmt(a.peakLow, 2)}–${fmt(a.peakHigh, 2)}) ${t('at')} ${zoneTime(a.peakAt)}` : ''}</div>
-      ${a.dataGapSince ? `<div class="data-gap">${t('dataGap')} ${zoneTime(a.dataGapSince)}</div>` : ''}
-      ${a.densityFlagged ? `<div class="data-gap">${t('densityFlagged')}</div>` : ''}
-      ${a.reason ? `<div class="reason">${a.reason}</div>` : ''}
-      ${instruction ? `<div class="instruction">${instruction}</div>` : ''}
+      <div class="facts"><span class="state">${t(a.state) || a.state}</span> · ${a.density == null ? t('lowDensity') : html`${fmt(a.density, 2)} ${t('density')}`}${a.capacityUse != null ? html` · ${t('capacityUse')} ${fmt(a.capacityUse * 100)}%` : ''}
+        ${a.trendPerHour != null ? html`· ${t('trend')} ${a.trendPerHour >= 0 ? '+' : ''}${fmt(a.trendPerHour, 2)}${t('perHour')}` : ''}${a.peakDensity != null ? html` · ${t('peak')} ${fmt(a.peakDensity, 2)} (${fmt(a.peakLow, 2)}–${fmt(a.peakHigh, 2)}) ${t('at')} ${zoneTime(a.peakAt)}` : ''}</div>
+      ${a.dataGapSince ? html`<div class="data-gap">${t('dataGap')} ${zoneTime(a.dataGapSince)}</div>` : ''}
+      ${a.densityFlagged ? html`<div class="data-gap">${t('densityFlagged')}</div>` : ''}
+      ${a.reason ? html`<div class="reason">${a.reason}</div>` : ''}
+      ${instruction ? html`<div class="instruction">${instruction}</div>` : ''}
       <textarea class="note" rows="1" placeholder="${t('note')}" maxlength="1000"></textarea>
       <div class="actions"><button class="ack" type="button">${t('acknowledge')}</button><button class="resolve" type="button">${t('resolve')}</button><button class="show-history" type="button">${t('history')}</button></div>
-      <div class="error" role="status"></div><ol class="history" hidden></ol>`;
+      <div class="error" role="status"></div><ol class="history" hidden></ol>`);
     li.querySelector('.ack').addEventListener('click', () => act(a.id, 'acknowledge', li));
     li.querySelector('.resolve').addEventListener('click', () => act(a.id, 'resolve', li));
     li.querySelector('.show-history').addEventListener('click', () => showHistory(a.id, li));
@@ -53,7 +53,7 @@ export async function act(id, what, li) {
 export async function showHistory(id, li) {
   const ol = li.querySelector('.history');
   const events = await api(`/api/alerts/${id}`);
-  ol.innerHTML = events.map((e) => `<li>${zoneDateTime(e.at)} ${e.kind} ${levelName(e.level)} — ${e.actor}${e.note ? `: ${e.note}` : ''}</li>`).join('');
+  setHtml(ol, events.map((e) => html`<li>${zoneDateTime(e.at)} ${e.kind} ${levelName(e.level)} — ${e.actor}${e.note ? html`: ${e.note}` : ''}</li>`));
   ol.hidden = !ol.hidden;
 }
 

@@ -1,5 +1,5 @@
 // CrowdWatch web map, the chart of the selected zone or cell: observed people, the newest forecast and its band.
-import { $, LEVELS, LEVEL_COLOURS, api, fmt, state, t, zoneTime } from './core.js';
+import { $, LEVELS, LEVEL_COLOURS, api, fmt, html, setHtml, state, t, zoneTime } from './core.js';
 import { style } from './map.js';
 import { drawScenarioChart } from './scenarios.js';
 
@@ -83,5 +83,5 @@ export async function drawChart() {
   g.fillStyle = '#9aa8b6';
   g.fillText(zoneTime(t0), pad, h - 6);
   g.fillText(zoneTime(t1), w - 48, h - 6);
-  $('chart-legend').innerHTML = `<span><i style="background:#e8edf2"></i>${t('observed')}</span> <span><i style="background:#fd8d3c"></i>${t('forecast')}</span> <span><i style="background:rgba(253,141,60,.35)"></i>${t('band')}</span>`;
+  setHtml($('chart-legend'), html`<span><i style="background:#e8edf2"></i>${t('observed')}</span> <span><i style="background:#fd8d3c"></i>${t('forecast')}</span> <span><i style="background:rgba(253,141,60,.35)"></i>${t('band')}</span>`);
 }

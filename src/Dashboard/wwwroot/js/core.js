@@ -12,6 +12,20 @@ export const state = {
 window.cw = state; // for the browser tests and for people poking at the wall screen
 
 export const $ = (id) => document.getElementById(id);
+
+// Markup built only by html``: every value put into it is escaped, so text from the API (an operator's note, a zone's
+// name, a scenario's title) shows as text and never runs as markup.
+class Markup { constructor(text) { this.text = text; } toString() { return this.text; } }
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+export const escapeHtml = (v) => String(v ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
+const part = (v) => (v instanceof Markup ? v.text : Array.isArray(v) ? v.map(part).join('') : escapeHtml(v));
+export function html(strings, ...values) {
+  let out = strings[0];
+  values.forEach((v, i) => { out += part(v) + strings[i + 1]; });
+  return new Markup(out);
+}
+// The only way the page writes markup: html`` or escaped text.
+export function setHtml(el, markup) { el.innerHTML = part(markup); }
 export const t = (key) => TEXT[state.lang][key];
 export const fmt = (v, d = 0) => (v === null || v === undefined ? '—' : Number(v).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: d, minimumFractionDigits: d }));
 export const localDateTime = (iso) => (iso ? iso.substring(0, 16).replace('T', ' ') : '');

@@ -1,7 +1,7 @@
 // CrowdWatch web map, the page's words in Chinese and English, and switching between them.
 import { levelName, renderAlerts } from './alerts.js';
 import { drawChart } from './charts.js';
-import { $, LEVEL_COLOURS, state, t } from './core.js';
+import { $, LEVEL_COLOURS, html, setHtml, state, t } from './core.js';
 import { setStatus } from './live.js';
 import { drawZoneMarkers, showSliderLabel, style } from './map.js';
 import { drawScenarioChart, fillZoneSelects, renderScenarioResults, runScenario } from './scenarios.js';
@@ -46,8 +46,8 @@ export function applyLanguage() {
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   $('lang').textContent = t('lang');
   const legend = $('legend');
-  legend.innerHTML = `<div>${t('legend')}</div><div class="ramp"></div><div class="ticks"><span>0</span><span>1.5</span><span>3</span><span>4.5+</span></div>
-    <div class="levels">${['blue', 'yellow', 'orange', 'red'].map((l, i) => `<span><i style="background:${LEVEL_COLOURS[l]}"></i>${levelName(l)} ≥${[1.5, 2, 3, 4][i]}</span>`).join('')}</div>`;
+  setHtml(legend, html`<div>${t('legend')}</div><div class="ramp"></div><div class="ticks"><span>0</span><span>1.5</span><span>3</span><span>4.5+</span></div>
+    <div class="levels">${['blue', 'yellow', 'orange', 'red'].map((l, i) => html`<span><i style="background:${LEVEL_COLOURS[l]}"></i>${levelName(l)} ≥${[1.5, 2, 3, 4][i]}</span>`)}</div>`);
   if (state.connection) setStatus($('status').dataset.state);
   renderAlerts();
   if (state.map) drawZoneMarkers();

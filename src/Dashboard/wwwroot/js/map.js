@@ -1,6 +1,6 @@
 // CrowdWatch web map, the map: base map, live heat layer, zones with their gauges, the time slider over past and forecast slots.
 import { selectCell, selectZone } from './charts.js';
-import { $, LEVELS, LEVEL_COLOURS, api, fmt, localDateTime, state, t } from './core.js';
+import { $, LEVELS, LEVEL_COLOURS, api, fmt, html, localDateTime, setHtml, state, t } from './core.js';
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
 
 // ---- the map ---------------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ export function drawZoneMarkers() {
     el.dataset.zone = z.name;
     el.dataset.level = z.level;
     const use = z.capacityUse ?? (z.capacity && z.people ? z.people / z.capacity : null);
-    el.innerHTML = `<div>${state.lang === 'zh' ? z.nameZh : z.nameEn}${use !== null ? ` · ${fmt(use * 100)}%` : ''}</div><div class="gauge"><b style="width:${Math.min(100, (use ?? 0) * 100)}%"></b></div>`;
+    setHtml(el, html`<div>${state.lang === 'zh' ? z.nameZh : z.nameEn}${use !== null ? html` · ${fmt(use * 100)}%` : ''}</div><div class="gauge"><b style="width:${Math.min(100, (use ?? 0) * 100)}%"></b></div>`);
     el.title = `${z.people === null ? t('lowDensity') : `${fmt(z.people)} ${t('people')}, ${fmt(z.density, 2)} ${t('density')}`}${z.capacity ? ` / ${fmt(z.capacity)}` : ''}`;
     el.addEventListener('click', () => selectZone(z.name));
     state.markers.push(new maplibregl.Marker({ element: el }).setLngLat(centroid(ring)).addTo(state.map));

@@ -1,7 +1,7 @@
 // CrowdWatch web map, scenario planning: run a what-if, play it back on the map, compare it with its baseline.
 import { levelName } from './alerts.js';
 import { chartFrame } from './charts.js';
-import { $, LEVELS, LEVEL_COLOURS, api, fmt, localDateTime, state, t } from './core.js';
+import { $, LEVELS, LEVEL_COLOURS, api, fmt, html, localDateTime, setHtml, state, t } from './core.js';
 import { centroid, drawZoneMarkers, loadZones, redrawHeat, showSliderLabel, style } from './map.js';
 
 // ---- scenario planning: run a what-if, play it back on the map, compare it with its baseline -----------------------
@@ -22,8 +22,8 @@ export function exampleScenario() {
 export function fillZoneSelects() {
   for (const select of document.querySelectorAll('.zone-select')) {
     const keep = select.value;
-    const first = select.dataset.all ? `<option value="">${t('allZones')}</option>` : `<option value="">${t('noZone')}</option>`;
-    select.innerHTML = first + state.zones.map((z) => `<option value="${z.name}">${state.lang === 'zh' ? z.nameZh : z.nameEn}</option>`).join('');
+    const first = select.dataset.all ? html`<option value="">${t('allZones')}</option>` : html`<option value="">${t('noZone')}</option>`;
+    setHtml(select, html`${first}${state.zones.map((z) => html`<option value="${z.name}">${state.lang === 'zh' ? z.nameZh : z.nameEn}</option>`)}`);
     select.value = keep;
   }
 }
@@ -156,21 +156,19 @@ export function leaveScenario() {
 export function renderScenarioResults() {
   const list = state.scenarios || [];
   const el = $('scenario-results');
-  const badge = (level) => `<span class="lv" style="background:${LEVEL_COLOURS[level]}">${levelName(level)}</span>`;
+  const badge = (level) => html`<span class="lv" style="background:${LEVEL_COLOURS[level]}">${levelName(level)}</span>`;
   const hhmm = (iso) => (iso ? iso.substring(11, 16) : '—');
-  el.innerHTML = list.map((r, n) => {
+  setHtml(el, list.map((r, n) => {
     const rows = r.zones.filter((z) => z.maxLevel !== 'none' || z.baselineFirstRedAt)
       .sort((a, b) => LEVELS.indexOf(b.maxLevel) - LEVELS.indexOf(a.maxLevel) || b.peakDensity - a.peakDensity)
       .map((z) => {
         const limit = r.advice?.limits.find((l) => l.zone === z.zone);
-        return `<tr data-zone="${z.zone}" data-scenario="${n}"><td>${state.lang === 'zh' ? z.nameZh : z.nameEn}</td><td>${badge(z.maxLevel)}</td><td>${fmt(z.peakDensity, 2)} (${hhmm(z.peakAt)})</td>`
-          + `<td>${z.firstWarning ? `${hhmm(z.firstWarning.at)} ${badge(z.firstWarning.level)}` : '—'}</td><td>${hhmm(z.firstWarningAt.red)}</td><td>${hhmm(z.baselineFirstRedAt)}</td>`
-          + `<td>${limit ? `${fmt(limit.peoplePerMinute)} ${t('perMinute')}` : '—'}</td></tr>`;
-      }).join('');
-    const advice = r.advice ? `<div>${t('withLimits')}: ${badge(r.advice.maxLevelWith)}</div>` : '';
-    return `<h3 data-scenario="${n}">${r.name}</h3><table class="scenario-table"><tr><th>${t('zone')}</th><th>${t('maxLevel')}</th><th>${t('peakAt')}</th><th>${t('firstWarning')}</th><th>${t('firstRed')}</th><th>${t('baselineRed')}</th><th>${t('limit')}</th></tr>${rows}</table>${advice}`
-      + (r.noRoom > 0 ? `<div>${t('noRoom')}: ${fmt(r.noRoom)}</div>` : '');
-  }).join('');
+        // One template: markup joined with + would become a plain string and be escaped again.
+        return html`<tr data-zone="${z.zone}" data-scenario="${n}"><td>${state.lang === 'zh' ? z.nameZh : z.nameEn}</td><td>${badge(z.maxLevel)}</td><td>${fmt(z.peakDensity, 2)} (${hhmm(z.peakAt)})</td><td>${z.firstWarning ? html`${hhmm(z.firstWarning.at)} ${badge(z.firstWarning.level)}` : '—'}</td><td>${hhmm(z.firstWarningAt.red)}</td><td>${hhmm(z.baselineFirstRedAt)}</td><td>${limit ? html`${fmt(limit.peoplePerMinute)} ${t('perMinute')}` : '—'}</td></tr>`;
+      });
+    const advice = r.advice ? html`<div>${t('withLimits')}: ${badge(r.advice.maxLevelWith)}</div>` : '';
+    return html`<h3 data-scenario="${n}">${r.name}</h3><table class="scenario-table"><tr><th>${t('zone')}</th><th>${t('maxLevel')}</th><th>${t('peakAt')}</th><th>${t('firstWarning')}</th><th>${t('firstRed')}</th><th>${t('baselineRed')}</th><th>${t('limit')}</th></tr>${rows}</table>${advice}${r.noRoom > 0 ? html`<div>${t('noRoom')}: ${fmt(r.noRoom)}</div>` : ''}`;
+  }));
   for (const tr of el.querySelectorAll('tr[data-zone]')) {
     tr.addEventListener('click', () => {
       state.scenario = state.scenarios[Number(tr.dataset.scenario)];
@@ -210,5 +208,5 @@ export function drawScenarioChart() {
   g.fillStyle = '#9aa8b6';
   g.fillText(first.times[0].substring(11, 16), pad, h - 6);
   g.fillText(first.times[n - 1].substring(11, 16), w - 40, h - 6);
-  $('chart-legend').innerHTML = series.map((s) => `<span><i style="background:${s.colour}"></i>${s.label}</span>`).join(' ');
+  setHtml($('chart-legend'), series.map((s) => html`<span><i style="background:${s.colour}"></i>${s.label}</span> `));
 }
