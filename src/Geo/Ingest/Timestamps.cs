@@ -139,7 +139,7 @@ public static class Timestamps
             i = 19;
         }
 
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
             problem = "date or time out of range; expected " + Expected;
             return false;

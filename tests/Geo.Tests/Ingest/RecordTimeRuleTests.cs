@@ -46,6 +46,8 @@ public class RecordTimeRuleTests
     [InlineData("2026-10-01T20:15.5+08:00")]
     [InlineData("2026-10-01T20:15:+08:00")]
     [InlineData("2026-10-01T20:61+08:00")]
+    [InlineData("0000-01-01T00:00Z")]
+    [InlineData("0000-02-29T00:00:00+08:00")]
     public void A_malformed_minute_form_is_refused(string text) => Assert.False(Timestamps.TryParse(text, out _, out _));
 
     [Fact]
