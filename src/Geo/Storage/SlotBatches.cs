@@ -44,7 +44,7 @@ public sealed class SlotBatches
     public CountBatch Of(string source, long slotStartMs, IEnumerable<(int Cell, string Channel, double Value)> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var byChannel = new Dictionary<string, SortedDictionary<int, double>>(StringComparer.Ordinal);
+        var byChannel = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
         foreach (var (cell, channel, value) in values)
         {
             if ((uint)cell >= (uint)_zonesOfCell.Length) continue;
@@ -57,7 +57,7 @@ public sealed class SlotBatches
         var zoneTotals = new Dictionary<(int Zone, string Channel), double>();
         foreach (var (channel, cells) in byChannel.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            foreach (var (cell, value) in cells)
+            foreach (var (cell, value) in cells.OrderBy(c => c.Key))
             {
                 if (!double.IsFinite(value) || value < 0) continue;
                 rows.Add(new CountRecord(slotStartMs, channel, cell, value));

@@ -87,6 +87,15 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
         return (inZone, elsewhere);
     }
 
+    // Hongyadong far over its capacity in the last complete slot and the current one.
+    private async Task SurgeAsync(string ingestKey)
+    {
+        var (hongyadong, _) = Cells();
+        var s0 = LastCompleteSlot();
+        await PostCountsAsync(ingestKey, s0, hongyadong.Select(c => (c, 4000.0)));
+        await PostCountsAsync(ingestKey, s0 + SlotMs, hongyadong.Select(c => (c, 4000.0)));
+    }
+
     private static long LastCompleteSlot() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - SlotMs;
 
     [Fact]
@@ -212,18 +221,14 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
         var keys = _host.Services.GetRequiredService<IApiKeys>();
         var ingest = await keys.IssueAsync("feed", "ingest");
         var duty = await keys.IssueAsync("duty-officer", "operator");
-        var (hongyadong, _) = Cells();
         var first = await OpenAsync(duty);
         var second = await OpenAsync();
         Assert.Equal(0, await first.Locator("li.alert").CountAsync());
         // The page speaks MessagePack to the hub (smaller, faster frames); the warning below comes that way.
         Assert.Equal("messagepack", await second.EvaluateAsync<string>("() => window.cw.protocol"));
 
-        // Hongyadong far over its capacity in the last complete slot and the current one.
-        var s0 = LastCompleteSlot();
         var posted = System.Diagnostics.Stopwatch.StartNew();
-        await PostCountsAsync(ingest, s0, hongyadong.Select(c => (c, 4000.0)));
-        await PostCountsAsync(ingest, s0 + SlotMs, hongyadong.Select(c => (c, 4000.0)));
+        await SurgeAsync(ingest);
         var alert = first.Locator("li.alert[data-place='zone:hongyadong']");
         await alert.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
         output.WriteLine($"alert shown {posted.Elapsed.TotalSeconds:0.0} s after the post");
@@ -252,13 +257,8 @@ public sealed class DashboardPageTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task A_note_with_markup_shows_as_text_in_the_history_and_runs_nothing()
     {
         var keys = _host.Services.GetRequiredService<IApiKeys>();
-        var ingest = await keys.IssueAsync("feed", "ingest");
-        var duty = await keys.IssueAsync("duty-officer", "operator");
-        var (hongyadong, _) = Cells();
-        var page = await OpenAsync(duty);
-        var s0 = LastCompleteSlot();
-        await PostCountsAsync(ingest, s0, hongyadong.Select(c => (c, 4000.0)));
-        await PostCountsAsync(ingest, s0 + SlotMs, hongyadong.Select(c => (c, 4000.0)));
+        var page = await OpenAsync(await keys.IssueAsync("duty-officer", "operator"));
+        await SurgeAsync(await keys.IssueAsync("feed", "ingest"));
         var alert = page.Locator("li.alert[data-place='zone:hongyadong']");
         await alert.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
 

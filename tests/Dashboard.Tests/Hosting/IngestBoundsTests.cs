@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using CrowdWatch.Dashboard.Tests.Cli;
 using CrowdWatch.Storage.Access;
@@ -12,13 +10,6 @@ namespace CrowdWatch.Dashboard.Tests.Hosting;
 public class IngestBoundsTests
 {
     private const long SlotMs = 900_000;
-
-    private static async Task<HttpResponseMessage> PostAsync(RunningHost host, string key, string path, string body, string type)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, type) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return await host.Http.SendAsync(request);
-    }
 
     private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
@@ -33,7 +24,7 @@ public class IngestBoundsTests
         var ingest = await host.Services.GetRequiredService<IApiKeys>().IssueAsync("feed", "ingest");
         var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (2 * SlotMs);
 
-        var first = await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/pings", Ping(s0 + 60_000, "a") + Ping(Instant("2099-01-01T00:00:00+08:00"), "x"), "application/x-ndjson");
+        var first = await host.PostAsync(ingest, "/api/areas/hongyadong/ingest/pings", Ping(s0 + 60_000, "a") + Ping(Instant("2099-01-01T00:00:00+08:00"), "x"), "application/x-ndjson");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         using (var summary = JsonDocument.Parse(await first.Content.ReadAsStringAsync()))
         {
@@ -43,13 +34,13 @@ public class IngestBoundsTests
             Assert.Equal((2, "timestamp"), (r.GetProperty("problems")[0].GetProperty("line").GetInt32(), r.GetProperty("problems")[0].GetProperty("field").GetString()));
         }
 
-        var searches = await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/searches",
+        var searches = await host.PostAsync(ingest, "/api/areas/hongyadong/ingest/searches",
             $"timestamp,query,lat,lon\n2099-01-01T00:00:00+08:00,q,29.5630,106.5790\n{Iso(s0 + 120_000)},q,29.5630,106.5790\n", "text/csv");
         using (var summary = JsonDocument.Parse(await searches.Content.ReadAsStringAsync()))
             Assert.Equal(1, summary.RootElement.GetProperty("rejectedByReason").GetProperty("future").GetInt64());
 
         // Before the bound, the 2099 ping moved the binner there and each of these was refused as late.
-        var later = await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/pings",
+        var later = await host.PostAsync(ingest, "/api/areas/hongyadong/ingest/pings",
             Ping(s0 + 120_000, "b") + Ping(s0 + SlotMs + 60_000, "c") + Ping(s0 + (2 * SlotMs) + 200_000, "d"), "application/x-ndjson");
         using (var summary = JsonDocument.Parse(await later.Content.ReadAsStringAsync()))
             Assert.Equal((3L, 0L), (summary.RootElement.GetProperty("accepted").GetInt64(), summary.RootElement.GetProperty("rejected").GetInt64()));
@@ -70,7 +61,7 @@ public class IngestBoundsTests
             {"slotStart":"0001-01-01T00:00-14:00","cell":200,"channel":"people","value":3}
             {"slotStart":"2026-10-01T20:00+08:00","cell":201,"channel":"people","value":40}
             """;
-        var response = await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/counts", body, "application/x-ndjson");
+        var response = await host.PostAsync(ingest, "/api/areas/hongyadong/ingest/counts", body, "application/x-ndjson");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using (var summary = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
             Assert.Equal([(1, "value"), (2, "value"), (3, "slotStart"), (4, "slotStart")],

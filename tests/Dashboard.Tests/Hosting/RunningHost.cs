@@ -22,6 +22,14 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
+    /// <summary>Posts <paramref name="body"/> as <paramref name="type"/> to <paramref name="path"/> under <paramref name="key"/>.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string key, string path, string body, string type)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, type) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return await Http.SendAsync(request);
+    }
+
     /// <summary>Builds and starts the host on 127.0.0.1 with <paramref name="args"/> (command-line configuration).</summary>
     public static Task<RunningHost> StartAsync(params string[] args) => StartAsync(null, args);
 

@@ -16,13 +16,6 @@ public class LiveIngestTests
 {
     private const long SlotMs = 900_000;
 
-    private static async Task<HttpResponseMessage> PostAsync(RunningHost host, string key, string path, string body, string type)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, type) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return await host.Http.SendAsync(request);
-    }
-
     [Fact]
     public async Task Pings_posted_live_are_binned_into_slots_pseudonymised_and_pushed_to_subscribers_as_changed_cells()
     {
@@ -48,7 +41,7 @@ public class LiveIngestTests
         // after next moves the binner past s0's end and lateness, which closes s0.
         var s0 = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / SlotMs * SlotMs) - (3 * SlotMs);
         var lines = SlotOfFifteenDevices(s0);
-        var response = await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/pings", lines.ToString(), "application/x-ndjson");
+        var response = await host.PostAsync(ingest, "/api/areas/hongyadong/ingest/pings", lines.ToString(), "application/x-ndjson");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using (var summary = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
         {
@@ -85,7 +78,7 @@ public class LiveIngestTests
         var counts = new StringBuilder();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(s0 + SlotMs).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
         counts.Append(CultureInfo.InvariantCulture, $$"""{"slotStart":"{{at}}","cell":5,"channel":"people","value":40}""").Append('\n');
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(host, ingest, "/api/areas/hongyadong/ingest/counts", counts.ToString(), "application/x-ndjson")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(ingest, "/api/areas/hongyadong/ingest/counts", counts.ToString(), "application/x-ndjson")).StatusCode);
         waited.Restart();
         while (!frames.Any(f => f.SlotMs == s0 + SlotMs) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
         var second = frames.Single(f => f.SlotMs == s0 + SlotMs);
